@@ -1,0 +1,5 @@
+import sys
+
+from aiplus.cli import main
+
+sys.exit(main())

@@ -1,0 +1,54 @@
+"""The ``aiplus`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    from aiplus.evaluate import (format_result, predictions_from_extractions, predictions_from_release,
+                                 score_predictions)
+
+    if args.raw:
+        from aiplus.process_batch import process_batch
+        from aiplus.read_raw import discover_files
+
+        raw_dir = Path(args.raw)
+        preds = predictions_from_extractions(process_batch(discover_files(raw_dir), raw_dir).extractions)
+    else:
+        release = Path(args.release or Path(args.curated) / "latest")
+        if not (release / "articles.parquet").exists():
+            print(f"error: no release at {release} (run `aiplus run` first, or give --release or --raw)",
+                  file=sys.stderr)
+            return 2
+        preds = predictions_from_release(release)
+    result = score_predictions(Path(args.gold), preds)
+    if args.json:
+        import json
+
+        Path(args.json).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    print(format_result(result, verbose=args.verbose))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="aiplus", description="Build and inspect the aiplus-data releases.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ev = sub.add_parser("evaluate", help="score a release (or raw files) against gold annotations")
+    ev.add_argument("--gold", required=True, help="folder of gold JSON files (GOLD.md format)")
+    ev.add_argument("--release", help="release folder to score (default: CURATED/latest)")
+    ev.add_argument("--curated", default="curated", help="curated folder (default: curated)")
+    ev.add_argument("--raw", help="score a fresh in-memory extraction of this raw folder instead of a release")
+    ev.add_argument("--verbose", "-v", action="store_true", help="list every miss and false positive")
+    ev.add_argument("--json", help="also write the scores to this JSON file")
+    ev.set_defaults(func=_evaluate)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
