@@ -33,9 +33,35 @@ def _evaluate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    from flows.prefect_env import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.release_flow import build_release
+
+    raw_dir = Path(args.raw)
+    if not raw_dir.is_dir():
+        print(f"error: raw folder {raw_dir} does not exist", file=sys.stderr)
+        return 2
+    try:
+        summary = build_release(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size)
+    except Exception as exc:  # noqa: BLE001 - say why, keep the previous release
+        print(f"error: the run failed and published nothing ({type(exc).__name__}: {exc}); "
+              f"{Path(args.curated) / 'latest'} is unchanged", file=sys.stderr)
+        return 1
+    print(summary.format())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aiplus", description="Build and inspect the aiplus-data releases.")
     sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="build a release from the raw articles and publish it if anything changed")
+    run.add_argument("--raw", default="raw", help="folder of raw articles (default: raw)")
+    run.add_argument("--curated", default="curated", help="folder of releases (default: curated)")
+    run.add_argument("--batch-size", type=int, default=200, help="files per task (default: 200)")
+    run.set_defaults(func=_run)
 
     ev = sub.add_parser("evaluate", help="score a release (or raw files) against gold annotations")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files (GOLD.md format)")

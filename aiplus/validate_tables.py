@@ -1,0 +1,146 @@
+"""Step 5b: the row-level gate.  Every row that breaks its Pandera model, points
+outside its article's text, or has a foreign key that does not resolve goes to
+``rejects`` with its reasons; the rest is published.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+import pandera.pandas as pa
+
+from aiplus.build_tables import reject_row, to_frame
+from schemas.tables import FOREIGN_KEYS, MODELS
+
+# Tables in the order their rows are checked: a table's foreign keys point to earlier ones
+# (metrics → initiatives and organisations → articles).
+CHECK_ORDER = ["articles", "organisations", "organisation_mentions", "initiatives", "initiative_organisations",
+               "metrics"]
+
+
+@dataclass
+class ValidationReport:
+    rejected: dict[str, int] = field(default_factory=dict)  # table → rows rejected
+    reasons: dict[str, int] = field(default_factory=dict)  # reason → rows
+
+    def add(self, table: str, reasons: list[str]) -> None:
+        self.rejected[table] = self.rejected.get(table, 0) + 1
+        for r in reasons:
+            label = r.split(":")[0] if ":" in r else r
+            self.reasons[label] = self.reasons.get(label, 0) + 1
+
+
+def schema_failures(table: str, df: pd.DataFrame) -> dict[int, list[str]]:
+    """Row index → reasons, from the table's Pandera model (all checks, lazily)."""
+    failures: dict[int, list[str]] = defaultdict(list)
+    if df.empty:
+        return failures
+    try:
+        MODELS[table].validate(df, lazy=True)
+    except pa.errors.SchemaErrors as err:
+        fc = err.failure_cases
+        for row in fc.itertuples(index=False):
+            column = row.column if isinstance(row.column, str) else "row"
+            reason = f"schema: {column} fails {row.check}"
+            if pd.isna(row.index):
+                # A check on the whole table (a missing or mistyped column) fails every row.
+                for i in range(len(df)):
+                    failures[i].append(reason)
+            else:
+                failures[int(row.index)].append(reason)
+    return failures
+
+
+def span_failures(table: str, df: pd.DataFrame, article_text: dict[str, str]) -> dict[int, list[str]]:
+    """Row index → reasons, where a row's offsets do not point at its own text in the article."""
+    failures: dict[int, list[str]] = defaultdict(list)
+    column = {"organisation_mentions": "surface", "initiatives": "evidence", "metrics": "evidence"}.get(table)
+    if column is None or df.empty:
+        return failures
+    for i, (aid, start, end, span) in enumerate(zip(df["article_id"], df["start"], df["end"], df[column])):
+        text = article_text.get(aid)
+        if text is None:
+            continue  # reported as a foreign key failure
+        if pd.isna(start) or pd.isna(end) or not (0 <= start < end <= len(text)):
+            failures[i].append(f"offsets: [{start}, {end}) outside the article text ({len(text)} chars)")
+        elif text[int(start):int(end)] != span:
+            failures[i].append(f"offsets: text[{start}:{end}] is not the row's {column}")
+    if table == "metrics":
+        for i, (surface, evidence) in enumerate(zip(df["surface"], df["evidence"])):
+            if isinstance(surface, str) and isinstance(evidence, str) and surface not in evidence:
+                failures[i].append("offsets: surface not inside the evidence sentence")
+    return failures
+
+
+def validate_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], ValidationReport]:
+    """The tables with failing rows moved to ``rejects`` (foreign keys re-checked until nothing changes)."""
+    tables = {name: df.reset_index(drop=True) for name, df in tables.items()}
+    report = ValidationReport()
+    new_rejects: list[dict] = []
+
+    def drop(table: str, failures: dict[int, list[str]]) -> None:
+        if not failures:
+            return
+        df = tables[table]
+        for i in sorted(failures):
+            record = {k: _plain(v) for k, v in df.iloc[i].to_dict().items()}
+            reasons = sorted(set(failures[i]))
+            report.add(table, reasons)
+            new_rejects.append(reject_row(table, record, reasons, _source_of(record, tables),
+                                          record.get("article_id")))
+        tables[table] = df.drop(index=sorted(failures)).reset_index(drop=True)
+
+    for table in CHECK_ORDER:
+        drop(table, schema_failures(table, tables[table]))
+    article_text = dict(zip(tables["articles"]["article_id"], tables["articles"]["text"]))
+    for table in CHECK_ORDER:
+        drop(table, span_failures(table, tables[table], article_text))
+
+    # Foreign keys: a rejected row can orphan others, so repeat until stable.
+    changed = True
+    while changed:
+        changed = False
+        for table in CHECK_ORDER:
+            failures: dict[int, list[str]] = defaultdict(list)
+            for (t, col), (ref_table, ref_col) in FOREIGN_KEYS.items():
+                if t != table or tables[table].empty:
+                    continue
+                valid = set(tables[ref_table][ref_col])
+                for i, v in enumerate(tables[table][col]):
+                    if not pd.isna(v) and v not in valid:
+                        failures[i].append(f"foreign key: {col} {v} not in {ref_table}")
+            if table == "organisations" and not tables[table].empty:
+                mentioned = set(tables["organisation_mentions"]["org_id"])
+                for i, v in enumerate(tables[table]["org_id"]):
+                    if v not in mentioned:
+                        failures[i].append("foreign key: organisation has no valid mention")
+            if failures:
+                drop(table, failures)
+                changed = True
+
+    rejects = pd.concat([tables["rejects"], to_frame("rejects", new_rejects)], ignore_index=True)
+    tables["rejects"] = to_frame("rejects", rejects.to_dict("records"))
+    return tables, report
+
+
+def _plain(value):
+    if isinstance(value, float) and pd.isna(value):
+        return None
+    if value is pd.NA or value is None:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+def _source_of(record: dict, tables: dict[str, pd.DataFrame]) -> str | None:
+    if record.get("source_file"):
+        return record["source_file"]
+    aid = record.get("article_id")
+    if aid is None:
+        return None
+    arts = tables["articles"]
+    hit = arts.loc[arts["article_id"] == aid, "source_file"]
+    return None if hit.empty else hit.iloc[0]
