@@ -32,6 +32,17 @@ PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=T
                        row_group_size=1 << 17, data_page_version="1.0", version="2.6")
 
 
+class ReleaseRefused(Exception):
+    """The release failed a critical quality check and was not published."""
+
+
+# Functions that write the release's companion files (quality report, data package, DuckDB
+# file, dataset card, summary report) into the temporary folder before it is moved into place.
+# Each is called as fn(folder, tables, manifest, previous_release_dir_or_None) and may raise
+# ReleaseRefused to stop the publication.
+RELEASE_EXTRAS: list = []
+
+
 @dataclass
 class PublishResult:
     version: str
@@ -125,6 +136,10 @@ def publish_release(tables: dict[str, pd.DataFrame], curated_dir: Path, inputs: 
         for name, data in files.items():
             _write_file(tmp / f"{name}.parquet", data)
         write_manifest(tmp, manifest)
+        previous = curated_dir / LATEST if _latest_target(curated_dir) else None
+        for write_extra in RELEASE_EXTRAS:
+            write_extra(tmp, tables, manifest, previous)
+        write_manifest(tmp, manifest)  # extras may have added to it
         os.rename(tmp, final)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

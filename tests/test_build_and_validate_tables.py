@@ -1,0 +1,78 @@
+"""Tables from extractions, and the row-level gate that sends bad rows to rejects."""
+
+from __future__ import annotations
+
+import json
+
+from aiplus.build_tables import build_tables, content_key
+from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
+                            RawDocument)
+from aiplus.validate_tables import validate_tables
+
+TEXT = "本报讯（记者 王明）昨日，晋江市残联启动“AI助残夜校”，首期培训超200人次。"
+
+
+def _extraction(text: str = TEXT, source: str = "a.txt") -> tuple[RawDocument, ArticleExtraction]:
+    doc = RawDocument(source, "0" * 64, len(text.encode()), "utf-8", None)
+    article = Article(source, "0" * 64, 0, text, text, "simplified")
+    org_start = text.index("晋江市残联")
+    sentence_start = text.index("昨日")
+    sentence = text[sentence_start:]
+    orgs = [OrganisationMention("晋江市残联", "晋江市残联", org_start, org_start + 5, "government")]
+    inits = [InitiativeRecord("AI助残夜校", "programme", True, "disability", sentence, sentence_start,
+                              len(text), organisations=[("晋江市残联", "organiser")])]
+    metrics = [MetricRecord(200, "人次", "over", False, "培训", sentence, sentence_start, len(text),
+                            "培训超200人次", initiative_name="AI助残夜校")]
+    return doc, ArticleExtraction(article, orgs, inits, metrics)
+
+
+def test_keys_are_derived_from_content_and_links_resolve():
+    doc, ex = _extraction()
+    tables = build_tables([doc], [ex])
+    article_id = content_key("a", TEXT)
+    assert tables["articles"]["article_id"].tolist() == [article_id]
+    assert tables["organisations"]["name"].tolist() == ["晋江市残联"]
+    metric = tables["metrics"].iloc[0]
+    assert metric["initiative_id"] == tables["initiatives"]["initiative_id"].iloc[0]
+    assert tables["initiative_organisations"]["role"].tolist() == ["organiser"]
+    valid, report = validate_tables(tables)
+    assert report.rejected == {}
+    assert len(valid["metrics"]) == 1 and len(valid["rejects"]) == 0
+    # Same content, same keys: a second build is identical.
+    again = build_tables([doc], [_extraction()[1]])
+    assert again["metrics"].equals(tables["metrics"])
+
+
+def test_bad_rows_go_to_rejects_with_reasons_and_orphans_follow():
+    doc, ex = _extraction()
+    ex.organisations.append(OrganisationMention("晋江市残联", "晋江市残联", 0, 5, "government"))  # wrong offsets
+    ex.metrics.append(MetricRecord(-3, "人", "exact", False, "x", "昨日", 0, 2, "昨日"))  # negative, bad span
+    ex.initiatives[0].kind = "festival"  # not an allowed kind
+    valid, report = validate_tables(build_tables([doc], [ex]))
+    rejects = valid["rejects"]
+    reasons = " | ".join(rejects["reasons"])
+    assert "offsets" in reasons and "schema: kind" in reasons and "schema: value" in reasons
+    # The initiative is rejected, so its organisation link and the metric tied to it are rejected too.
+    assert valid["initiatives"].empty and valid["initiative_organisations"].empty
+    assert "foreign key: initiative_id" in reasons
+    assert valid["metrics"].empty
+    assert report.rejected["initiatives"] == 1
+    # The good organisation mention survives.
+    assert len(valid["organisation_mentions"]) == 1
+    record = json.loads(rejects.loc[rejects["table"] == "initiatives", "record"].iloc[0])
+    assert record["name"] == "AI助残夜校"
+
+
+def test_duplicate_files_and_articles_are_noted_not_dropped_silently():
+    doc, ex = _extraction()
+    dup_doc = RawDocument("b.txt", doc.sha256, doc.size, "utf-8", None)
+    other_doc = RawDocument("c.txt", "1" * 64, doc.size, "utf-8", None)
+    _, other_ex = _extraction(source="c.txt")
+    bad = RawDocument("d.bin", "2" * 64, 10, None, None, error="binary file")
+    tables = build_tables([doc, dup_doc, other_doc, bad], [ex, other_ex])
+    rejects = tables["rejects"]
+    assert len(tables["articles"]) == 1
+    by_source = dict(zip(rejects["source_file"], rejects["reasons"]))
+    assert by_source["b.txt"].startswith("duplicate: same content as a.txt")
+    assert by_source["c.txt"].startswith("duplicate: same text as article")
+    assert by_source["d.bin"] == "binary file"

@@ -1,0 +1,101 @@
+"""The whole pipeline as a user runs it: the Prefect flow on the seeds, end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from flows import build_release, load
+from schemas.tables import TABLES
+
+pytestmark = pytest.mark.usefixtures("prefect_server")
+
+
+def _parquet_bytes(release: Path) -> dict[str, bytes]:
+    return {t: (release / f"{t}.parquet").read_bytes() for t in TABLES}
+
+
+def test_seeds_release_end_to_end_and_reproducible(raw_copy: Path, tmp_path: Path):
+    curated = tmp_path / "curated"
+    first = build_release(raw_dir=str(raw_copy), curated_dir=str(curated))
+    assert first.published and first.files == 5
+    release = curated / first.version
+    assert (curated / "latest").resolve() == release.resolve()
+    manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["version"] == first.version
+    assert {i["source_file"] for i in manifest["inputs"]} == {p.name for p in raw_copy.iterdir()}
+    for table in TABLES:
+        df = pd.read_parquet(release / f"{table}.parquet")
+        assert manifest["tables"][table]["rows"] == len(df)
+    # The seeds hold 1 + 2 + 7 + 1 + 8 articles (tests/gold/dev).
+    articles = load("articles", curated_dir=curated)
+    assert articles.groupby("source_file").size().to_dict() == {
+        "000_24fac3fd04a55c4d.txt": 1, "001_f46751c9ddabeeb8.txt": 2, "002_018b995092ca6224.txt": 7,
+        "003_9667f61e04ef14cb.txt": 1, "004_d92bef512ad02781.txt": 8}
+    assert articles["text"].str.contains("深圳新闻网").any()  # Simplified text, pinyin gone
+    assert not articles["text"].str.contains("(wǎng)", regex=False).any()
+
+    before = _parquet_bytes(release)
+    second = build_release(raw_dir=str(raw_copy), curated_dir=str(curated))
+    assert second.version == first.version
+    assert not second.published and "no change" in second.message
+    assert _parquet_bytes(release) == before
+    assert sorted(p.name for p in curated.iterdir()) == sorted(["latest", first.version])
+
+
+def test_rebuild_elsewhere_gives_identical_bytes(raw_copy: Path, tmp_path: Path):
+    a = build_release(raw_dir=str(raw_copy), curated_dir=str(tmp_path / "a"))
+    b = build_release(raw_dir=str(raw_copy), curated_dir=str(tmp_path / "b"))
+    assert a.version == b.version
+    assert _parquet_bytes(tmp_path / "a" / a.version) == _parquet_bytes(tmp_path / "b" / b.version)
+
+
+def test_bad_inputs_are_rejected_and_good_files_still_published(raw_copy: Path, tmp_path: Path):
+    (raw_copy / "empty.txt").write_bytes(b"")
+    (raw_copy / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    (raw_copy / "broken.txt").write_bytes("人工智能夜校开课了。".encode("utf-8") + b"\xff\xfe\xfa" * 400)
+    (raw_copy / "copy_of_000.txt").write_bytes((raw_copy / "000_24fac3fd04a55c4d.txt").read_bytes())
+    (raw_copy / "nav_only.html").write_text("<html><head><title>首页</title></head><body><nav><a href='/'>首页"
+                                            "</a></nav></body></html>", encoding="utf-8")
+    with open(raw_copy / "huge.txt", "wb") as fh:
+        fh.write(("人工智能" * 1000 + "\n").encode("utf-8") * 4400)  # about 53 MB
+    curated = tmp_path / "curated"
+    summary = build_release(raw_dir=str(raw_copy), curated_dir=str(curated))
+    assert summary.published
+    rejected = summary.files_rejected
+    for name in ["empty.txt", "image.txt", "broken.txt", "copy_of_000.txt", "nav_only.html", "huge.txt"]:
+        assert name in rejected, name
+    assert "duplicate" in rejected["copy_of_000.txt"] and "000_24fac3fd04a55c4d.txt" in rejected["copy_of_000.txt"]
+    text = summary.format()
+    for name in rejected:
+        assert name in text
+    rejects = load("rejects", curated_dir=curated)
+    assert set(rejected) <= set(rejects.loc[rejects["table"] == "files", "source_file"])
+    articles = load("articles", curated_dir=curated)
+    assert set(articles["source_file"]) == {f"{p}" for p in [
+        "000_24fac3fd04a55c4d.txt", "001_f46751c9ddabeeb8.txt", "002_018b995092ca6224.txt",
+        "003_9667f61e04ef14cb.txt", "004_d92bef512ad02781.txt"]}
+
+
+def test_failed_publish_leaves_previous_release_untouched(raw_copy: Path, tmp_path: Path, monkeypatch):
+    import aiplus.publish_release as publish
+
+    curated = tmp_path / "curated"
+    good = build_release(raw_dir=str(raw_copy), curated_dir=str(curated))
+    snapshot = {p.name: p.read_bytes() for p in (curated / good.version).iterdir()}
+
+    (raw_copy / "new.txt").write_text("本报讯（记者 王明）昨日，某市启动人工智能夜校，首期培训200人。\n", encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(publish, "write_manifest", crash)
+    with pytest.raises(Exception):
+        build_release(raw_dir=str(raw_copy), curated_dir=str(curated))
+    assert os.readlink(curated / "latest") == good.version
+    assert sorted(p.name for p in curated.iterdir()) == sorted(["latest", good.version])
+    assert {p.name: p.read_bytes() for p in (curated / good.version).iterdir()} == snapshot
