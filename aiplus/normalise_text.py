@@ -1,19 +1,461 @@
-"""Step 2: normalise a document's text (placeholder, replaced by the full version)."""
+"""Step 2: normalise a document's text.
+
+Order (each stage works on the source's own script, so that ``original_text`` gets every repair):
+
+1. strip pinyin annotations after characters (``網(wǎng)`` → ``網``);
+2. repair mojibake: GBK decoded one byte out of step (runs starting ``?!``), UTF-8 read as GBK or Latin-1;
+3. fold full-width letters/digits/spaces, odd hyphens, zero-width characters; drop markup residue
+   (``**bold**``, leading ``#``, list bullets, trailing table pipes) and letter-spacing in justified lines;
+4. reflow: join lines broken by page layout into paragraphs, keeping headings and paragraphs apart;
+5. OpenCC ``t2s`` line by line for ``text`` (length-preserving, so ``text`` and ``original_text`` stay
+   aligned character for character).
+
+The output keeps the paragraph structure: one paragraph a line, and an empty line where the source had
+blank lines between paragraphs (the article splitter relies on both).
+"""
 
 from __future__ import annotations
 
 import re
 
-from opencc import OpenCC
-
 from aiplus.records import NormalisedDocument, RawDocument
+from aiplus.text_resources import CJK, T2S, hanzi_score, paragraph_openers
 
-_T2S = OpenCC("t2s")
-PINYIN_AFTER_HANZI = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
+# ------------------------------------------------------------------ 1. pinyin annotations
+
+# Pinyin in brackets right after a character, as some mirror sites and learner pages add it:
+# 網(wǎng), 規模(guīmó), 數據中心(shùjùzhōngxīn).  Lower-case only, so "(AI)", "(Qubit)" and
+# "(記者 李小輝)" are never touched.
+PINYIN_AFTER_HANZI = re.compile(rf"(?<=[{CJK}])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
+TONE_MARKS = re.compile("[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]")
+# A toneless annotation ("(de)", "(ma)") is stripped only when it is a sequence of pinyin syllables and the
+# document already carries tone-marked annotations: "(app)" after a character stays.
+PINYIN_SYLLABLES = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|ia|ie|iu|ua|uo|ui|ve|"
+    r"er|a|o|e|i|u|v))+"
+)
+MIN_TONED_FOR_TONELESS = 3
+
+
+def strip_pinyin(text: str) -> tuple[str, int]:
+    """Remove pinyin annotations after characters; returns (text, number removed)."""
+    toned = sum(1 for m in PINYIN_AFTER_HANZI.finditer(text) if TONE_MARKS.search(m.group()))
+    removed = 0
+
+    def repl(m: re.Match) -> str:
+        nonlocal removed
+        inner = m.group()[1:-1]
+        if TONE_MARKS.search(inner) or (toned >= MIN_TONED_FOR_TONELESS and PINYIN_SYLLABLES.fullmatch(inner)):
+            removed += 1
+            return ""
+        return m.group()
+
+    return PINYIN_AFTER_HANZI.sub(repl, text), removed
+
+
+# ------------------------------------------------------------------ 2. mojibake
+
+# GBK text decoded one byte out of step: the lead byte 0xA1 of a full-width punctuation mark lost its
+# high bit and shows as "!", the character before it as "?", and the bytes that follow pair up wrongly
+# until the next ASCII byte puts the decoder back in step.  Such a run is "?!" + non-ASCII characters
+# (+ the ASCII character that ends it).
+GBK_STEP_RUN = re.compile(r"\?!([^\x00-\x7f]{1,40}[\x21-\x7e]?)")
+# Symbols of GBK's punctuation rows that a correct repair rarely produces (≠, ∴, …); a repaired run that
+# contains them lost bytes and is flagged as not fully repaired.
+GBK_ODD_SYMBOLS = re.compile(r"[\u2200-\u22ff\u2460-\u24ff\u2500-\u257f\u3220-\u324f\ue000-\uf8ff\ufffd]")
+
+# UTF-8 bytes shown as Latin-1/cp1252 ("æ–°é—»") or as GBK ("鏂伴椈"): runs of characters that re-encode
+# into valid UTF-8.  Latin-1 mojibake is recognised by its lead bytes (Ã, å, æ, ç, è, é followed by
+# continuation-byte characters).
+LATIN1_UTF8_RUN = re.compile(r"(?:[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u203a\u0152-\u0178\u02c6\u02dc\u2122\u20ac]{1,3})+")
+
+
+def _repair_gbk_step_run(run: str) -> str | None:
+    """Re-decode one out-of-step run; None when it does not decode."""
+    try:
+        raw = b"\xa1" + run.encode("gbk")
+    except UnicodeEncodeError:
+        return None
+    return raw.decode("gbk", errors="replace")
+
+
+def repair_mojibake(text: str) -> tuple[str, list[str]]:
+    """Repair the mojibake classes described above; returns (text, flags)."""
+    flags: list[str] = []
+    repaired = unrepaired = 0
+
+    def gbk_step(m: re.Match) -> str:
+        nonlocal repaired, unrepaired
+        run = m.group(1)
+        fixed = _repair_gbk_step_run(run)
+        if fixed is None:
+            return m.group()
+        # Accept only when the re-decoded run reads as Chinese much better than the damaged one:
+        # a genuine "?!" in prose is followed by ordinary characters that re-decode to rare ones.
+        before, n_before = hanzi_score(run)
+        after, n_after = hanzi_score(fixed)
+        if n_after == 0 or after <= before:
+            return m.group()
+        repaired += 1
+        if GBK_ODD_SYMBOLS.search(fixed):
+            unrepaired += 1
+            fixed = GBK_ODD_SYMBOLS.sub("", fixed)
+        return fixed
+
+    if "?!" in text:
+        text = GBK_STEP_RUN.sub(gbk_step, text)
+
+    def latin1(m: re.Match) -> str:
+        nonlocal repaired
+        s = m.group()
+        for enc in ("cp1252", "latin-1"):
+            try:
+                fixed = s.encode(enc).decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            repaired += 1
+            return fixed
+        return s
+
+    if re.search("[\u00c2-\u00f4]", text):
+        text = LATIN1_UTF8_RUN.sub(latin1, text)
+
+    # UTF-8 read as GBK: a whole line re-encodes to GBK bytes that are valid UTF-8 and read much better.
+    if hanzi_score(text)[0] < 0.5:
+        lines = text.split("\n")
+        for i, line in enumerate(lines):
+            if not line or line.isascii():
+                continue
+            try:
+                fixed = line.encode("gbk").decode("utf-8")
+            except (UnicodeEncodeError, UnicodeDecodeError):
+                continue
+            if fixed != line and hanzi_score(fixed)[0] > hanzi_score(line)[0] + 0.2:
+                lines[i] = fixed
+                repaired += 1
+        text = "\n".join(lines)
+
+    if repaired:
+        flags.append("mojibake_repaired")
+    if unrepaired:
+        flags.append("mojibake_unrepaired")
+    return text, flags
+
+
+# ------------------------------------------------------------------ 3. folding and markup
+
+# Full-width ASCII letters, digits, space and the few symbols that belong to numbers (％＋－．／); Chinese
+# punctuation (，。：（）“”) is kept as it is.
+FULLWIDTH_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF10, 0xFF1A)}  # ０-９
+FULLWIDTH_FOLD.update({cp: cp - 0xFEE0 for cp in range(0xFF21, 0xFF3B)})  # Ａ-Ｚ
+FULLWIDTH_FOLD.update({cp: cp - 0xFEE0 for cp in range(0xFF41, 0xFF5B)})  # ａ-ｚ
+FULLWIDTH_FOLD.update({ord("％"): "%", ord("＋"): "+", ord("．"): ".", ord("／"): "/", 0x3000: " "})
+# Invisible characters and odd spaces: dropped or made plain.
+INVISIBLE = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x00AD: None,
+             0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " ", 0x205F: " ", 0x3164: None}
+# A word broken by a hyphen at a line end ("Deep⁃\nseek"): hyphen bullet, hyphen, soft hyphen, minus.
+HYPHEN_LINE_BREAK = re.compile(r"(?<=[A-Za-z])[\u2043\u2010\u2011\u00ad-]\s*\n\s*(?=[a-z])")
+ODD_HYPHENS = {0x2043: "-", 0x2010: "-", 0x2011: "-"}
+
+# Markdown residue: **bold**, __bold__, leading #'s, list bullets, table pipes at line ends.
+BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
+MD_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
+TRAILING_PIPES = re.compile(r"(?:\s*\|)+\s*$")
+STRAY_STARS = re.compile(r"(?<!\*)\*{2,}(?!\*)")
+
+# Justified narrow columns put a space between every character ("日 前 ，在 第"): a line whose
+# space-separated pieces are mostly one or two characters long has its spaces between Chinese removed.
+SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}，。、：；！？“”（）])[ \t]+(?=[{CJK}，。、：；！？“”（）])")
+# Spaces between a figure and a Chinese character ("2024 年 9 月 10 日", "第 35个") are layout.
+SPACE_DIGIT_CJK = re.compile(rf"(?<=\d)[ \t]+(?=[{CJK}])|(?<=[{CJK}])[ \t]+(?=\d)")
+MULTI_SPACE = re.compile(r"[ \t]{2,}")
+
+
+def _is_letter_spaced(line: str) -> bool:
+    pieces = line.split()
+    if len(pieces) < 3:
+        return False
+    cjk_pieces = [p for p in pieces if re.search(f"[{CJK}]", p)]
+    return len(cjk_pieces) >= 3 and sum(len(p) for p in cjk_pieces) / len(cjk_pieces) <= 2.2
+
+
+class LineInfo:
+    """What markup said about a line before it was removed."""
+
+    __slots__ = ("heading", "bullet")
+
+    def __init__(self, heading: bool = False, bullet: bool = False):
+        self.heading = heading
+        self.bullet = bullet
+
+
+def clean_lines(text: str) -> tuple[list[str], list[LineInfo], set[str]]:
+    """Fold characters and drop markup residue line by line; returns (lines, line info, flags)."""
+    flags: set[str] = set()
+    folded = text.translate(INVISIBLE)
+    if folded != text:
+        flags.add("invisible_removed")
+    text = folded
+    folded = text.translate(FULLWIDTH_FOLD)
+    if folded != text:
+        flags.add("fullwidth_folded")
+    text = folded
+    joined = HYPHEN_LINE_BREAK.sub("", text)
+    if joined != text:
+        flags.add("hyphenation_joined")
+    text = joined.translate(ODD_HYPHENS)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+
+    lines, infos = [], []
+    for line in text.split("\n"):
+        info = LineInfo()
+        m = MD_HEADING.match(line)
+        if m:
+            line = line[m.end():]
+            info.heading = True
+            flags.add("markup_removed")
+        m = MD_BULLET.match(line)
+        if m:
+            line = line[m.end():]
+            info.bullet = True
+            flags.add("markup_removed")
+        if "*" in line or "__" in line:
+            new = BOLD.sub(lambda b: b.group(1) or b.group(2), line)
+            new = STRAY_STARS.sub("", new)
+            if new != line:
+                flags.add("markup_removed")
+                line = new
+        if "|" in line:
+            new = TRAILING_PIPES.sub("", line)
+            if new != line:
+                flags.add("markup_removed")
+                line = new
+        line = line.strip()
+        if _is_letter_spaced(line):
+            line = SPACE_BETWEEN_CJK.sub("", line)
+            flags.add("letter_spacing_removed")
+        line = SPACE_DIGIT_CJK.sub("", line)
+        line = MULTI_SPACE.sub(" ", line)
+        lines.append(line)
+        infos.append(info)
+    return lines, infos, flags
+
+
+# ------------------------------------------------------------------ 4. reflow
+
+# Sentence-final punctuation: a line ending in one of these ends a paragraph.  Closing quotes and
+# brackets count only after sentence punctuation ("。”"), since "依托“深i工”" can end a broken line.
+SENTENCE_END = re.compile(r"(?:[。！？!?…；;]|\.{3}|[。！？!?…][”’」』）)\]]+)$")
+# A line ending in these is certainly continued (a comma never ends a paragraph).
+CONTINUES = re.compile(r"[，,、“‘「『《（(—-]$")
+# Photo credits and captions end without punctuation but end their paragraph ("新华社记者 王靖 摄").
+CREDIT_END = re.compile(r"(?:摄|摄影|供图|图|制图|翻拍)$|[摄影供]）$")
+# Lines that always start a new paragraph: datelines, bylines, numbered sections, captions, dates.
+NEW_UNIT_START = re.compile(
+    r"^(?:本报讯|本报记者|本报通讯员|记者|通讯员|本報訊|本報記者|記者|通訊員|来源[:：]|來源[:：]|责任编辑|責任編輯|编辑[:：]|編輯[:：]"
+    r"|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十\d]+[章节条部分]"
+    r"|[▲△■□●◆◇★☆►▶]|图为|圖為|日期[:：]|date\b)"
+)
+DATELINE_START = re.compile(r"^\S{2,16}?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:电|讯|電|訊)")
+DATE_LINE = re.compile(r"^\D{0,16}\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\D{0,8}$")
+# A line that starts with a very short clause ("务：辖区内…", "击队，对…") continues a broken word.
+SHORT_CLAUSE_START = re.compile(r"^([^，,。：:、；;！!？?”」\s]{1,2})[，,。：:、；;！!？?”」]")
+# Page-layout widths: ASCII characters take about half a Chinese character's width.
+FULL_LINE_RATIO = 0.8
+LONG_LINE_WIDTH = 45  # longer than any headline: a line this long without an ending is broken
+MAX_BLANKS_BRIDGED = 4
+
+
+def display_width(line: str) -> float:
+    """Width of a line in Chinese-character units (ASCII counts half)."""
+    ascii_chars = sum(1 for c in line if c.isascii())
+    return (len(line) - ascii_chars) + ascii_chars / 2
+
+
+def _ends_paragraph(line: str) -> bool:
+    return bool(SENTENCE_END.search(line) or CREDIT_END.search(line))
+
+
+def _starts_new_unit(line: str) -> bool:
+    return bool(NEW_UNIT_START.match(line) or DATELINE_START.match(line) or DATE_LINE.match(line))
+
+
+def _starts_with_fragment(line: str) -> bool:
+    m = SHORT_CLAUSE_START.match(line)
+    if not m or m.end() >= len(line):  # "摘要：" alone is a label, not a fragment
+        return False
+    return m.group(1) not in paragraph_openers()
+
+
+def _join(a: str, b: str) -> str:
+    if a and b and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+        return a + " " + b
+    return a + b
+
+
+def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
+    """Join lines broken by layout into paragraphs.
+
+    Returns the paragraphs as lines, with "" where the source separated paragraphs by blank lines,
+    and whether anything was joined.
+    """
+    # Blocks of consecutive non-empty lines: their widest line is the column width of the block.
+    n = len(lines)
+    block_width = [0.0] * n
+    block_size = [0] * n
+    i = 0
+    while i < n:
+        if not lines[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and lines[j]:
+            j += 1
+        widths = [display_width(lines[k]) for k in range(i, j)]
+        for k in range(i, j):
+            others = widths[: k - i] + widths[k - i + 1:]
+            block_width[k] = max(others) if others else 0.0
+            block_size[k] = j - i
+        i = j
+
+    def joins(k: int, nxt: int, blanks: int) -> bool:
+        a, b = lines[k], lines[nxt]
+        if infos[k].heading or infos[nxt].heading or infos[k].bullet or infos[nxt].bullet:
+            return False
+        if _ends_paragraph(a) or _starts_new_unit(b) or a.endswith(("：", ":")):
+            return False
+        if CONTINUES.search(a):
+            return True
+        width = display_width(a)
+        if width >= LONG_LINE_WIDTH:
+            return True
+        if blanks == 0 and block_size[k] >= 2 and block_width[k] >= 6 and width >= FULL_LINE_RATIO * block_width[k]:
+            return True
+        # A full line at the end of a column block continues after the blank line of a column break.
+        if blanks and block_size[k] >= 3 and width >= FULL_LINE_RATIO * block_width[k] and block_width[k] >= 12:
+            return True
+        return _starts_with_fragment(b)
+
+    def next_line(k: int) -> tuple[int | None, int]:
+        """Index of the next non-empty line after ``k`` and the number of blank lines between."""
+        blanks, m = 0, k + 1
+        while m < n and not lines[m]:
+            blanks += 1
+            m += 1
+        return (m if m < n else None), blanks
+
+    result: list[str] = []
+    changed = False
+    first, _ = next_line(-1)
+    if first is None:
+        return [], False
+    current, cur_k = lines[first], first
+    while True:
+        nxt, blanks = next_line(cur_k)
+        if nxt is None:
+            result.append(current)
+            break
+        if blanks <= MAX_BLANKS_BRIDGED and joins(cur_k, nxt, blanks):
+            current = _join(current, lines[nxt])
+            changed = True
+            cur_k = nxt
+            continue
+        # A caption or boxed paragraph dropped into a broken sentence ("…预测设备风 / 图为…。/ 险。”…"):
+        # the sentence is joined across it and the caption follows as its own paragraph.
+        if (not _ends_paragraph(lines[cur_k]) and display_width(lines[cur_k]) >= LONG_LINE_WIDTH
+                and _ends_paragraph(lines[nxt]) and not infos[nxt].heading):
+            after, blanks2 = next_line(nxt)
+            if (after is not None and blanks2 <= MAX_BLANKS_BRIDGED and not infos[after].heading
+                    and _starts_with_fragment(lines[after])):
+                result.extend([_join(current, lines[after]), "", lines[nxt]])
+                changed = True
+                lines[after] = ""  # consumed: the line after it continues the caption's paragraph run
+                nxt2, blanks3 = next_line(nxt)
+                if nxt2 is None:
+                    break
+                result.append("" if blanks3 or blanks2 else "")
+                current, cur_k = lines[nxt2], nxt2
+                continue
+        result.append(current)
+        if blanks:
+            result.append("")
+        current, cur_k = lines[nxt], nxt
+    return result, changed
+
+
+# ------------------------------------------------------------------ 5. script conversion
+
+
+def to_simplified(original: str) -> tuple[str, bool]:
+    """OpenCC t2s, line by line, keeping the length of every line; returns (text, aligned)."""
+    out_lines = []
+    aligned = True
+    for line in original.split("\n"):
+        conv = T2S.convert(line)
+        if len(conv) != len(line):
+            # Phrase conversions that change length: fall back to character by character.
+            conv = "".join(T2S.convert(c) for c in line)
+            if len(conv) != len(line):
+                aligned = False
+        out_lines.append(conv)
+    return "\n".join(out_lines), aligned
+
+
+# Share of Chinese characters that t2s changes above which the source counts as Traditional
+# (Simplified text changes in well under 1% of its characters, Traditional in 15-30%).
+TRADITIONAL_SHARE = 0.04
+TRADITIONAL_MIN_CHARS = 5
+
+
+def detect_script(original: str, simplified: str) -> str:
+    """"traditional" when enough of the Chinese characters change under t2s, else "simplified"."""
+    changed = total = 0
+    for a, b in zip(original, simplified):
+        if "\u4e00" <= a <= "\u9fff":
+            total += 1
+            if a != b:
+                changed += 1
+    if total and changed >= TRADITIONAL_MIN_CHARS and changed / total >= TRADITIONAL_SHARE:
+        return "traditional"
+    return "simplified"
+
+
+# ------------------------------------------------------------------ the step
+
+
+def normalise_text(text: str) -> tuple[str, str, str, list[str]]:
+    """Normalise raw text; returns (simplified text, original-script text, script, quality flags)."""
+    flags: list[str] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, n_pinyin = strip_pinyin(text)
+    if n_pinyin:
+        flags.append("pinyin_stripped")
+    text, moji_flags = repair_mojibake(text)
+    flags.extend(moji_flags)
+    lines, infos, clean_flags = clean_lines(text)
+    paragraphs, reflowed = reflow(lines, infos)
+    if reflowed:
+        flags.append("reflowed")
+    flags.extend(sorted(clean_flags))
+    original = "\n".join(paragraphs)
+    simplified, aligned = to_simplified(original)
+    script = detect_script(original, simplified)
+    if simplified != original:
+        flags.append("converted_t2s")
+    if not aligned:
+        flags.append("t2s_length_changed")
+    return simplified, original, script, flags
 
 
 def normalise_document(raw: RawDocument) -> NormalisedDocument:
-    original = PINYIN_AFTER_HANZI.sub("", raw.text or "")
-    text = _T2S.convert(original)
-    script = "traditional" if text != original else "simplified"
-    return NormalisedDocument(raw.source_file, raw.sha256, text, original, script, [], raw.title)
+    """Normalise a raw document (see the module docstring for the stages)."""
+    text, original, script, flags = normalise_text(raw.text or "")
+    for flag in raw.flags:
+        if flag not in flags:
+            flags.insert(0, flag)
+    title = None
+    if raw.title:
+        title = normalise_text(raw.title)[0].replace("\n", " ").strip() or None
+    return NormalisedDocument(raw.source_file, raw.sha256, text, original, script, flags, title)

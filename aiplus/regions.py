@@ -1,8 +1,460 @@
-"""Administrative regions: names and 6-digit codes (placeholder)."""
+"""Administrative regions: names, full names and 6-digit codes.
+
+The gazetteer (``data/region_adcodes.tsv``) lists provinces, prefecture-level
+cities and counties with their codes; towns and streets (``…街道``, ``…镇``,
+``…乡``) are recognised by their suffix and written under their county.  Short
+forms (深圳, 宝安, 黔东南州, 内蒙古) are generated from the full names; a short form
+shared by several places is resolved by the other places named around it.
+"""
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
-def resolve_article_region(text: str, publisher: str | None = None) -> tuple[str | None, str | None]:
-    """The most specific region an article is about, as (full name, 6-digit code)."""
-    return None, None
+import ahocorasick
+import rjieba
+
+DATA_DIR = Path(__file__).parent / "data"
+
+# Suffixes stripped from division names to build the short forms news uses (深圳市 → 深圳).
+# Longest first, so that 苗族侗族自治州 is tried before 自治州.
+_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
+_PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
+_COUNTY_SUFFIXES = ("自治县", "自治旗", "林区", "特区", "新区", "区", "县", "市", "旗")
+# Ethnic groups named in autonomous prefectures and counties (黔东南苗族侗族自治州 → 黔东南州).
+_ETHNIC_GROUPS = sorted(
+    "苗 侗 土家 布依 藏 彝 壮 回 维吾尔 蒙古 朝鲜 哈尼 傣 傈僳 白 纳西 景颇 羌 瑶 黎 畲 仡佬 水 哈萨克 "
+    "柯尔克孜 满 达斡尔 鄂温克 鄂伦春 锡伯 土 撒拉 保安 东乡 裕固 毛南 仫佬 京 拉祜 佤 独龙 怒 普米 "
+    "阿昌 德昂 基诺 布朗 塔吉克 门巴 珞巴 各".split(), key=len, reverse=True)
+
+
+def _strip_ethnic(stem: str) -> str:
+    changed = True
+    while changed:
+        changed = False
+        for group in _ETHNIC_GROUPS:
+            if stem.endswith(group + "族") and len(stem) > len(group) + 2:
+                stem, changed = stem[: -len(group) - 1], True
+                break
+    return stem
+
+# Short forms that are ordinary words far more often than places (a district 城中区 exists, but
+# 城中 in running text is "in the city").  Full names (城中区) are still recognised.
+_AMBIGUOUS_WORDS = frozenset(
+    "城中 城关 城东 城西 城南 城北 市中 郊区 新区 矿区 城区 新城 新华 和平 江南 江北 河东 河西 白云 "
+    "高新 开发 向阳 长安 永安 清河 平安 红旗 前进 东方 胜利 建华 新兴 兴业 友好 铁东 铁西 立新 "
+    "东区 西区 普陀 宝山 青山 金山 东山 西湖 海港 龙华 龙湖 西乡 新安 华容 通州 "
+    "安定 安化 安远 永定 永和 和田 大同 新乡 新民 新都 共和 中方 江口 正安 德安 惠民 宁安 "
+    "中山路 临夏 开阳 合作 文化 龙山 海北 海南 海东 海西 城厢".split()
+)
+
+# A short form followed by one of these characters names something else (吕梁山, 中山路, 深圳湾,
+# 龙湖镇): mountains, rivers, roads, towns.  Applies to short forms only.
+_BLOCK_AFTER = set("山河湖江湾岛桥路街道镇乡村港门峡口寺塔社")
+
+# Short forms of prefecture-level cities that are also everyday words (来宾 "guests", 日照 "sunshine"):
+# weak, like county short forms that the segmenter does not tag as names (资源县 → 资源 "resources").
+_WEAK_CITY_FORMS = frozenset("来宾 日照 天水 大理 文山 百色 河源 清远 平凉 新余 酒泉 运城".split())
+# Segmenter tags of a word that names a place or a proper noun.
+_NAME_TAGS = frozenset(("ns", "nr", "nrt", "nz", "nrfg", "j"))
+
+# Towns and streets: two or three characters then 街道/镇/乡 (福永街道, 池店镇).  The first
+# character must not be a word that makes the span generic (各镇, 全镇, 乡镇, 小镇).
+STREET_PATTERN = re.compile(r"([\u4e00-\u9fff]{2,3}?)(街道|镇|乡)(?![\u4e00-\u9fff]{0,1}(?:化|长|政|委|人))")
+_STREET_SUFFIX = re.compile(r"(?:街道|镇|乡)(?!化|长|政|委|人|村|镇|级|域|街)")
+_HANZI_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
+_STREET_BAD_START = set("各全该本每两三四多个乡城村小大重特名古市县区州省一这那此其新老镇到在与和及或等")
+_STREET_BAD_NAMES = frozenset("所在 城乡 镇街 城镇 村镇 集镇 乡村 家乡 故乡 下乡 返乡 回乡 老乡 街道 进镇 全域".split())
+
+
+@dataclass(frozen=True)
+class Division:
+    """One administrative division of the gazetteer."""
+
+    code: str  # 6 digits
+    name: str  # official name, e.g. 宝安区
+    level: int  # 1 province, 2 prefecture/city, 3 county (4: development area, no code of its own)
+    parent: str | None  # code of the enclosing division
+    own_code: bool = True  # False for development areas that borrow their parent's code
+
+
+@dataclass(frozen=True)
+class RegionMention:
+    """A place name found in a text: ``text[start:end]`` and the divisions it may denote."""
+
+    start: int
+    end: int
+    surface: str
+    keys: tuple[str, ...]  # Division keys (codes, or "name@code" for development areas)
+    short: bool  # a short form (深圳) rather than a full name (深圳市)
+    weak: bool = False  # a short form that is also a common word: kept only with support nearby
+
+
+def _read_table(name: str) -> list[list[str]]:
+    rows = []
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            rows.append(line.split("\t"))
+    return rows
+
+
+def _short_forms(name: str, level: int) -> list[str]:
+    suffixes = _PROVINCE_SUFFIXES if level == 1 else _PREFECTURE_SUFFIXES if level == 2 else _COUNTY_SUFFIXES
+    forms = []
+    for suffix in suffixes:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            stem = name[: -len(suffix)]
+            if suffix in ("自治州", "自治县"):
+                bare = _strip_ethnic(stem)
+                if len(bare) >= 2:
+                    forms.append(bare + suffix[-1])  # 黔东南州, 长阳县
+                    forms.append(bare)
+                break
+            if len(stem) >= 2:
+                forms.append(stem)
+            break
+    return [f for f in forms if f not in _AMBIGUOUS_WORDS]
+
+
+@dataclass
+class _Gazetteer:
+    divisions: dict[str, Division]
+    names: dict[str, list[tuple[str, bool]]]  # surface → [(division key, is short form)]
+    automaton: ahocorasick.Automaton
+    weak_forms: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _gazetteer() -> _Gazetteer:
+    divisions: dict[str, Division] = {}
+    for code, name in _read_table("region_adcodes.tsv"):
+        level = 1 if code.endswith("0000") else 2 if code.endswith("00") else 3
+        divisions[code] = Division(code, name, level, None)
+    for code, div in list(divisions.items()):
+        if div.level == 1:
+            continue
+        province = code[:2] + "0000"
+        city = code[:4] + "00"
+        parent = city if div.level == 3 and city in divisions else province
+        divisions[code] = Division(code, div.name, div.level, parent if parent in divisions else None)
+    for name, parent in _read_table("region_new_areas.tsv"):
+        key = f"{name}@{parent}"
+        divisions[key] = Division(parent, name, 4, parent, own_code=False)
+
+    names: dict[str, list[tuple[str, bool]]] = {}
+    for key, div in divisions.items():
+        shorts = _short_forms(div.name, div.level) if div.level <= 3 else []
+        forms = [(div.name, False)] + [(f, True) for f in shorts]
+        for surface, short in forms:
+            entries = names.setdefault(surface, [])
+            if all(k != key for k, _ in entries):
+                entries.append((key, short))
+    automaton = ahocorasick.Automaton()
+    for surface in names:
+        automaton.add_word(surface, surface)
+    automaton.make_automaton()
+    weak = set(_WEAK_CITY_FORMS)
+    for surface, entries in names.items():
+        if all(short and divisions[k].level >= 3 for k, short in entries):
+            tags = rjieba.tag(surface)
+            if not (len(tags) == 1 and tags[0][1] in _NAME_TAGS):
+                weak.add(surface)
+    return _Gazetteer(divisions, names, automaton, frozenset(weak))
+
+
+def division(key: str) -> Division | None:
+    """The division with this code (or development-area key), if known."""
+    return _gazetteer().divisions.get(key)
+
+
+def ancestors(key: str) -> list[str]:
+    """The keys from the province down to ``key`` itself."""
+    divisions = _gazetteer().divisions
+    chain = []
+    while key is not None and key in divisions:
+        chain.append(key)
+        parent = divisions[key].parent
+        key = parent if parent != key else None
+    return chain[::-1]
+
+
+def full_name(key: str, street: str | None = None) -> str:
+    """Full name from the province down, e.g. 广东省深圳市宝安区 (municipalities not repeated)."""
+    divisions = _gazetteer().divisions
+    parts: list[str] = []
+    for k in ancestors(key):
+        name = divisions[k].name
+        if not parts or parts[-1] != name:
+            parts.append(name)
+    if street:
+        parts.append(street)
+    return "".join(parts)
+
+
+def find_region_mentions(text: str) -> list[RegionMention]:
+    """Place names of the gazetteer in ``text``, longest match first, no overlaps.
+
+    A short form followed by a character that makes it another thing (吕梁山, 龙湖镇) is
+    skipped; a weak short form (a common word too) is kept only when the same place,
+    or the place above it, is also named in a strong form.
+    """
+    gaz = _gazetteer()
+    found: list[tuple[int, int, str]] = []
+    for end_index, surface in gaz.automaton.iter(text):
+        start = end_index - len(surface) + 1
+        found.append((start, end_index + 1, surface))
+    found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
+    mentions: list[RegionMention] = []
+    covered_until = -1
+    for start, end, surface in found:
+        if start < covered_until:
+            continue
+        entries = gaz.names[surface]
+        full = [k for k, short in entries if not short]
+        if full:
+            keys, short = tuple(full), False
+        else:
+            if end < len(text) and text[end] in _BLOCK_AFTER:
+                continue
+            keys, short = tuple(k for k, _ in entries), True
+        if start > 0 and end < len(text) and text[start - 1] in "(（" and text[end] in ")）":
+            continue  # 佐管家科技发展(上海)有限公司: where a company is registered, not what the text is about
+        if short and not _on_word_boundaries(text, start, end):
+            continue  # 云台山 is not 台山, 和安全 is not 和安
+        mentions.append(RegionMention(start, end, surface, keys, short, short and surface in gaz.weak_forms))
+        covered_until = end
+    if any(m.weak for m in mentions):
+        strong = set()
+        for m in mentions:
+            if not m.weak:
+                for k in m.keys:
+                    strong.update(ancestors(k))
+        mentions = [m for m in mentions
+                    if not m.weak or any(set(ancestors(k)[:-1]) & strong or k in strong for k in m.keys)]
+    # 深圳市福田区, 广西南宁: the place above, written just before, adds nothing of its own.
+    kept: list[RegionMention] = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None and nxt.start == m.end and any(
+                k in ancestors(n)[:-1] for k in m.keys for n in nxt.keys):
+            continue
+        kept.append(m)
+    return kept
+
+
+def _on_word_boundaries(text: str, start: int, end: int) -> bool:
+    """Whether the segmenter cuts the text at ``start`` and ``end`` (the span is whole words)."""
+    lo = max(0, start - 6)
+    window = text[lo : min(len(text), end + 6)]
+    cuts = {lo}
+    for _word, _s, e in rjieba.tokenize(window):
+        cuts.add(lo + e)
+    return start in cuts and end in cuts
+
+
+# Segmenter tags that mark a two-character stem before 街道/镇 as an ordinary word (成为街道…).
+_NOT_A_STREET_TAGS = frozenset(("v", "b", "t", "d", "p", "c", "r", "m", "q", "u", "f"))
+
+
+def find_streets(text: str) -> list[tuple[int, int, str]]:
+    """Town and street names (福永街道, 池店镇): (start, end, name).
+
+    The name is taken as the two characters before the suffix, the common case;
+    three-character names are only recognised through ``resolve_region``.
+    """
+    out = []
+    for m in _STREET_SUFFIX.finditer(text):
+        start = m.start() - 2
+        if start < 0:
+            continue
+        stem = text[start : m.start()]
+        if not _HANZI_PAIR.fullmatch(stem) or stem[0] in _STREET_BAD_START or stem in _STREET_BAD_NAMES:
+            continue
+        if stem[-1] in "的了在和与" or stem in _gazetteer().names:
+            continue  # 海淀街道 is written like its district: ambiguous, left to the district
+        if _stem_tag(stem) in _NOT_A_STREET_TAGS:
+            continue
+        out.append((start, m.end(), stem + m.group(0)))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _stem_tag(stem: str) -> str:
+    tags = rjieba.tag(stem)
+    return tags[0][1] if len(tags) == 1 else ""
+
+
+def _choose(keys: tuple[str, ...], support: Counter) -> str | None:
+    """The reading of an ambiguous place name best supported by the other places around it."""
+    if len(keys) == 1:
+        return keys[0]
+    scored = sorted(((sum(support[a] for a in ancestors(k)[:-1]) + support[k], -division(k).level, k)
+                     for k in keys), reverse=True)
+    if scored[0][0] == 0 and scored[0][1] == scored[1][1]:
+        return None  # same level, no evidence: 朝阳区 of Beijing or of Changchun
+    return scored[0][2]
+
+
+def resolve_mentions(mentions: list[RegionMention]) -> list[tuple[RegionMention, str]]:
+    """Each mention with the division it most likely denotes (ambiguous ones by context)."""
+    support: Counter = Counter()
+    for m in mentions:
+        if len(m.keys) == 1:
+            for a in ancestors(m.keys[0]):
+                support[a] += 1
+    out = []
+    for m in mentions:
+        key = _choose(m.keys, support)
+        if key is not None:
+            out.append((m, key))
+    return out
+
+
+# Share of the parent's mentions a child needs before the article is taken to be about the child.
+_DRILL_RATIO = 0.5
+
+
+def resolve_article_region(text: str, publisher: str | None = None,
+                           context: str | None = None) -> tuple[str | None, str | None]:
+    """The most specific region an article is about, as (full name, 6-digit code).
+
+    Every place named in the text (and in the publisher's name, e.g. 深圳新闻网) supports
+    itself and the divisions above it; from the province down, the best-supported
+    child is taken while it holds at least half of its parent's support.  A town or
+    street is added under the county in the same way.  ``context`` (optional) is the
+    region of the surrounding document, e.g. of a newspaper page: it counts as one
+    more mention, so an article that names only its town is placed under its county.
+    """
+    if not text:
+        return None, None
+    sample = text if not publisher else f"{publisher}\n{text}"
+    resolved = resolve_mentions(find_region_mentions(sample))
+    if context:
+        resolved += resolve_mentions(find_region_mentions(context))[-1:]
+    if not resolved:
+        return None, None
+    support: Counter = Counter()
+    for _, key in resolved:
+        for a in ancestors(key):
+            support[a] += 1
+    divisions = _gazetteer().divisions
+    children: dict[str | None, list[str]] = {}
+    for key in support:
+        children.setdefault(divisions[key].parent if divisions[key].level > 1 else None, []).append(key)
+    current: str | None = None
+    total = sum(support[k] for k in children.get(None, []))
+    parent_support = total
+    while True:
+        options = sorted(children.get(current, []), key=lambda k: -support[k])
+        if not options:
+            break
+        best = options[0]
+        runner_up = support[options[1]] if len(options) > 1 else 0
+        if support[best] < _DRILL_RATIO * parent_support or support[best] == runner_up:
+            break
+        current, parent_support = best, support[best]
+    if current is None:
+        return None, None
+    street = None
+    if divisions[current].level >= 3:
+        street = _dominant_street(sample, resolved, current, parent_support)
+    return full_name(current, street), divisions[current].code
+
+
+def _dominant_street(text: str, resolved, county: str, county_support: int) -> str | None:
+    """The town/street an article is about, when one clearly dominates within its county."""
+    county_ends = {m.end for m, key in resolved if key == county}
+    counts: Counter = Counter()
+    attached: set[str] = set()
+    for start, _end, name in find_streets(text):
+        counts[name] += 1
+        if start in county_ends:
+            attached.add(name)
+    if not counts:
+        return None
+    ranked = counts.most_common()
+    name, n = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if n >= 2 and n > 2 * runner_up and n >= _DRILL_RATIO * county_support:
+        return name
+    return None
+
+
+def resolve_region(name: str, context: str | None = None) -> tuple[str | None, str | None]:
+    """Full name and 6-digit code of a place name such as 宝安区, 深圳, 平城区开源街道.
+
+    ``context`` is another region (full name or code, e.g. the article's region) used
+    to choose between places of the same name and to complete short forms.
+    """
+    if not name:
+        return None, None
+    gaz = _gazetteer()
+    context_keys: set[str] = set()
+    if context:
+        if context.isdigit():
+            context_keys.update(ancestors(context))
+        else:
+            for m in find_region_mentions(context):
+                for k in m.keys:
+                    context_keys.update(ancestors(k))
+    chain: list[str] = []
+    pos = 0
+    while pos < len(name):
+        match = None
+        for length in range(min(len(name) - pos, 12), 1, -1):
+            surface = name[pos : pos + length]
+            entries = gaz.names.get(surface)
+            if not entries:
+                continue
+            keys = [k for k, _ in entries]
+            if chain:
+                keys = [k for k in keys if chain[-1] in ancestors(k)[:-1]]
+            if not keys:
+                continue
+            if len(keys) > 1:
+                preferred = [k for k in keys if context_keys & set(ancestors(k))]
+                keys = preferred or sorted(keys, key=lambda k: division(k).level)
+            match = (length, keys[0])
+            break
+        if match is None:
+            break
+        chain.append(match[1])
+        pos += match[0]
+    rest = name[pos:]
+    street = rest if rest and STREET_PATTERN.fullmatch(rest) else None
+    if not chain or (rest and street is None):
+        return None, None
+    key = chain[-1]
+    return full_name(key, street), gaz.divisions[key].code
+
+
+def region_of_name(org_name: str, context: str | None = None) -> tuple[str | None, str | None]:
+    """Region named at the start of an organisation's name (深圳市总工会 → 广东省深圳市, 440300)."""
+    gaz = _gazetteer()
+    best = None
+    for length in range(min(len(org_name) - 1, 12), 1, -1):
+        surface = org_name[:length]
+        entries = gaz.names.get(surface)
+        if entries:
+            best = surface
+            break
+    if best is None:
+        return None, None
+    # Take the longest chain of places at the start (深圳市福田区城市管理… → 福田区).
+    pos, last = 0, None
+    while True:
+        step = None
+        for length in range(min(len(org_name) - pos - 1, 12), 1, -1):
+            if org_name[pos : pos + length] in gaz.names:
+                step = length
+                break
+        if step is None:
+            break
+        last = org_name[: pos + step]
+        pos += step
+    return resolve_region(last or best, context)
