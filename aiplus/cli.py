@@ -38,13 +38,19 @@ def _run(args: argparse.Namespace) -> int:
 
     configure_prefect_environment()
     from flows.release_flow import build_release
+    from flows.task_runners import make_task_runner
 
     raw_dir = Path(args.raw)
     if not raw_dir.is_dir():
         print(f"error: raw folder {raw_dir} does not exist", file=sys.stderr)
         return 2
+    flow = build_release
+    if args.task_runner != "threads" or args.dask_address:
+        runner = "dask" if args.dask_address else args.task_runner
+        flow = build_release.with_options(task_runner=make_task_runner(runner, args.dask_address, args.workers))
     try:
-        summary = build_release(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size)
+        summary = flow(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size,
+                                cache_dir=None if args.no_cache else args.cache_dir)
     except Exception as exc:  # noqa: BLE001 - say why, keep the previous release
         print(f"error: the run failed and published nothing ({type(exc).__name__}: {exc}); "
               f"{Path(args.curated) / 'latest'} is unchanged", file=sys.stderr)
@@ -61,6 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--raw", default="raw", help="folder of raw articles (default: raw)")
     run.add_argument("--curated", default="curated", help="folder of releases (default: curated)")
     run.add_argument("--batch-size", type=int, default=200, help="files per task (default: 200)")
+    run.add_argument("--cache-dir", default=".cache/aiplus",
+                     help="extraction cache, keyed by file content and extractor (default: .cache/aiplus)")
+    run.add_argument("--no-cache", action="store_true", help="process every file again, ignoring the cache")
+    run.add_argument("--task-runner", choices=["threads", "processes", "dask"], default="threads",
+                     help="how batches run: threads in this process (default), a process per core, or Dask")
+    run.add_argument("--dask-address", help="scheduler address of an existing Dask cluster (implies dask)")
+    run.add_argument("--workers", type=int, help="worker threads/processes (default: one per core)")
     run.set_defaults(func=_run)
 
     ev = sub.add_parser("evaluate", help="score a release (or raw files) against gold annotations")

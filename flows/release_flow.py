@@ -28,6 +28,7 @@ DEFAULT_BATCH_SIZE = 200
 class RunSummary:
     raw_dir: str
     files: int = 0
+    cache_hits: int = 0  # files whose records came from the extraction cache
     files_rejected: dict[str, str] = field(default_factory=dict)  # source file → reason
     articles: int = 0
     rows: dict[str, int] = field(default_factory=dict)
@@ -36,10 +37,12 @@ class RunSummary:
     release_path: str | None = None
     published: bool = False
     message: str = ""
-    stage_seconds: dict[str, float] = field(default_factory=dict)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each flow stage
+    step_seconds: dict[str, float] = field(default_factory=dict)  # time inside read/normalise/split/extract
 
     def format(self) -> str:
-        lines = [f"files read: {self.files} from {self.raw_dir}"]
+        lines = [f"files read: {self.files} from {self.raw_dir}"
+                 + (f" ({self.cache_hits} unchanged, taken from the extraction cache)" if self.cache_hits else "")]
         for source, reason in sorted(self.files_rejected.items()):
             lines.append(f"  rejected {source}: {reason}")
         lines.append(f"articles: {self.articles}")
@@ -47,7 +50,8 @@ class RunSummary:
         if self.rejected_rows:
             lines.append("rows rejected by validation: " + ", ".join(f"{t} {n}" for t, n in
                                                                       sorted(self.rejected_rows.items())))
-        lines.append("time: " + ", ".join(f"{s} {v:.2f}s" for s, v in self.stage_seconds.items()))
+        lines.append("time: " + ", ".join(f"{s} {v:.2f}s" for s, v in self.stage_seconds.items())
+                     + " (of which " + ", ".join(f"{s} {v:.2f}s" for s, v in self.step_seconds.items()) + ")")
         lines.append(self.message)
         lines.append(f"release: {self.release_path}")
         return "\n".join(lines)
@@ -55,13 +59,13 @@ class RunSummary:
 
 @task(name="discover raw files", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def discover_task(raw_dir: str) -> list[str]:
-    return [str(p) for p in discover_files(Path(raw_dir))]
+    return [str(p) for p in discover_files(Path(raw_dir).resolve())]
 
 
 @task(name="read, normalise, split and extract a batch", retries=2, retry_delay_seconds=[1, 5],
       cache_policy=NO_CACHE)
-def process_batch_task(paths: list[str], raw_dir: str) -> BatchResult:
-    return process_batch([Path(p) for p in paths], Path(raw_dir))
+def process_batch_task(paths: list[str], raw_dir: str, cache_dir: str | None) -> BatchResult:
+    return process_batch([Path(p) for p in paths], Path(raw_dir), Path(cache_dir) if cache_dir else None)
 
 
 @task(name="build tables", cache_policy=NO_CACHE)
@@ -82,9 +86,13 @@ def publish_task(tables: dict, curated_dir: str, inputs: list[dict], extra_manif
 
 
 @flow(name="aiplus-release", log_prints=False)
-def build_release(raw_dir: str = "raw", curated_dir: str = "curated",
-                  batch_size: int = DEFAULT_BATCH_SIZE) -> RunSummary:
-    """Build a release from every file under ``raw_dir`` and publish it into ``curated_dir`` if it changed."""
+def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size: int = DEFAULT_BATCH_SIZE,
+                  cache_dir: str | None = None) -> RunSummary:
+    """Build a release from every file under ``raw_dir`` and publish it into ``curated_dir`` if it changed.
+
+    With ``cache_dir``, files whose content and extractor did not change since an
+    earlier run are taken from the extraction cache instead of being processed again.
+    """
     logger = get_run_logger()
     summary = RunSummary(raw_dir=raw_dir)
     clock = time.perf_counter()
@@ -92,14 +100,16 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated",
     paths = discover_task(raw_dir)
     summary.files = len(paths)
     batches = [paths[i:i + batch_size] for i in range(0, len(paths), batch_size)]
-    futures = [process_batch_task.submit(b, raw_dir) for b in batches]
+    cache_dir = str(Path(cache_dir).resolve()) if cache_dir else None
+    futures = [process_batch_task.submit(b, str(Path(raw_dir).resolve()), cache_dir) for b in batches]
     results: list[BatchResult] = [f.result() for f in futures]
-    summary.stage_seconds["extract"] = time.perf_counter() - clock
+    summary.stage_seconds["read and extract"] = time.perf_counter() - clock
     for r in results:
-        for stage, secs in r.stage_seconds.items():
-            summary.stage_seconds[f"  {stage} (cpu)"] = summary.stage_seconds.get(f"  {stage} (cpu)", 0.0) + secs
-    logger.info("extracted %d articles from %d files in %d batches", sum(len(r.extractions) for r in results),
-                len(paths), len(batches))
+        for step, secs in r.stage_seconds.items():
+            summary.step_seconds[step] = summary.step_seconds.get(step, 0.0) + secs
+    summary.cache_hits = sum(r.cache_hits for r in results)
+    logger.info("extracted %d articles from %d files in %d batches (%d files from the cache)",
+                sum(len(r.extractions) for r in results), len(paths), len(batches), summary.cache_hits)
 
     t = time.perf_counter()
     tables = build_tables_task(results)
