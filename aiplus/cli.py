@@ -59,6 +59,23 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from flows.prefect_env import configure_prefect_environment
+
+    configure_prefect_environment()
+    from flows.serve import serve_release
+
+    try:
+        serve_release(cron=args.cron, raw_dir=args.raw, curated_dir=args.curated,
+                      cache_dir=None if args.no_cache else args.cache_dir, name=args.name)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 0
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aiplus", description="Build and inspect the aiplus-data releases.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +92,15 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--dask-address", help="scheduler address of an existing Dask cluster (implies dask)")
     run.add_argument("--workers", type=int, help="worker threads/processes (default: one per core)")
     run.set_defaults(func=_run)
+
+    serve = sub.add_parser("serve", help="serve the release flow on a cron schedule (needs a Prefect server)")
+    serve.add_argument("--cron", default="0 6 * * *", help='cron schedule (default: "0 6 * * *", daily 06:00 UTC)')
+    serve.add_argument("--raw", default="raw", help="folder of raw articles (default: raw)")
+    serve.add_argument("--curated", default="curated", help="folder of releases (default: curated)")
+    serve.add_argument("--cache-dir", default=".cache/aiplus", help="extraction cache (default: .cache/aiplus)")
+    serve.add_argument("--no-cache", action="store_true", help="process every file on every run")
+    serve.add_argument("--name", default="aiplus-scheduled", help="deployment name (default: aiplus-scheduled)")
+    serve.set_defaults(func=_serve)
 
     ev = sub.add_parser("evaluate", help="score a release (or raw files) against gold annotations")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files (GOLD.md format)")
