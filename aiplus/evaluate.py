@@ -123,9 +123,18 @@ def metric_matches(pred: PredictedMetric, gold: dict) -> bool:
     return True
 
 
+def _preference(pred, gold: dict) -> int:
+    """Among several predictions that match a gold metric, try first those about the same thing."""
+    if isinstance(pred, PredictedMetric):
+        ind = compare_form(gold.get("indicator"))
+        return 0 if ind and (ind in compare_form(pred.indicator) or ind in compare_form(pred.evidence)) else 1
+    return 0
+
+
 def _max_matching(preds: list, golds: list[dict], matches: Callable, taken_preds: set[int]) -> dict[int, int]:
     """Maximum one-to-one matching gold→prediction (augmenting paths); returns {gold_i: pred_j}."""
-    edges = [[j for j, p in enumerate(preds) if j not in taken_preds and matches(p, g)] for g in golds]
+    edges = [sorted((j for j, p in enumerate(preds) if j not in taken_preds and matches(p, g)),
+                    key=lambda j, g=g: _preference(preds[j], g)) for g in golds]
     pred_to_gold: dict[int, int] = {}
 
     def augment(gi: int, seen: set[int]) -> bool:
