@@ -56,6 +56,12 @@ def _run(args: argparse.Namespace) -> int:
               f"{Path(args.curated) / 'latest'} is unchanged", file=sys.stderr)
         return 1
     print(summary.format())
+    if args.summary_json:
+        import dataclasses
+        import json
+
+        Path(args.summary_json).write_text(json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=2),
+                                           encoding="utf-8")
     return 0
 
 
@@ -91,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
                      help="how batches run: threads in this process (default), a process per core, or Dask")
     run.add_argument("--dask-address", help="scheduler address of an existing Dask cluster (implies dask)")
     run.add_argument("--workers", type=int, help="worker threads/processes (default: one per core)")
+    run.add_argument("--summary-json", help="also write the run summary to this JSON file")
     run.set_defaults(func=_run)
 
     serve = sub.add_parser("serve", help="serve the release flow on a cron schedule (needs a Prefect server)")
