@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from bisect import bisect_right
 from functools import lru_cache
 from pathlib import Path
 
@@ -34,12 +35,15 @@ OPEN_QUOTES = "“「『《〈\"‘"
 CLOSE_QUOTES = "”」』》〉\"’"
 QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
 SENTENCE_END = set("。！？!?；;\n")
+CLAUSE_END = SENTENCE_END | set("，,：:")
 # Characters that may appear inside an initiative name besides CJK letters and
 # Latin/digits: joiners seen in names (智汇宝安·AI直播夜校, AI+…, 晋江—龙华, （2026-2027年）).
 NAME_PUNCT = set("+·・—-－（）()&.．/＋")
 # Heads whose name is a collective event around other initiatives (a ceremony or a
 # series): a facility or day named inside it stays a separate initiative.
-COLLECTIVE_HEADS = ("仪式", "开幕式", "启动大会", "系列活动", "活动")
+COLLECTIVE_HEADS = ("系列活动", "活动")
+# Ceremonies around an undertaking: the undertaking is reported apart from its ceremony.
+CEREMONY_HEADS = ("仪式", "开幕式", "启动大会")
 # Observance days/weeks/months: 全国助残日, 国际博物馆日, 全国科技活动周, 世界读书日.
 OBSERVANCE = re.compile(r"(?:全国|国际|世界|中国)[\u4e00-\u9fff]{2,6}?(?:日|周|月)(?![\u4e00-\u9fff]{0,1}(?:前|后|起|以来|上午|下午|晚))")
 # Title of a talk or theme: 以“…”为主题 / 以《…》为题.
@@ -56,6 +60,7 @@ ROLE_AFTER = (
     ("发布", "organiser"), ("推出", "organiser"), ("打造", "organiser"), ("实施", "organiser"),
     ("召开", "organiser"), ("举行", "organiser"), ("组织", "organiser"), ("牵头", "organiser"),
     ("制定", "organiser"), ("印发", "organiser"), ("建设", "organiser"), ("设立", "organiser"),
+    ("研发", "organiser"), ("开发", "organiser"), ("推动", "organiser"), ("指导", "organiser"),
 )
 SIGNING_WORDS = ("签约", "签订", "签署", "协议", "备忘录", "合作")
 
@@ -83,6 +88,14 @@ def _resources() -> dict:
     ordered = sorted(heads, key=len, reverse=True)
     head_re = re.compile("|".join(re.escape(h) for h in ordered))
     domain_cues = [tuple(line.split("\t")) for line in _lines("initiative_domain_cues.txt")]
+    blockers = _lines("initiative_head_blockers.txt")
+    blockers_by_head = {h: tuple(b for b in blockers if b.startswith(h)) for h in heads}
+    cue_rank: dict[str, tuple[int, str]] = {}
+    for rank, (domain, cue) in enumerate(domain_cues):
+        cue_rank.setdefault(cue, (rank, domain))
+    domain_re = re.compile("|".join(re.escape(c) for c in sorted(cue_rank, key=len, reverse=True)))
+    ai_cues = [c.lower() for c in _lines("initiative_ai_cues.txt")]
+    ai_re = re.compile("|".join(re.escape(c) for c in sorted(ai_cues, key=len, reverse=True)), re.I)
     return {
         "heads": heads,
         "head_re": head_re,
@@ -90,10 +103,14 @@ def _resources() -> dict:
         "stops": set(_lines("initiative_left_stops.txt")),
         "generic": sorted(set(_lines("initiative_generic_modifiers.txt")), key=len, reverse=True),
         "reject": set(_lines("initiative_reject.txt")),
-        "ai_cues": [c.lower() for c in _lines("initiative_ai_cues.txt")],
-        "domain_cues": domain_cues,
+        "ai_re": ai_re,
+        "domain_re": domain_re,
+        "cue_rank": cue_rank,
+        "blockers_by_head": blockers_by_head,
         "blockers": _lines("initiative_head_blockers.txt"),
+        "max_head_len": max(len(h) for h in heads),
         "triggers": tuple(_lines("initiative_triggers.txt")),
+        "trigger_re": re.compile("|".join(re.escape(t) for t in _lines("initiative_triggers.txt"))),
     }
 
 
@@ -102,61 +119,102 @@ PROTECTED_WORDS = {
     "国家", "专家", "家庭", "家园", "家风", "个性", "个人", "场景", "市场", "现场", "赛场", "项目", "名片", "名校",
     "种子", "之门", "之芯", "之光", "之友", "同创", "同步", "共同", "协同", "和谐", "为民", "与会", "各级", "批量",
     "次元", "位置", "等级", "对接", "对口", "于都", "和林", "即时", "些许", "如意", "至诚", "之星", "一体", "三位",
-    "数据", "将军", "从业", "家居", "万家", "千家", "百家",
+    "数据", "将军", "从业", "家居", "万家", "千家", "百家", "就业", "成就", "内蒙", "工会", "协会", "学会", "大会",
+    "商会", "委会", "总会", "以来", "所以", "以及", "内容", "着力", "着眼", "之间",
 }
+# Three-character nouns ending in a stop word (党组织 is not the verb 组织).
+PROTECTED_TRIPLES = {"党组织", "联组织", "团组织", "力提升", "能提升"}
+# A count at the start of a name is not part of it (20间标准化人工智能实验室, 39期晋江干部学堂).
+LEADING_COUNT = re.compile(r"^(?:超|近|约|逾|共|累计|共计)?(?:[\d.]+|[首一二两三四五六七八九十百千万几数]+)(?:余|多)?"
+                           r"(?:个|场|项|名|家|次|位|批|种|期|间|座|所|台|条|支|部|处)(?![\u4e00-\u9fff]?[届])")
+# AI words in the sentence of a mention that make the undertaking AI-related even
+# when its name does not say so (在“数智赋能强党建”活动环节，“建投星讲堂”第一期开课).
+STRONG_AI_CUE = re.compile(r"AI|人工智能|大模型|机器人|算力|智算|DeepSeek|数智|智能", re.I)
+# Measure words that, after Arabic digits, make a count (20条举措 keeps its 条: not listed).
+ARABIC_COUNT_UNITS = set("个场家名间期次位批种座所台")
+# Heads too common to name something on their own: the modifier must say more.
+WEAK_HEADS = {"平台": 3, "系统": 3, "行动": 3, "品牌": 3, "项目": 3, "活动": 3, "体系": 3, "基地": 3, "课堂": 3,
+              "政策": 4, "共建": 3, "改造": 3, "工厂": 3, "实验室": 3, "服务平台": 3, "名单": 3, "课程": 3,
+              "中心": 3, "系列活动": 2, "主题活动": 2}
+# Words right after a head that make it part of an organisation's name (…工程有限公司, …系统党委).
+ORG_AFTER_HEAD = ("有限公司", "有限责任公司", "股份有限公司", "公司", "集团", "研究院", "研究所", "协会", "学会",
+                  "党委", "党支部", "党总支", "委员会", "管委会", "办公室", "领导小组")
+# Characters that may follow 计划 used as a noun; any other Chinese character makes it the verb "plans to".
+PLAN_NOUN_FOLLOWERS = set("的和与及等将已是为中内期正再也都还于在从自由、，。；：”」》）)")
 
 
 def _is_name_char(c: str) -> bool:
     return ("\u4e00" <= c <= "\u9fff") or c.isascii() and c.isalnum() or c in NAME_PUNCT or c in QUOTE_CHARS
 
 
+_QUOTE_DROP = {ord(ch): None for ch in QUOTE_CHARS}
+
+
 def _strip_quotes(s: str) -> str:
-    return "".join(ch for ch in s if ch not in QUOTE_CHARS).strip()
+    return s.translate(_QUOTE_DROP).strip()
 
 
 # ---------------------------------------------------------------- text view
 
 
-def _flatten(text: str) -> tuple[str, list[int]]:
-    """The text with layout line breaks inside sentences removed, and a map back.
+_LINE_BREAK = re.compile(r"\n")
+
+
+def _flatten(text: str, join_breaks: bool = True) -> tuple[str, "list[int] | range"]:
+    """The text with layout line breaks inside sentences removed (if ``join_breaks``), and a map back.
 
     Lines broken mid-sentence (newspaper columns) would cut names in two; a single
-    line break between two name characters, after a line that does not end a
-    sentence, is dropped.  ``pos[i]`` is the offset in ``text`` of ``flat[i]``.
+    line break between two name characters, after a line of 5 or more characters
+    that does not end a sentence, is dropped.  ``pos[i]`` is the offset in
+    ``text`` of ``flat[i]`` (``pos[len(flat)] == len(text)``).
     """
-    chars: list[str] = []
-    pos: list[int] = []
     n = len(text)
-    line_start = 0
-    for i, c in enumerate(text):
-        if c == "\n":
+    drops = []
+    if join_breaks:
+        line_start = 0
+        for m in _LINE_BREAK.finditer(text):
+            i = m.start()
             prev = text[i - 1] if i > 0 else ""
             nxt = text[i + 1] if i + 1 < n else ""
-            if (i - line_start >= 8 and prev and nxt and prev not in SENTENCE_END and prev not in "：:"
+            if (i - line_start >= 5 and prev and nxt and prev not in SENTENCE_END and prev not in "：:"
                     and (_is_name_char(nxt) or nxt in "，、") and _is_name_char(prev)):
-                line_start = i + 1
-                continue
+                drops.append(i)
             line_start = i + 1
-        chars.append(c)
-        pos.append(i)
-    pos.append(n)
-    return "".join(chars), pos
+    if not drops:
+        return text, range(n + 1)
+    pieces = []
+    pos: list[int] = []
+    last = 0
+    for i in drops:
+        pieces.append(text[last:i])
+        pos.extend(range(last, i))
+        last = i + 1
+    pieces.append(text[last:])
+    pos.extend(range(last, n + 1))
+    return "".join(pieces), pos
 
 
-def _sentence_bounds(flat: str, i: int) -> tuple[int, int]:
-    """Start and end (exclusive, end mark included) of the sentence holding ``flat[i]``."""
-    s = i
-    while s > 0 and flat[s - 1] not in SENTENCE_END:
-        s -= 1
-    e = i
-    n = len(flat)
-    while e < n and flat[e] not in SENTENCE_END:
-        e += 1
-    if e < n and flat[e] != "\n":
-        e += 1
-    while s < e and flat[s] in " \t\u3000":
-        s += 1
-    return s, e
+_SENTENCE_SPLIT = re.compile(r"[。！？!?；;]|\n")
+
+
+class _Sentences:
+    """Sentence bounds of a text, found once: ``bounds(i)`` gives the sentence holding ``i``."""
+
+    def __init__(self, flat: str):
+        self.flat = flat
+        self.ends = [m.end() for m in _SENTENCE_SPLIT.finditer(flat)]
+
+    def bounds(self, i: int) -> tuple[int, int]:
+        """Start and end (exclusive, end mark included, a line break excluded)."""
+        k = bisect_right(self.ends, i)
+        s = self.ends[k - 1] if k > 0 else 0
+        e = self.ends[k] if k < len(self.ends) else len(self.flat)
+        flat = self.flat
+        if e > s and flat[e - 1] == "\n":
+            e -= 1
+        while s < e and flat[s] in " \t\u3000":
+            s += 1
+        return s, e
 
 
 # ---------------------------------------------------------------- candidates
@@ -176,11 +234,12 @@ class _Candidate:
 
 
 def _head_at_end(name: str) -> tuple[str, str] | None:
-    """The naming head the name ends with, and its kind."""
-    res = _resources()
-    for h in res["heads_by_len"]:
-        if name.endswith(h):
-            return h, res["heads"][h][0]
+    """The longest naming head the name ends with, and its kind."""
+    heads = _resources()["heads"]
+    for k in range(min(len(name), _resources()["max_head_len"]), 0, -1):
+        h = name[-k:]
+        if h in heads:
+            return h, heads[h][0]
     return None
 
 
@@ -188,31 +247,84 @@ def _stop_before(flat: str, i: int, stops: set[str]) -> bool:
     """True when a stop word ends exactly at ``i`` (so the name starts at ``i``)."""
     if flat[i - 2 : i] in PROTECTED_WORDS or flat[i - 1 : i + 1] in PROTECTED_WORDS:
         return False
-    for k in (4, 3, 2, 1):
-        if i - k >= 0 and flat[i - k : i] in stops:
-            # a one-character stop inside a protected word is not a stop
-            return True
+    if flat[i - 3 : i] in PROTECTED_TRIPLES:
+        return False
+    return (flat[i - 1 : i] in stops or flat[i - 2 : i] in stops or flat[i - 3 : i] in stops
+            or flat[i - 4 : i] in stops)
+
+
+# Verbs used as nouns after a naming head (智能工厂认定名单, 科普基地支持政策): there they
+# belong to the name instead of ending it.
+NOMINAL_VERBS = ("认定", "支持", "推进", "推广", "评选", "申报", "培育", "征集", "创建", "提升", "建设")
+
+
+def _nominal_verb(flat: str, i: int) -> bool:
+    """True when the stop ending at ``i`` is a nominal verb right after a naming head
+    or a quoted name (“数字政府”建设工程)."""
+    for v in NOMINAL_VERBS:
+        if flat.startswith(v, i - len(v)):
+            j = i - len(v)
+            if j > 0 and flat[j - 1] in CLOSE_QUOTES:
+                return True
+            return _head_at_end(flat[max(0, j - 6) : j]) is not None
     return False
 
 
-def _grow_left(flat: str, hs: int, stops: set[str], limit: int = MAX_LEFT_GROWTH) -> int:
+_MATCHING_OPEN = {"”": "“", "」": "「", "』": "『", "》": "《", "〉": "〈", "’": "‘", '"': '"'}
+_CLOSE_OF = {o: c for c, o in _MATCHING_OPEN.items() if o != '"'}
+
+
+def _grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
+               limit: int = MAX_LEFT_GROWTH, head_quoted: bool = True) -> int:
+    """Start of the name whose head begins at ``hs``.
+
+    Grows left over name characters until a stop word, punctuation or the length
+    limit.  A quoted segment is taken whole (stop words inside a quotation belong
+    to the name).  Two quoted names side by side (“A”“B”行动) are coordinated names
+    sharing the head: only the nearer one is taken, unless the head is a
+    collective event (“A”“B”系列活动 is one series).
+    """
     i = hs
     grown = 0
+    quotes_taken = 0
     while i > 0 and grown < limit:
         c = flat[i - 1]
+        if c in _MATCHING_OPEN:
+            if quotes_taken and not collective:
+                break
+            j = flat.rfind(_MATCHING_OPEN[c], max(0, i - 62), i - 1)
+            if j < 0 or any(ch in flat[j + 1 : i - 1] for ch in "。！？\n"):
+                break
+            grown += i - 1 - j - 1
+            i = j
+            quotes_taken += 1
+            # coordinated quoted names: “A”、“B”
+            if i > 1 and flat[i - 1] in "、+＋" and flat[i - 2] in _MATCHING_OPEN:
+                if not collective:
+                    break
+                i -= 1
+            continue
+        if c in OPEN_QUOTES and c != "\"" and not quotes_taken and head_quoted:
+            # the head ended inside a quotation (职工心理服务“双百工程”): the words before it belong too
+            i -= 1
+            quotes_taken += 1
+            continue
         if c == " ":
             # a space only joins Latin letters or digits to Chinese (AI 科普品牌)
             if not (i - 2 >= 0 and (flat[i - 2].isascii() and flat[i - 2].isalnum() or flat[i].isascii())):
                 break
-        elif not _is_name_char(c):
+        elif not _is_name_char(c) or c in QUOTE_CHARS:
             break
-        if c not in QUOTE_CHARS and c != " " and _stop_before(flat, i, stops):
+        if c != " " and _stop_before(flat, i, stops) and not _nominal_verb(flat, i):
             break
+        if c == "—" and i > 1 and flat[i - 2] == "—":
+            break  # “X——Y”: Y is the name, X its description
+        if c in ARABIC_COUNT_UNITS and i > 1 and flat[i - 2].isdigit():
+            break  # “拟定10个专项行动”: a count, not part of a name
         i -= 1
-        if c not in QUOTE_CHARS:
-            grown += 1
-    # never start inside an unmatched closing quote or with joiners
-    while i < hs and (flat[i] in CLOSE_QUOTES and flat[i] != '"' or flat[i] in NAME_PUNCT or flat[i] == " "):
+        grown += 1
+    # never start with joiners or spaces
+    while i < hs and (flat[i] in NAME_PUNCT and flat[i] not in "（(" or flat[i] == " "):
         i += 1
     return i
 
@@ -240,73 +352,167 @@ def _balanced(name: str) -> str:
     return name
 
 
+def _name_from_span(raw: str) -> str:
+    name = _balanced(_strip_quotes(raw)).strip(" 、，,")
+    name = LEADING_COUNT.sub("", name)
+    if name.startswith("建设") and not name.startswith("建设银行"):
+        name = name[2:]  # the verb 建设 before a facility (建设人工智能实验室)
+    return name
+
+
+def _chained_quotes(flat: str, start: int) -> list[tuple[int, int]]:
+    """Quoted names right before ``start`` that share the head after them
+    (“包路进楼联户”“党员服务市集”行动): spans of “A”, “B”… nearest first."""
+    spans = []
+    i = start
+    while i > 0:
+        if flat[i - 1] in "、和与及" and i > 1 and flat[i - 2] in _MATCHING_OPEN:
+            i -= 1
+        c = flat[i - 1]
+        if c not in _MATCHING_OPEN or c == '"':
+            break
+        j = flat.rfind(_MATCHING_OPEN[c], max(0, i - 42), i - 1)
+        if j < 0 or _SENTENCE_MARK.search(flat, j, i):
+            break
+        spans.append((j, i))
+        i = j
+    return spans
+
+
 def _head_candidates(flat: str) -> list[_Candidate]:
     """Names grown leftwards from every naming head in the text."""
     res = _resources()
     stops = res["stops"]
     heads = res["heads"]
-    blockers = res["blockers"]
+    blockers = res["blockers_by_head"]
     out = []
     for m in res["head_re"].finditer(flat):
         head = m.group()
         hs, he = m.span()
         kind, quoted_only = heads[head]
-        if any(flat.startswith(b, hs) for b in blockers if b.startswith(head)):
+        if kind == "-":
             continue
-        # a closing quote right after the head: the name is quoted (“深i工”平台 is handled too)
+        if any(flat.startswith(b, hs) for b in blockers.get(head, ())):
+            continue
+        after = flat[he : he + 8]
+        if after.startswith(ORG_AFTER_HEAD):
+            continue
+        if head == "计划" and he < len(flat) and "\u4e00" <= flat[he] <= "\u9fff" and flat[he] not in PLAN_NOUN_FOLLOWERS:
+            continue  # 计划 as the verb "plans to"
         quoted = he < len(flat) and flat[he] in CLOSE_QUOTES
         if quoted_only and not quoted:
             continue
-        # the head must end a word: not followed by more name letters that form a longer head
-        start = _grow_left(flat, hs, stops)
+        collective = head in COLLECTIVE_HEADS
+        start = _grow_left(flat, hs, stops, collective, head_quoted=quoted)
         raw = flat[start:he]
-        name = _balanced(_strip_quotes(raw))
-        if len(name) > MAX_NAME_LEN or len(name) <= len(head):
+        name = _name_from_span(raw)
+        if len(name) > MAX_NAME_LEN or len(name) <= len(head) or not name.endswith(head):
             continue
         modifier = name[: -len(head)]
         specific = _specific_modifier(modifier)
         has_quote = any(ch in QUOTE_CHARS for ch in raw)
-        if len(specific) < MIN_SPECIFIC_MODIFIER and not (has_quote and specific):
+        need = MIN_SPECIFIC_MODIFIER if has_quote else max(MIN_SPECIFIC_MODIFIER, WEAK_HEADS.get(head, 0))
+        if len(specific) < need:
             continue
-        if specific.isdigit() or re.fullmatch(r"[\d年月日第届期]+", specific):
+        if re.fullmatch(r"[\d年月日第届期.]+", specific):
+            continue
+        if flat[start] in OPEN_QUOTES and quoted and _metaphor(flat, start, he + 1):
+            continue
+        if not has_quote and COUNT_AFTER.match(flat, he):
             continue
         out.append(_Candidate(name, head, kind, start, he, has_quote, "head"))
+        if not collective and flat[start] in OPEN_QUOTES:
+            # coordinated quoted names before this one take the same head
+            close = flat.find(_CLOSE_OF.get(flat[start], "\0"), start + 1)
+            suffix = flat[close + 1 : he] if 0 < close < he else head  # what follows the last quoted name
+            for qs, qe in _chained_quotes(flat, start):
+                inner = _strip_quotes(flat[qs:qe])
+                if len(_specific_modifier(inner)) >= MIN_SPECIFIC_MODIFIER and not _head_at_end(inner):
+                    out.append(_Candidate(inner + _strip_quotes(suffix), head, kind, qs, qe, True, "head"))
     return out
 
 
+_SENTENCE_MARK = re.compile(r"[。！？!?，,]")
 _QUOTE_RE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|『([^『』\n]{1,60})』|《([^《》\n]{1,80})》|\"([^\"\n]{1,60})\"")
 
 
+# Words before a quotation that make it a metaphor or label, not a name
+# (成为孩子们的“第二课堂”, 变身“百姓客厅”, 被称为“…”).
+METAPHOR_BEFORE = ("的", "成为", "变身", "化身", "称为", "称作", "堪称", "当好", "做好", "成了", "是")
+# Class words for digital services right before a quoted product name.
+CLASS_BEFORE_QUOTE = ("系统", "平台", "垂类应用", "应用程序", "小程序", "APP", "App", "助手", "智能体", "公众号", "客服")
+# A count right after a name makes it a category of many (举办素质教育讲座500场), not one undertaking.
+COUNT_AFTER = re.compile(r"\s?[\d.]+\s?(?:余|多)?\s?(?:场|项|次|期|个|批|家)")
+
+
+def _metaphor(flat: str, qs: int, qe: int) -> bool:
+    """A quotation used as a figure of speech: after 成为/变身/的…, and ending the phrase
+    (孩子们的“第二课堂”, 打造为…的“超级实验室”); a name goes on (的“生涯驿站”静音舱)."""
+    before = flat[max(0, qs - 2) : qs]
+    if not before.endswith(METAPHOR_BEFORE):
+        return False
+    return qe >= len(flat) or not _is_name_char(flat[qe]) or flat[qe] in QUOTE_CHARS
+
+
 def _quote_candidates(flat: str) -> list[_Candidate]:
-    """Quoted names: ending in a head, followed by a head, or launched by a trigger verb."""
+    """Quoted names: ending in a head, or launched by a trigger verb; talk titles."""
     res = _resources()
     triggers = res["triggers"]
     out = []
     for m in _QUOTE_RE.finditer(flat):
-        inner = next(g for g in m.groups() if g is not None)
-        is_title = m.group(4) is not None
+        inner = m.group(m.lastindex)
+        is_title = m.lastindex == 4
         name = _strip_quotes(inner)
-        if not name or len(name) > MAX_NAME_LEN or any(p in name for p in "。！？!?"):
+        if not name or len(name) > MAX_NAME_LEN or _SENTENCE_MARK.search(name):
             continue
         if name in res["reject"]:
-            continue
-        if "，" in name or "," in name:
-            continue  # a quoted sentence (speech), unless it is a talk title (handled apart)
+            continue  # a slogan, or a quoted sentence (talk titles are handled apart)
         qs, qe = m.span()
         before = flat[max(0, qs - 3) : qs]
         head = _head_at_end(name)
-        if head:
+        if head and head[1] != "-":
             h, kind = head
-            if len(name) > len(h) or is_title:
+            if _metaphor(flat, qs, qe):
+                continue
+            specific = _specific_modifier(name[: -len(h)])
+            if len(specific) >= MIN_SPECIFIC_MODIFIER or is_title:
                 out.append(_Candidate(name, h, kind, qs, qe, True, "quote"))
             continue
+        if before.endswith(METAPHOR_BEFORE):
+            continue
+        if flat[max(0, qs - 5) : qs].endswith(CLASS_BEFORE_QUOTE) and len(name) >= 2:
+            # 政务服务系统“晋快办”, 垂类应用“汇启学”: the quotation names a service of that class
+            out.append(_Candidate(name, "", "service", qs, qe, True, "quote"))
+            continue
         triggered = any(before.endswith(t) for t in triggers)
-        if is_title and (triggered or re.search(r"(?:方案|计划|意见|通知|办法|规划|纲要)", name)):
+        if is_title and (triggered or re.search(r"(?:方案|计划|意见|通知|办法|规划|纲要|条例|措施)", name)):
             out.append(_Candidate(name, "", "policy", qs, qe, True, "quote"))
-        elif triggered and len(name) >= 3 and not name.isascii():
+        elif triggered and len(name) >= 3 and not name.isascii() and len(_specific_modifier(name)) >= 3:
             out.append(_Candidate(name, "", "", qs, qe, True, "quote"))
     for m in THEME_TITLE.finditer(flat):
         out.append(_Candidate(_strip_quotes(m.group(1)), "", "event", m.start() + 1, m.end() - 2, True, "theme"))
+    return out
+
+
+# Partnerships named by their parties: 与X签署合作备忘录 → X合作备忘录; 共建X研究院 → 共建X.
+SIGNED_WITH = re.compile(r"(?:与|和|同)([^，。；：、！？\n]{2,30}?)(?:正式|已|成功)?(?:签署|签订|签约)"
+                         r"(?:了)?([^，。；！？\n]{0,12}?(?:合作协议|框架协议|协议|备忘录))")
+CO_BUILD = re.compile(r"(?:联合|合作)?共建([\u4e00-\u9fff]{2,20}?(?:研究院|实验室|创新中心|研发中心|联盟|学院))")
+
+
+def _partnership_candidates(flat: str) -> list[_Candidate]:
+    out = []
+    for m in SIGNED_WITH.finditer(flat):
+        party, doc = m.group(1), m.group(2)
+        head = _head_at_end(doc)
+        if head and len(_specific_modifier(doc[: -len(head[0])])) >= 2:
+            continue  # the agreement has its own name (…社区惠民战略合作协议): found by its head
+        party = party.split("在")[-1].strip()
+        name = _strip_quotes(party + doc)
+        if 4 <= len(name) <= MAX_NAME_LEN:
+            out.append(_Candidate(name, doc[-2:], "partnership", m.start(1), m.end(2), False, "partnership"))
+    for m in CO_BUILD.finditer(flat):
+        out.append(_Candidate("共建" + m.group(1), "共建", "partnership", m.start(), m.end(), False, "partnership"))
     return out
 
 
@@ -321,31 +527,59 @@ def _observance_candidates(flat: str) -> list[_Candidate]:
 
 
 def _ai_related(names: list[str]) -> bool:
-    cues = _resources()["ai_cues"]
-    low = " ".join(names).lower()
-    return any(c in low for c in cues)
+    return any(_resources()["ai_re"].search(n) for n in names)
+
+
+def _clause(flat: str, start: int, end: int) -> str:
+    """The clause (between commas or stops) around ``flat[start:end]``."""
+    s = start
+    while s > 0 and flat[s - 1] not in CLAUSE_END:
+        s -= 1
+    e = end
+    while e < len(flat) and flat[e] not in CLAUSE_END:
+        e += 1
+    return flat[s:e]
 
 
 def _domain(name: str, sentence: str) -> str | None:
-    cues = _resources()["domain_cues"]
+    """The domain of the first-listed cue in the name, else in the sentence."""
+    res = _resources()
     for text in (name, sentence):
-        for domain, cue in cues:
-            if cue in text:
-                return domain
+        found = [res["cue_rank"][m.group()] for m in res["domain_re"].finditer(text)]
+        if found:
+            return min(found)[1]
     return None
 
 
+# Platforms that are computing infrastructure (a facility), not a service to the public.
+INFRASTRUCTURE_PLATFORM = re.compile(r"算力|调度|监测|计算|数据中心")
+
+
 def _kind(cand: _Candidate, sentence: str) -> str:
-    if cand.kind:
-        kind = cand.kind
-    elif any(w in sentence for w in ("签约", "签订", "签署")):
-        kind = "partnership"
-    else:
-        kind = "programme"
-    # 计划 names in 《》 or with a year range are plans (policy); others are programmes
-    if cand.head == "计划" and (re.search(r"20\d\d", cand.name) or "《" in sentence and cand.name in sentence):
-        kind = "policy"
-    if cand.head in ("系统",) and any(w in cand.name for w in ("服务", "政务", "办")):
+    """The kind of undertaking, from the name's head, refined by the name and sentence."""
+    res = _resources()
+    if cand.source == "observance" or OBSERVANCE.fullmatch(cand.name):
+        return "event"
+    kind = cand.kind
+    if not kind:
+        kind = "partnership" if any(w in sentence for w in ("签约", "签订", "签署")) else "programme"
+    if "暨" in cand.name:  # “A暨B”: the kind of the first-named undertaking
+        first = _head_at_end(cand.name.split("暨")[0])
+        if first and first[1] != "-":
+            kind = first[1]
+    # a plan is a policy document when titled 《…》 or dated; otherwise an ongoing programme
+    if cand.name.endswith("计划"):
+        dated = re.search(r"20\d\d|（|\(", cand.name)
+        titled = f"《{cand.name}" in sentence or re.search(r"《[^》]*" + re.escape(cand.name[-6:]), sentence)
+        kind = "policy" if dated or titled else "programme"
+    # X项目 / X项目建设 where X is a facility (关爱中心项目, 产业基地项目)
+    if cand.head in ("项目",):
+        inner = _head_at_end(cand.name[: -len(cand.head)].rstrip())
+        if inner and res["heads"][inner[0]][0] == "facility":
+            kind = "facility"
+    if cand.head.endswith("平台") and INFRASTRUCTURE_PLATFORM.search(cand.name):
+        kind = "facility"
+    if cand.head == "系统" and any(w in cand.name for w in ("服务", "政务", "办", "诊疗", "平台")):
         kind = "service"
     return kind
 
@@ -371,20 +605,34 @@ def _start_date(sentence: str, published: str | None) -> str | None:
         return None
 
 
-def _link_organisations(sentence_start: int, sentence_end: int, sentence: str,
-                        organisations: list[OrganisationMention], text_start: int) -> list[tuple[str, str]]:
-    """(canonical name, role) for organisations named in the evidence sentence."""
-    links: dict[str, str] = {}
+# What may stand between an organisation and its role verb (市总工会联合区委宣传部主办: 联合…;
+# 市残联等单位开展: 等单位), and what joins organisations that share one role (A、B与C联合研发).
+ROLE_GAP = re.compile(r"(?:等|等单位|等部门|共同|联合|正式|已|将|还|也|积极|成功|分别|在此|携手)*")
+ORG_JOINERS = set("、与和及同，, ")
+
+
+def _link_organisations(sentence: str, organisations: list[OrganisationMention],
+                        text_start: int) -> list[tuple[str, str]]:
+    """(canonical name, role) for organisations named in the evidence sentence.
+
+    The role comes from the verb right after the organisation (主办/举办 → organiser,
+    承办/运营 → operator, 捐赠/投资 → funder, 参加 → participant), from 由…/与…签约
+    before it, or from a signing sentence (partner).  Organisations listed together
+    (A、B与C联合研发) share the role of the last one.
+    """
+    inside = sorted((o for o in organisations
+                     if o.start >= text_start and o.end <= text_start + len(sentence) and not o.is_region),
+                    key=lambda o: o.start)
     signing = any(w in sentence for w in SIGNING_WORDS)
-    for org in organisations:
-        if org.start < sentence_start or org.end > sentence_end:
-            continue
-        after = sentence[org.end - text_start : org.end - text_start + 10]
+    roles: list[str | None] = []
+    for org in inside:
+        a = org.end - text_start
+        after = sentence[a : a + 14]
+        gap = ROLE_GAP.match(after).end()
         before = sentence[max(0, org.start - text_start - 3) : org.start - text_start]
         role = None
         for word, r in ROLE_AFTER:
-            k = after.find(word)
-            if 0 <= k <= 6:
+            if after.startswith(word, gap):
                 role = r
                 break
         if role is None:
@@ -394,9 +642,21 @@ def _link_organisations(sentence_start: int, sentence_end: int, sentence: str,
                 role = "organiser"
             elif signing:
                 role = "partner"
-        if role is None:
-            continue
-        if org.name not in links or links[org.name] == "participant":
+        roles.append(role)
+    # organisations listed together share a role: of the one after them, else before them
+    def listed_together(k: int) -> bool:
+        between = sentence[inside[k].end - text_start : inside[k + 1].start - text_start]
+        return len(between) <= 2 and all(ch in ORG_JOINERS for ch in between)
+
+    for k in range(len(inside) - 2, -1, -1):
+        if roles[k] is None and roles[k + 1] is not None and listed_together(k):
+            roles[k] = roles[k + 1]
+    for k in range(1, len(inside)):
+        if roles[k] is None and roles[k - 1] is not None and listed_together(k - 1):
+            roles[k] = roles[k - 1]
+    links: dict[str, str] = {}
+    for org, role in zip(inside, roles):
+        if role and (org.name not in links or links[org.name] == "participant"):
             links[org.name] = role
     return sorted(links.items())
 
@@ -404,21 +664,108 @@ def _link_organisations(sentence_start: int, sentence_end: int, sentence: str,
 # ---------------------------------------------------------------- main
 
 
+# Facilities that an organisation extractor may also list but that are sites, not
+# bodies: computing centres, parks, production lines.
+SITE_HEADS = ("算力中心", "智算中心", "数据中心", "大数据中心", "产业园", "科技园", "创业园", "小镇", "集群", "工作面",
+              "生产线", "闸站", "超级工厂", "集聚区", "示范点", "工作站")
+# Words around a name that make it a site being built, opened or awarded rather than a body.
+SITE_AFTER = ("建设", "项目", "授牌", "揭牌", "建成", "投用", "启用", "落地", "运行", "开馆", "开园", "落成")
+SITE_BEFORE = ("打造", "建设", "建成", "新建", "布局", "启用", "投用")
+
+
+def _built_site(flat: str, c: _Candidate) -> bool:
+    if c.head in SITE_HEADS:
+        return True
+    return flat.startswith(SITE_AFTER, c.end) or flat[max(0, c.start - 2) : c.start].endswith(SITE_BEFORE)
+
+
+_COMPARE_DROP = {ord(ch): None for ch in "".join(QUOTE_CHARS) + "·・"}
+
+
 def _compare(s: str) -> str:
-    return "".join(ch for ch in s if ch not in QUOTE_CHARS and not ch.isspace() and ch not in "·・")
+    """A name without quotes, spaces and middle dots (the form names are merged in)."""
+    return "".join(s.translate(_COMPARE_DROP).split())
 
 
-def _should_merge(short: _Candidate, long_: _Candidate) -> bool:
-    """A shorter name inside a longer one is the same initiative, unless the longer
-    is a collective event (a ceremony, a series) around a different undertaking."""
-    if long_.head in COLLECTIVE_HEADS and short.head not in COLLECTIVE_HEADS:
-        if short.kind != "event" or short.source == "observance":
-            return False
-        if short.source == "quote" and long_.source != "quote":
-            return False
-    if short.source == "observance" and long_.name != short.name:
+_CN_DIGITS = str.maketrans("一二两三四五六七八九", "1223456789")
+
+
+def _merge_key(name: str) -> str:
+    """The form under which two names are the same: compare form with Chinese numerals
+    as digits (服务职工十项实事 = 服务职工10项实事)."""
+    key = _compare(name)
+    key = re.sub(r"(?<![\u4e00-\u9fff])十(?=[项条个大])|(?<=[项条个])十", "10", key)
+    key = re.sub(r"十(?=[项条个])", "10", key)
+    return key.translate(_CN_DIGITS) if re.search(r"[一二两三四五六七八九十][项条个]", key) else key
+
+
+# Two names this similar with the same head are spellings of one initiative
+# (抚州全市域… and 抚州市全市域…人工智能全场景应用试验场).
+NEAR_SAME_DICE = 0.85
+
+
+def _dice(a: str, b: str) -> float:
+    ba = [a[i : i + 2] for i in range(len(a) - 1)]
+    bb = [b[i : i + 2] for i in range(len(b) - 1)]
+    if not ba or not bb:
+        return 0.0
+    pool = list(bb)
+    common = 0
+    for g in ba:
+        if g in pool:
+            pool.remove(g)
+            common += 1
+    return 2 * common / (len(ba) + len(bb))
+
+
+def _spans_overlap(a: list[_Candidate], b: list[_Candidate]) -> bool:
+    return any(x.start < y.end and y.start < x.end for x in a for y in b)
+
+
+def _should_merge(short: list[_Candidate], long_: list[_Candidate]) -> bool:
+    """Whether a shorter name inside a longer one is the same initiative.
+
+    Yes (the shorter is an alias such as 圆梦计划, or a generic form such as
+    邻里生活季), except for an observance day inside an activity's name
+    (全国助残日 / 全国助残日走访慰问活动) and a site or programme inside the name of
+    its ceremony (…产业园授牌仪式), unless the ceremony only names a quoted site.
+    """
+    s0, l0 = short[0], long_[0]
+    if any(c.source == "observance" for c in short):
         return False
+    if l0.name.endswith(CEREMONY_HEADS) and not s0.name.endswith(CEREMONY_HEADS):
+        quoted_subject = any(c.quoted and c.source == "quote" for c in short) and _compare(l0.name).startswith(
+            _compare(s0.name))
+        if s0.kind not in ("event", "") and not quoted_subject:
+            return False
     return True
+
+
+def _join_coordinated(flat: str, cands: list[_Candidate]) -> list[_Candidate]:
+    """“A暨B”: one undertaking named twice (峰会暨人才峰会, 培训班暨读书分享会).
+
+    Not when a ceremony follows (“A暨B开幕式” opens two undertakings together).
+    """
+    heads = [c for c in cands if c.source == "head"]
+    longest_from: dict[int, _Candidate] = {}
+    longest_to: dict[int, _Candidate] = {}
+    for c in heads:
+        if c.start not in longest_from or c.end > longest_from[c.start].end:
+            longest_from[c.start] = c
+        if c.end not in longest_to or c.start < longest_to[c.end].start:
+            longest_to[c.end] = c
+    joined = []
+    for i in range(len(flat)):
+        if flat[i] != "暨":
+            continue
+        a, b = longest_to.get(i), longest_from.get(i + 1)
+        if a is None or b is None or b.name.endswith(("开幕式", "仪式")):
+            continue
+        if flat.startswith(("开幕式", "仪式", "启动仪式", "开幕", "启动"), b.end):
+            continue
+        if len(a.name) + len(b.name) + 1 <= MAX_NAME_LEN + 10:
+            joined.append(_Candidate(a.name + "暨" + b.name, b.head, b.kind, a.start, b.end, a.quoted or b.quoted, "head"))
+    return joined
 
 
 def extract_initiatives(article: Article, organisations: list[OrganisationMention]) -> list[InitiativeRecord]:
@@ -427,8 +774,13 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
     if not text:
         return []
     res = _resources()
-    flat, pos = _flatten(text)
-    candidates = _head_candidates(flat) + _quote_candidates(flat) + _observance_candidates(flat)
+    # Lines broken by layout are joined by the normaliser (quality flag "reflowed"); joining
+    # them again here hurt more than it helped (headings glued to paragraphs), so it is off.
+    flat, pos = _flatten(text, join_breaks=False)
+    sentences = _Sentences(flat)
+    candidates = (_head_candidates(flat) + _quote_candidates(flat) + _observance_candidates(flat)
+                  + _partnership_candidates(flat))
+    candidates += _join_coordinated(flat, candidates)
 
     org_names = {o.name for o in organisations} | {o.surface for o in organisations}
     org_spans = [(o.start, o.end) for o in organisations]
@@ -439,33 +791,47 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
         c.name = name
         if len(name) < 2 or name in res["reject"] or _compare(name) in res["reject"]:
             continue
-        if name in org_names:
-            continue
-        ts, te = pos[c.start], pos[min(c.end, len(flat)) - 1] + 1 if c.end > 0 else 0
-        if any(s <= ts and te <= e and (e - s) > (te - ts) for s, e in org_spans):
-            continue  # part of an organisation's name (…重点实验室 of a university)
+        if name in org_names and not c.quoted and not _built_site(flat, c):
+            continue  # the organisation itself (深圳湾实验室), unless a site being built or opened
+        ts, te = pos[c.start], pos[max(c.start, min(c.end, len(flat)) - 1)] + 1
+        if any(s <= ts and te <= e and e - s > te - ts for s, e in org_spans):
+            continue  # inside a longer organisation name (…研发中心 of a university)
         kept.append(c)
 
-    # Spans: an unquoted head candidate inside another candidate's span is the same mention.
-    kept.sort(key=lambda c: (c.start, -(c.end - c.start)))
-    spans_kept: list[_Candidate] = []
+    # A talk or theme title is another name of the event it introduces in the same sentence.
+    theme_alias: dict[int, _Candidate] = {}
     for c in kept:
-        inside = any(o.start <= c.start and c.end <= o.end and (o.end - o.start) > (c.end - c.start)
-                     and c.source == "head" and o.source == "head" for o in kept)
-        if not inside:
-            spans_kept.append(c)
+        if c.source != "theme":
+            continue
+        s, e = sentences.bounds(c.start)
+        for o in kept:
+            if o is not c and o.source != "theme" and o.kind == "event" and c.end <= o.start < e:
+                theme_alias[id(c)] = o
+                break
 
     # Group by name, then fold shorter names into longer ones that contain them.
     groups: dict[str, list[_Candidate]] = {}
-    for c in spans_kept:
-        groups.setdefault(_compare(c.name), []).append(c)
+    for c in kept:
+        groups.setdefault(_merge_key(c.name), []).append(c)
     keys = sorted(groups, key=len, reverse=True)
     alias_of: dict[str, str] = {}
+    for key in keys:
+        c0 = groups[key][0]
+        if id(c0) in theme_alias:
+            target = _merge_key(theme_alias[id(c0)].name)
+            if target != key:
+                alias_of[key] = alias_of.get(target, target)
     for i, short in enumerate(keys):
+        if short in alias_of:
+            continue
         for long_ in keys[:i]:
-            root = alias_of.get(long_, long_)
-            if len(long_) > len(short) and short in long_ and _should_merge(groups[short][0], groups[long_][0]):
-                alias_of[short] = root
+            if len(long_) <= len(short):
+                continue
+            if short not in long_ and not (len(short) >= 6 and groups[short][0].head == groups[long_][0].head
+                                           and _dice(short, long_) >= NEAR_SAME_DICE):
+                continue
+            if _should_merge(groups[short], groups[long_]):
+                alias_of[short] = alias_of.get(long_, long_)
                 break
 
     records: list[InitiativeRecord] = []
@@ -482,12 +848,12 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
         members.sort(key=lambda c: c.start)
         chosen = members[0]
         for c in members:
-            s, e = _sentence_bounds(flat, c.start)
-            if any(t in flat[s:e] for t in res["triggers"]):
+            s, e = sentences.bounds(c.start)
+            if res["trigger_re"].search(flat, s, e):
                 chosen = c
                 break
-        s, e = _sentence_bounds(flat, chosen.start)
-        start, end = pos[s], pos[e - 1] + 1 if e > s else pos[s]
+        s, e = sentences.bounds(chosen.start)
+        start, end = pos[s], (pos[e - 1] + 1 if e > s else pos[s])
         evidence = text[start:end]
         sentence_flat = flat[s:e]
         kind = _kind(main, sentence_flat)
@@ -495,14 +861,14 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
         records.append(InitiativeRecord(
             name=main.name,
             kind=kind,
-            ai_related=_ai_related(names),
+            ai_related=_ai_related(names) or bool(STRONG_AI_CUE.search(sentence_flat)),
             domain=_domain(main.name, sentence_flat),
             evidence=evidence,
             start=start,
             end=end,
             aliases=sorted(set(alias_names) - {main.name}),
             start_date=_start_date(sentence_flat, article.published_date) if kind in ("event", "competition") else None,
-            organisations=_link_organisations(start, end, evidence, organisations, start),
+            organisations=_link_organisations(evidence, organisations, start),
         ))
     records.sort(key=lambda r: (r.start, r.name))
     return records

@@ -1,9 +1,676 @@
-"""Organisations named in an article (placeholder)."""
+"""Organisations named in an article.
+
+Three sources of mentions, merged per article:
+
+1. a gazetteer of well-known bodies and brands (``data/org_gazetteer.tsv``: 腾讯, 优必选,
+   国务院, 新华社…), matched in one Aho-Corasick pass;
+2. suffix rules over segmenter tokens: a token that ends in an organisation head
+   (``data/org_suffixes.tsv``: 公司, 局, 协会, 医院, 党支部…) starts a name that runs left
+   over name material until a boundary word, a function word or punctuation
+   (``data/org_boundary_words.txt``), then generic names are dropped
+   (``data/org_generic_names.txt``, ``data/org_not_heads.txt``);
+3. enumerations of firms (``瑞芯微、美图、帝视科技等一批优势企业``) and the publisher
+   when its name is printed in the text.
+
+Each organisation gets one canonical ``name`` per article: the fullest form the article
+gives (``市总工会`` → ``深圳市总工会`` when the article also writes the full form).
+Administrative areas are regions, not organisations, and are not emitted.
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import accumulate, repeat
+from pathlib import Path
+from typing import NamedTuple
+
+import ahocorasick
+import rjieba
+
 from aiplus.records import Article, OrganisationMention
+from aiplus.regions import find_region_mentions, find_streets, region_of_name
+
+DATA_DIR = Path(__file__).parent / "data"
+
+CJK = "\u4e00-\u9fff"
+_IS_CJK = re.compile(f"[{CJK}]")
+# Characters a name may be made of: Chinese, Latin letters and digits, a middle dot, and
+# brackets around a place or 集团 (佐管家科技发展(上海)有限公司).
+_NAME_CHARS = re.compile(rf"^[{CJK}A-Za-z0-9·\-—]+$")
+# Segmenter tags of words that never sit inside a name: prepositions, conjunctions, particles,
+# adverbs, pronouns, time and number words, locatives, interjections.
+_STOP_TAGS = frozenset("p c u uj ul uz ug ud uv d r y e o t m q mq f ad".split())
+# Tags of names and proper nouns (places, people, brands, abbreviations).
+_NAME_TAGS = frozenset("nr nrt nrfg nz ns nt j eng".split())
+# One-character prefixes that make a short form of a local body (市总工会, 区科协, 省工信厅).
+_ADMIN_CHARS = frozenset("省市区县州镇乡街村")
+_MAX_NAME_CHARS = 30
+_MAX_TOKENS_LEFT = 10
+# Legal or business words that may follow a brand from the gazetteer (优必选科技, 比亚迪集团).
+_BRAND_TAILS = ("股份有限公司", "有限公司", "科技", "集团", "公司", "股份", "控股", "智能", "汽车", "医疗")
+
+
+@dataclass(frozen=True)
+class _Head:
+    suffix: str
+    org_type: str
+    unit: bool  # may be part of a larger body (…支行党支部)
+
+
+@dataclass
+class _Resources:
+    heads: list[_Head]  # longest suffix first
+    not_heads: frozenset[str]
+    boundary: frozenset[str]
+    generic_names: frozenset[str]
+    generic_modifiers: frozenset[str]
+    inner_words: frozenset[str]
+    head_automaton: ahocorasick.Automaton
+    head_by_suffix: dict[str, _Head]
+    gazetteer: dict[str, tuple[str, str]]  # surface → (canonical, org_type)
+    automaton: ahocorasick.Automaton
+
+
+def _lines(name: str) -> list[str]:
+    out = []
+    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            out.append(line)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _resources() -> _Resources:
+    heads = []
+    for line in _lines("org_suffixes.tsv"):
+        suffix, org_type, role = line.split("\t")
+        heads.append(_Head(suffix, org_type, role == "unit"))
+    heads.sort(key=lambda h: -len(h.suffix))
+    head_automaton = ahocorasick.Automaton()
+    for h in heads:
+        head_automaton.add_word(h.suffix, h.suffix)
+    head_automaton.make_automaton()
+    words = lambda name: frozenset(w for line in _lines(name) for w in line.split())  # noqa: E731
+    generic_names: set[str] = set()
+    generic_modifiers: set[str] = set()
+    section = None
+    for line in _lines("org_generic_names.txt"):
+        if line.startswith("["):
+            section = line
+            continue
+        (generic_names if section == "[names]" else generic_modifiers).update(line.split())
+    gazetteer: dict[str, tuple[str, str]] = {}
+    automaton = ahocorasick.Automaton()
+    for line in _lines("org_gazetteer.tsv"):
+        parts = line.split("\t")
+        canonical, org_type = parts[0], parts[1]
+        forms = [canonical] + (parts[2].split("|") if len(parts) > 2 and parts[2] else [])
+        for form in forms:
+            if form not in gazetteer:
+                gazetteer[form] = (canonical, org_type)
+                automaton.add_word(form, form)
+    automaton.make_automaton()
+    return _Resources(heads, frozenset(words("org_not_heads.txt")), frozenset(words("org_boundary_words.txt")),
+                      frozenset(generic_names), frozenset(generic_modifiers), frozenset(words("org_inner_words.txt")),
+                      head_automaton, {h.suffix: h for h in heads}, gazetteer, automaton)
+
+
+class _Token(NamedTuple):
+    word: str
+    tag: str
+    start: int
+    end: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Segmenter tokens with their tags and character offsets."""
+    pairs = rjieba.tag(text)
+    if not pairs:
+        return []
+    words, tags = zip(*pairs)
+    ends = list(accumulate(map(len, words)))
+    starts = [0, *ends[:-1]]
+    # tuple.__new__ through map builds the named tuples without a Python call per token.
+    return list(map(tuple.__new__, repeat(_Token), zip(words, tags, starts, ends)))
+
+
+@dataclass
+class _Candidate:
+    start: int
+    end: int
+    org_type: str
+    source: str  # gazetteer, suffix, list, publisher
+    canonical: str | None = None  # gazetteer canonical name
+
+
+def _ends_with_common_word(word: str, res: _Resources) -> bool:
+    return _ends_with_common_word_cached(word)
+
+
+@lru_cache(maxsize=65536)
+def _ends_with_common_word_cached(word: str) -> bool:
+    not_heads = _resources().not_heads
+    return any(word[k:] in not_heads for k in range(0, max(0, len(word) - 1)))
+
+
+def _ends_with_head(word: str, res: _Resources) -> bool:
+    return _longest_head(word) is not None
+
+
+@lru_cache(maxsize=65536)
+def _longest_head(word: str) -> _Head | None:
+    by_suffix = _resources().head_by_suffix
+    for k in range(min(len(word), 8), 0, -1):
+        head = by_suffix.get(word[-k:])
+        if head is not None:
+            return head
+    return None
+
+
+def _head_of(word: str, res: _Resources) -> _Head | None:
+    if _ends_with_common_word_cached(word):
+        return None
+    return _longest_head(word)
+
+
+# Numerals that belong to names: 市五医院, 第三人民医院, 泰禹二小.
+_ORDINAL_IN_NAME = re.compile(r"^(?:第?[一二三四五六七八九十]{1,3})$")
+
+
+def _is_name_token(tok: _Token, res: _Resources) -> bool:
+    """Whether a token may be part of an organisation's name."""
+    if not _NAME_CHARS.match(tok.word) or tok.word in res.boundary:
+        return False
+    if tok.tag in _STOP_TAGS and not (tok.tag == "m" and _ORDINAL_IN_NAME.match(tok.word)):
+        return False
+    if _ends_with_head(tok.word, res) and not _ends_with_common_word(tok.word, res):
+        return True  # 支行 (tagged as a verb) in 兴业银行晋江支行党支部
+    if tok.tag in ("i", "l") and not any(w in tok.word for w in ("有限", "责任", "股份")):
+        return False  # set phrases (充分利用) sit between clauses, not in names
+    if tok.tag == "v" and tok.word not in res.inner_words and rjieba.has_word(tok.word):
+        return False  # 推进基层残联, 吸纳区科协: the verb of the clause, not part of the name
+    return True
+
+
+def _bracket_group(tokens: list[_Token], j: int, text: str) -> int | None:
+    """Index of the '(' token of a bracketed place or 集团 ending at token j, e.g. (上海)."""
+    if tokens[j].word not in (")", "）"):
+        return None
+    for k in range(j - 1, max(-1, j - 5), -1):
+        if tokens[k].word in ("(", "（"):
+            inner = text[tokens[k].end : tokens[j].start]
+            if 1 < len(inner) <= 6 and (inner in ("集团", "股份", "控股") or find_region_mentions(inner)):
+                return k
+            return None
+    return None
+
+
+# One-character words that open a clause before a name (据市城市管理局, 以平煤神马集团).
+_LEADING_FUNCTION_CHARS = "据以对向由在从将把被为与和及经"
+# Heads so generic that the name must also carry a proper element (a place, a brand, an unknown
+# word): 实验室 alone in "告别实验室", 中心 in "调度指挥中心", 学校 in "试点学校" name nothing.
+_STRICT_HEADS = frozenset("中心 实验室 学校 中学 医院 卫生院 博物馆 科技馆 图书馆 科学馆 研究院 研究所 学院 "
+                          "工作站 服务队 局 厅 委 办 部 署 总局 分局 委员会 办公室 政府 管委会 工会 联盟 集团 公司 "
+                          "有限公司 研发中心 创新中心 研究中心 协会 学会 基金会 联合会 促进会".split())
+# A head followed by one of these is part of an event or a title (国际博物馆日, 全国助残日).
+_NOT_AFTER_HEAD = re.compile(r"日(?![前报常])|节|周年|杯|奖")
+
+
+# Words that may follow a head inside one segmenter token (政协会议 → 政协, 研究院院长 → 研究院):
+# meetings and posts of the body, not part of its name.
+_AFTER_HEAD_WORDS = ("会议", "主席", "副主席", "委员", "常委", "书记", "副书记", "局长", "副局长", "院长",
+                     "副院长", "主任", "副主任", "校长", "董事长", "总经理", "总裁", "副总裁", "秘书长",
+                     "会长", "理事长", "负责人", "领导", "党组", "工作人员", "职工", "干部", "全会", "大会")
+
+
+_LAST_COMPANY = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司)(?!.*公司)")
+_POST_AFTER_HEAD = re.compile("|".join(_AFTER_HEAD_WORDS))
+
+
+def _head_occurrences(text: str, tokens: list[_Token], res: _Resources) -> list[tuple[int, int, int, _Head]]:
+    """(start, end, index of the token holding the start, head) for every head in the text.
+
+    A head may be a whole token (协会), the end of one (执法局), span tokens (实践/站), or be
+    followed inside its token by a post or meeting (政协会议); a head inside another word
+    (大学生, 格局) is not one.
+    """
+    token_starts = [t.start for t in tokens]
+
+    def token_index(pos: int) -> int:
+        return bisect_right(token_starts, pos) - 1
+
+    out = []
+    last_end = -1
+    for end_index, suffix in res.head_automaton.iter(text):
+        end = end_index + 1
+        head = res.head_by_suffix[suffix]
+        start = end - len(suffix)
+        last_tok = tokens[token_index(end - 1)]
+        if last_tok.end != end:
+            rest = text[end:last_tok.end]
+            if not any(w.startswith(rest) or rest.startswith(w) for w in _AFTER_HEAD_WORDS):
+                continue
+        if _ends_with_common_word(text[max(0, end - 6):end], res):
+            continue
+        out.append((start, end, token_index(start), head))
+        last_end = end
+    # Keep the longest head for each end position (有限公司 over 公司).
+    best: dict[int, tuple[int, int, int, _Head]] = {}
+    for occ in out:
+        if occ[1] not in best or occ[0] < best[occ[1]][0]:
+            best[occ[1]] = occ
+    del last_end
+    return sorted(best.values())
+
+
+def _suffix_candidates(text: str, tokens: list[_Token], res: _Resources) -> list[_Candidate]:
+    out: list[_Candidate] = []
+    for head_start, end, i, head in _head_occurrences(text, tokens, res):
+        tok = tokens[i]
+        head_word = text[tok.start:end]
+        if head.suffix in ("部", "办") and len(head_word) < 3:
+            continue  # 眼部, 导办: a bare 部/办 is too often something else
+        if _NOT_AFTER_HEAD.match(text, end):
+            continue
+        start_index = i
+        j = i - 1
+        taken = 0
+        after_bracket = False
+        while j >= 0 and taken < _MAX_TOKENS_LEFT:
+            t = tokens[j]
+            k = _bracket_group(tokens, j, text)
+            if k is not None and k > 0:
+                start_index, j, taken = k, k - 1, taken + 1
+                after_bracket = True
+                continue
+            if t.word in ("和", "与") and j > 0 and head.org_type == "government":
+                # 科技和工业信息化局, 城市管理和综合执法局: a conjunction inside a name, unless
+                # it joins two bodies (残联和…协会) or starts at a place (国务院和省政府).
+                left = tokens[j - 1]
+                right_word = text[tokens[start_index].start : head_start] if start_index < i else ""
+                if (_is_name_token(left, res) and _head_of(left.word, res) is None
+                        and not find_region_mentions(left.word) and right_word
+                        and right_word[0] not in _ADMIN_CHARS and not find_region_mentions(right_word[:3])):
+                    start_index, j, taken = j, j - 1, taken + 1
+                    continue
+                break
+            if not _is_name_token(t, res):
+                break
+            if (_ends_with_head(t.word, res) and not (head.unit or head.org_type == "enterprise" or after_bracket)):
+                break  # 特色学校长塘里小学: two bodies side by side (浙江大学(余姚)机器人研究院 is one)
+            start_index, j, taken = j, j - 1, taken + 1
+            after_bracket = False
+        # Trim leading words that cannot start a name.
+        while start_index < i and (tokens[start_index].word in ("和", "与", "(", "（")
+                                   or tokens[start_index].word in res.boundary):
+            start_index += 1
+        start = tokens[start_index].start
+        while end - start > 3 and text[start] in _LEADING_FUNCTION_CHARS and start_index < i:
+            start += 1
+        if end - start > _MAX_NAME_CHARS or end - start <= len(head.suffix) and start == head_start:
+            if not (end - start > len(head.suffix)):
+                continue
+        start = _start_at_place(text, start, head_start, tokens, start_index, i, res)
+        if head.org_type != "enterprise" and head.unit:
+            company = _LAST_COMPANY.search(text, start, head_start)
+            if company is not None:
+                end = company.end()  # 某某有限公司技术研发部: a department, the body is the company
+                head = res.head_by_suffix[company.group(0)]
+        if (start > 0 and text[start - 1] in "“\"「『" and end + 1 < len(text) and text[end] in "”\"」』"
+                and _IS_CJK.match(text[end + 1])):
+            continue  # “智慧工会”服务平台: the quoted name of something else
+        name = text[start:end]
+        toks = [t for t in tokens[start_index:i] ] + [_Token(head_word, tok.tag, tok.start, end)]
+        followed_by_post = _POST_AFTER_HEAD.match(text, end) is not None
+        if _acceptable(name, head, toks, res, followed_by_post):
+            out.append(_Candidate(start, end, head.org_type, "suffix"))
+    return out
+
+
+def _start_at_place(text: str, start: int, head_start: int, tokens: list[_Token], first: int, last: int,
+                    res: _Resources) -> int:
+    """Cut common words before the place that opens a name (作品深度融合市北区总工会 → 市北区总工会)."""
+    places = find_region_mentions(text[start:head_start], merge_chains=False)
+    if not places or places[0].start == 0:
+        return start
+    place_start = start + places[0].start
+    before = [t for t in tokens[first:last] if t.end <= place_start]
+    if not before or sum(len(t.word) for t in before) != place_start - start:
+        return start
+    if all(rjieba.has_word(t.word) and not _ends_with_head(t.word, res) and t.word not in res.gazetteer
+           for t in before):
+        return place_start
+    return start
+
+
+def _has_proper_element(prefix: str, toks: list[_Token], res: _Resources) -> bool:
+    """Whether the part before the head names something particular: a place, a brand, an unknown word."""
+    first = toks[0].word if toks else prefix
+    if prefix in _ADMIN_CHARS or (prefix[0] in _ADMIN_CHARS and (
+            first == prefix[0] or first.startswith(prefix[0]) and not rjieba.has_word(first))):
+        return True  # 市五医院, 区图书馆, 市环境科学学会: the article's own city or district
+    if find_region_mentions(prefix) or find_streets(prefix):
+        return True
+    if re.search(r"[A-Za-z]", prefix):
+        return True
+    if res.automaton.get(prefix, None) is not None:
+        return True
+    for t in toks:
+        w = t.word
+        if not _IS_CJK.match(w):
+            continue
+        if t.tag in _NAME_TAGS or (len(w) >= 2 and not rjieba.has_word(w)):
+            return True
+        for form in (w,):
+            if form in res.gazetteer:
+                return True
+    return any(form in prefix for form in res.gazetteer if len(form) >= 3 and form in prefix)
+
+
+def _acceptable(name: str, head: _Head, toks: list[_Token], res: _Resources, followed_by_post: bool = False) -> bool:
+    """Whether a suffix candidate names a particular body (not 服务中心, 相关部门, 格局)."""
+    if name in res.generic_names or len(name) < 3 or _ends_with_common_word(name, res):
+        return False
+    prefix = name[: -len(head.suffix)] if name.endswith(head.suffix) else name
+    if not prefix:
+        return False
+    prefix_tokens = [t.word for t in toks[:-1]]
+    head_word = toks[-1].word
+    if head_word != head.suffix:  # the head token carries more than the suffix (执法局, 宣传部)
+        prefix_tokens.append(head_word[: -len(head.suffix)])
+    if all(w in res.generic_modifiers for w in prefix_tokens if w) and prefix not in _ADMIN_CHARS:
+        return False
+    if len(prefix) == 1 and prefix not in _ADMIN_CHARS:
+        return False
+    if head.suffix in ("中心", "委", "厂", "矿", "控股") and len(prefix) < 2:
+        return False
+    if head.suffix == "中心" and len(name) < 5:
+        return False
+    if (head.suffix in _STRICT_HEADS or head.suffix.endswith("中心")) and not followed_by_post:
+        if not _has_proper_element(prefix, toks[:-1] + [_Token(prefix_tokens[-1], "", 0, 0)] if prefix_tokens else toks[:-1], res):
+            return False
+        regions = find_region_mentions(prefix)
+        if head.suffix == "中心" and regions and sum(len(m.surface) for m in regions) == len(prefix):
+            return False  # 成都市中心: the city centre
+    return True
+
+
+def _tech_brand_candidates(text: str, tokens: list[_Token], res: _Resources) -> list[_Candidate]:
+    """Firms written as an unknown name plus 科技 (帝视科技, 强脑科技, 宇树科技)."""
+    out = []
+    for i, tok in enumerate(tokens):
+        if tok.word != "科技" or i == 0:
+            continue
+        prev = tokens[i - 1]
+        if len(prev.word) >= 2 and _IS_CJK.match(prev.word) and not rjieba.has_word(prev.word) \
+                and prev.tag not in ("v", "vn", "d", "a", "ad") \
+                and prev.word not in res.generic_modifiers:
+            start = prev.start
+            if i >= 2 and find_region_mentions(tokens[i - 2].word) and tokens[i - 2].end == prev.start:
+                start = tokens[i - 2].start  # 深圳优必选科技
+            out.append(_Candidate(start, tok.end, "enterprise", "suffix"))
+    return out
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+
+
+def _gazetteer_candidates(text: str, tokens: list[_Token], res: _Resources) -> list[_Candidate]:
+    starts = {t.start for t in tokens} | {len(text)}
+    ends = {t.end for t in tokens} | {0}
+    found = []
+    for end_index, form in res.automaton.iter(text):
+        start, end = end_index - len(form) + 1, end_index + 1
+        if _ASCII_WORD.match(form[0]) and start > 0 and _ASCII_WORD.match(text[start - 1]):
+            continue
+        if _ASCII_WORD.match(form[-1]) and end < len(text) and _ASCII_WORD.match(text[end]):
+            continue
+        if len(form) <= 2 and _IS_CJK.match(form) and not (start in starts and end in ends):
+            continue  # a two-character brand inside another word
+        found.append((start, end, form))
+    found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
+    out, covered = [], -1
+    for start, end, form in found:
+        if start < covered:
+            continue
+        canonical, org_type = res.gazetteer[form]
+        # Brand with its legal or business tail, and a place in front: 深圳优必选科技, 腾讯集团.
+        for tail in _BRAND_TAILS:
+            if text.startswith(tail, end):
+                end += len(tail)
+                break
+        regions = [m for m in find_region_mentions(text[max(0, start - 4) : start]) if m.end == min(4, start)]
+        if regions and not form.startswith(regions[-1].surface) and end - start > len(form):
+            start -= len(regions[-1].surface)
+        out.append(_Candidate(start, end, org_type, "gazetteer", canonical))
+        covered = end
+    del starts
+    return out
+
+
+# Enumerations closed by 等…企业: "瑞芯微、美图、帝视科技、瑞为等一批优势企业".
+_FIRM_LIST = re.compile(
+    rf"((?:[{CJK}A-Za-z0-9]{{2,12}}、)+[{CJK}A-Za-z0-9]{{2,12}})等"
+    rf"(?:[\d一二三四五六七八九十百多数余]+家|一批|多家)?[{CJK}]{{0,8}}?(?:企业|公司|厂商)")
+
+
+def _list_candidates(text: str, res: _Resources) -> list[_Candidate]:
+    out = []
+    for m in _FIRM_LIST.finditer(text):
+        items = m.group(1).split("、")
+        starts, pos = [], m.start(1)
+        for item in items:
+            starts.append(pos)
+            pos += len(item) + 1
+        # From the item next to 等 leftwards; the leftmost item follows the verb of the clause
+        # (集聚了瑞芯微, 像北大软件): keep what comes after it, and stop there.
+        for item, start in reversed(list(zip(items, starts))):
+            toks = _tokens(item)
+            cut = 0
+            for k, t in enumerate(toks):
+                if t.tag in ("v", "p", "u", "ul", "uj", "d", "c", "r", "m") and rjieba.has_word(t.word) \
+                        or t.word in res.boundary:
+                    cut = k + 1
+            last = cut > 0
+            if cut:
+                rest = "".join(t.word for t in toks[cut:])
+                start += len(item) - len(rest)
+                item = rest
+            if _list_item_is_firm(item, res):
+                out.append(_Candidate(start, start + len(item), "enterprise", "list"))
+            if last:
+                break
+    return out
+
+
+def _list_item_is_firm(item: str, res: _Resources) -> bool:
+    if not (2 <= len(item) <= 8) or item in res.generic_names or item in res.generic_modifiers:
+        return False
+    toks = _tokens(item)
+    if not any(not rjieba.has_word(t.word) and len(t.word) >= 2 or t.tag in _NAME_TAGS or len(t.word) == 1
+               for t in toks):
+        return False  # 智能制造、生物医药等企业: industries, not firms
+    if _is_place(item):
+        return False
+    return True
+
+
+def _publisher_candidates(text: str, publisher: str | None) -> list[_Candidate]:
+    out = []
+    if not publisher:
+        return out
+    for part in re.split(r"[/|、 ]", publisher):
+        if len(part) < 2:
+            continue
+        for m in re.finditer(re.escape(part), text):
+            out.append(_Candidate(m.start(), m.end(), "media", "publisher"))
+    return out
+
+
+_PRIORITY = {"gazetteer": 3, "publisher": 3, "suffix": 2, "list": 1}
+
+
+def _merge(cands: list[_Candidate]) -> list[_Candidate]:
+    """Keep non-overlapping candidates, the longer (then the better sourced) first."""
+    cands = sorted(cands, key=lambda c: (-(c.end - c.start), -_PRIORITY[c.source], c.start))
+    taken: list[_Candidate] = []
+    for c in cands:
+        if any(c.start < t.end and t.start < c.end for t in taken):
+            continue
+        taken.append(c)
+    return sorted(taken, key=lambda c: c.start)
+
+
+def _clean(surface: str) -> str:
+    return "".join(surface.split())
 
 
 def extract_organisations(article: Article) -> list[OrganisationMention]:
-    return []
+    """Every organisation mention of the article, with one canonical name per organisation."""
+    text = article.text
+    if not text:
+        return []
+    res = _resources()
+    tokens = _tokens(text)
+    cands = (_gazetteer_candidates(text, tokens, res) + _suffix_candidates(text, tokens, res)
+             + _tech_brand_candidates(text, tokens, res) + _list_candidates(text, res)
+             + _publisher_candidates(text, article.publisher))
+    merged = _merge(cands)
+    names = _canonical_names(merged, text, article, res)
+    out = []
+    for c in merged:
+        surface = text[c.start:c.end]
+        name = names[_clean(surface)]
+        region_name, region_code = _region_for(name, article)
+        out.append(OrganisationMention(name, surface, c.start, c.end, _type_for(name, c, res),
+                                       region_name, region_code))
+    return out
+
+
+# Legal words dropped when two forms of one company's name are compared
+# (山西焦煤集团有限责任公司 = 山西焦煤, 汾西矿业(集团)有限责任公司 = 汾西矿业).
+_LEGAL_WORDS = re.compile(r"[(（]集团[)）]|集团有限责任公司|集团股份有限公司|集团有限公司|有限责任公司|股份有限公司|有限公司|"
+                          r"集团公司|集团|公司")
+
+
+def _legal_key(name: str) -> str:
+    return _LEGAL_WORDS.sub("", name)
+
+
+def _is_place(text: str) -> bool:
+    """Whether ``text`` is made only of place names (深圳市, 长沙市雨花区)."""
+    if not text:
+        return False
+    mentions = find_region_mentions(text, merge_chains=False)
+    if not mentions:
+        return False
+    return sum(m.end - m.start for m in mentions) == len(text) and all(
+        a.end == b.start for a, b in zip(mentions, mentions[1:])) and mentions[0].start == 0
+
+
+def _same_body(short: str, full: str) -> bool:
+    """Whether ``short`` is another form, in the same article, of the body named ``full``."""
+    if len(full) <= len(short):
+        return False
+    # 市总工会 / 深圳市总工会, 区科协 / 福田区科协: a level word standing for the article's place.
+    if short[0] in _ADMIN_CHARS and full.endswith(short[1:]):
+        place = full[: len(full) - len(short) + 1]
+        if place.endswith(short[0]) and _is_place(place):
+            return True
+    # 长塘里小学 / 长沙市雨花区长塘里小学: the same name without its place.
+    if full.endswith(short) and _is_place(full[: len(full) - len(short)]):
+        return True
+    # 腾讯 / 腾讯集团, 信泰 / 信泰集团, 山西焦煤 / 山西焦煤集团有限责任公司.
+    if _legal_key(short) and _legal_key(short) == _legal_key(full):
+        return True
+    if full.startswith(short) and full[len(short):] in _BRAND_TAILS:
+        return True
+    # 马兰矿 / 西山煤电(集团)有限责任公司马兰矿: a unit named without its parent company.
+    if len(short) >= 3 and full.endswith(short) and _LEGAL_WORDS.search(full[: len(full) - len(short)] + "$") is None \
+            and re.search(r"(公司|集团)$", full[: len(full) - len(short)]):
+        return True
+    # 西山煤电马兰矿 / 西山煤电(集团)有限责任公司马兰矿.
+    if _legal_key(short) == _legal_key(full.replace("(集团)", "").replace("（集团）", "")):
+        return True
+    # 深圳工会 / 深圳市总工会: a city's trade union is its federation of trade unions.
+    for a, b in (("工会", "总工会"),):
+        if short.endswith(a) and full.endswith(b):
+            p_short, p_full = short[: -len(a)], full[: -len(b)]
+            if _is_place(p_short) and _is_place(p_full) and (p_full.startswith(p_short)):
+                return True
+    return False
+
+
+def _canonical_names(cands: list[_Candidate], text: str, article: Article, res: _Resources) -> dict[str, str]:
+    """Map every surface to the fullest form the article gives for the same body."""
+    surfaces = {_clean(text[c.start:c.end]): c for c in cands}
+    names = {s: s for s in surfaces}
+    # Gazetteer forms of one body share the longest form written in the article (腾讯 → 腾讯集团).
+    by_canonical: dict[str, list[str]] = {}
+    for s, c in surfaces.items():
+        if c.canonical:
+            by_canonical.setdefault(c.canonical, []).append(s)
+    for forms in by_canonical.values():
+        longest = max(forms, key=len)
+        for f in forms:
+            names[f] = longest
+    # Short forms of local bodies and companies: each takes the longest full form it belongs to.
+    ordered = sorted(surfaces, key=len, reverse=True)
+    for short in sorted(surfaces, key=len):
+        for full in ordered:
+            if len(full) > len(short) and _same_body(short, full):
+                names[short] = names.get(full, full)
+                break
+    # Resolve chains (a → b → c).
+    for s in names:
+        seen = {s}
+        while names[names[s]] != names[s] and names[s] not in seen:
+            seen.add(names[s])
+            names[s] = names[names[s]]
+    return names
+
+
+# Words inside a name that decide its type over the head's default.
+_COMMUNITY_WORDS = ("党群服务中心", "社区", "村委", "居委", "文明实践")
+_MEDIA_WORDS = ("传媒", "报业", "新闻", "广电", "广播", "电视", "出版", "融媒")
+
+
+def _type_for(name: str, cand: _Candidate, res: _Resources) -> str:
+    """The organisation type: from the gazetteer, else from the head and the words of the name."""
+    if cand.source == "gazetteer" and cand.canonical in res.gazetteer:
+        return res.gazetteer[cand.canonical][1]
+    head = _head_of(name, res)
+    if cand.source == "publisher":
+        # A publisher is a media outlet unless its name says otherwise (福田区科技和工业信息化局).
+        return head.org_type if head is not None and head.org_type not in ("other", "media") else "media"
+    if cand.source == "list" or head is None:
+        return cand.org_type
+    org_type = head.org_type
+    if head.suffix in ("委员会", "委") and ("党" in name or name.endswith(("市委", "区委", "县委", "省委", "纪委"))):
+        org_type = "party"
+    if org_type in ("other", "government") and any(w in name for w in _COMMUNITY_WORDS):
+        org_type = "community"
+    elif org_type == "enterprise" and any(w in name for w in _MEDIA_WORDS):
+        org_type = "media"
+    elif org_type == "other" and head.suffix == "中心":
+        if any(k in name for k in ("医", "卫生", "健康", "疾控")):
+            org_type = "healthcare"
+        elif any(k in name for k in ("研发", "研究", "创新", "实验")):
+            org_type = "research"
+        elif any(k in name for k in ("政务", "行政", "治理", "管理")):
+            org_type = "government"
+    return org_type
+
+
+def _region_for(name: str, article: Article) -> tuple[str | None, str | None]:
+    """Region named at the start of the organisation's name (深圳市总工会 → 广东省深圳市)."""
+    if name[0] in _ADMIN_CHARS and article.region_name:
+        return None, None  # 市总工会 without the full form: the article's city, not resolvable here
+    try:
+        return region_of_name(name, article.region_name)
+    except Exception:  # noqa: BLE001 - a region is a nicety, never a reason to lose a mention
+        return None, None

@@ -17,9 +17,10 @@ blank lines between paragraphs (the article splitter relies on both).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from aiplus.records import NormalisedDocument, RawDocument
-from aiplus.text_resources import CJK, T2S, hanzi_score, paragraph_openers
+from aiplus.text_resources import CJK, CJK_RE, T2S, common_hanzi, hanzi_score, paragraph_openers
 
 # ------------------------------------------------------------------ 1. pinyin annotations
 
@@ -36,6 +37,7 @@ PINYIN_SYLLABLES = re.compile(
     r"er|a|o|e|i|u|v))+"
 )
 MIN_TONED_FOR_TONELESS = 3
+ORPHAN_PINYIN = re.compile(r"\?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]*\)")
 
 
 def strip_pinyin(text: str) -> tuple[str, int]:
@@ -51,7 +53,12 @@ def strip_pinyin(text: str) -> tuple[str, int]:
             return ""
         return m.group()
 
-    return PINYIN_AFTER_HANZI.sub(repl, text), removed
+    text = PINYIN_AFTER_HANZI.sub(repl, text)
+    if toned >= MIN_TONED_FOR_TONELESS and "?" in text:
+        # An annotation whose "(" was eaten by mojibake: "們?nèi)褙炞".
+        text, n = ORPHAN_PINYIN.subn("?", text)
+        removed += n
+    return text, removed
 
 
 # ------------------------------------------------------------------ 2. mojibake
@@ -69,6 +76,19 @@ GBK_ODD_SYMBOLS = re.compile(r"[\u2200-\u22ff\u2460-\u24ff\u2500-\u257f\u3220-\u
 # into valid UTF-8.  Latin-1 mojibake is recognised by its lead bytes (Ã, å, æ, ç, è, é followed by
 # continuation-byte characters).
 LATIN1_UTF8_RUN = re.compile(r"(?:[\u00c2-\u00f4][\u0080-\u00bf\u2018-\u203a\u0152-\u0178\u02c6\u02dc\u2122\u20ac]{1,3})+")
+
+
+# Characters sampled to decide whether a text may be UTF-8 read as GBK (such text is rare characters
+# throughout, so its start tells).
+MOJIBAKE_SAMPLE = 3000
+
+
+def _rare_share(sample: str) -> float:
+    """Share of the distinct Chinese characters of ``sample`` that are not frequent ones."""
+    distinct = set(CJK_RE.findall(sample))
+    if not distinct:
+        return 0.0
+    return len(distinct - common_hanzi()) / len(distinct)
 
 
 def _repair_gbk_step_run(run: str) -> str | None:
@@ -105,6 +125,10 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
 
     if "?!" in text:
         text = GBK_STEP_RUN.sub(gbk_step, text)
+        if repaired and "?!?" in text:
+            # "?!?": the lead byte and its lost trail byte of a punctuation mark; nothing to re-decode.
+            text = text.replace("?!?", "")
+            unrepaired += 1
 
     def latin1(m: re.Match) -> str:
         nonlocal repaired
@@ -122,7 +146,7 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
         text = LATIN1_UTF8_RUN.sub(latin1, text)
 
     # UTF-8 read as GBK: a whole line re-encodes to GBK bytes that are valid UTF-8 and read much better.
-    if hanzi_score(text)[0] < 0.5:
+    if _rare_share(text[:MOJIBAKE_SAMPLE]) > 0.5:
         lines = text.split("\n")
         for i, line in enumerate(lines):
             if not line or line.isascii():
@@ -154,6 +178,8 @@ FULLWIDTH_FOLD.update({ord("％"): "%", ord("＋"): "+", ord("．"): ".", ord("�
 # Invisible characters and odd spaces: dropped or made plain.
 INVISIBLE = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: None, 0x00AD: None,
              0x00A0: " ", 0x2002: " ", 0x2003: " ", 0x2009: " ", 0x202F: " ", 0x205F: " ", 0x3164: None}
+INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in INVISIBLE) + "]")
+FULLWIDTH_RE = re.compile("[" + "".join(chr(c) for c in FULLWIDTH_FOLD) + "]")
 # A word broken by a hyphen at a line end ("Deep⁃\nseek"): hyphen bullet, hyphen, soft hyphen, minus.
 HYPHEN_LINE_BREAK = re.compile(r"(?<=[A-Za-z])[\u2043\u2010\u2011\u00ad-]\s*\n\s*(?=[a-z])")
 ODD_HYPHENS = {0x2043: "-", 0x2010: "-", 0x2011: "-"}
@@ -162,7 +188,7 @@ ODD_HYPHENS = {0x2043: "-", 0x2010: "-", 0x2011: "-"}
 BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+")
 MD_BULLET = re.compile(r"^\s*[-*+]\s+(?=\S)")
-TRAILING_PIPES = re.compile(r"(?:\s*\|)+\s*$")
+TRAILING_PIPES = re.compile(r"(?:[ \t]*\|)+[ \t]*$", re.MULTILINE)
 STRAY_STARS = re.compile(r"(?<!\*)\*{2,}(?!\*)")
 
 # Justified narrow columns put a space between every character ("日 前 ，在 第"): a line whose
@@ -171,6 +197,8 @@ SPACE_BETWEEN_CJK = re.compile(rf"(?<=[{CJK}，。、：；！？“”（）])[
 # Spaces between a figure and a Chinese character ("2024 年 9 月 10 日", "第 35个") are layout.
 SPACE_DIGIT_CJK = re.compile(rf"(?<=\d)[ \t]+(?=[{CJK}])|(?<=[{CJK}])[ \t]+(?=\d)")
 MULTI_SPACE = re.compile(r"[ \t]{2,}")
+# Spaces next to Chinese punctuation are layout (the punctuation carries its own spacing).
+SPACE_BY_CJK_PUNCT = re.compile(r"(?<=[，。、：；！？])[ \t]+|[ \t]+(?=[，。、：；！？])")
 
 
 def _is_letter_spaced(line: str) -> bool:
@@ -184,60 +212,63 @@ def _is_letter_spaced(line: str) -> bool:
 class LineInfo:
     """What markup said about a line before it was removed."""
 
-    __slots__ = ("heading", "bullet")
+    __slots__ = ("heading", "bullet", "width")
 
     def __init__(self, heading: bool = False, bullet: bool = False):
         self.heading = heading
         self.bullet = bullet
+        self.width = 0.0  # layout width of the line as printed (before letter spacing was removed)
 
 
 def clean_lines(text: str) -> tuple[list[str], list[LineInfo], set[str]]:
     """Fold characters and drop markup residue line by line; returns (lines, line info, flags)."""
     flags: set[str] = set()
-    folded = text.translate(INVISIBLE)
-    if folded != text:
+    # str.translate is slow on long text: translate only when something is there to translate.
+    if INVISIBLE_RE.search(text):
+        text = text.translate(INVISIBLE)
         flags.add("invisible_removed")
-    text = folded
-    folded = text.translate(FULLWIDTH_FOLD)
-    if folded != text:
+    if FULLWIDTH_RE.search(text):
+        text = text.translate(FULLWIDTH_FOLD)
         flags.add("fullwidth_folded")
-    text = folded
     joined = HYPHEN_LINE_BREAK.sub("", text)
     if joined != text:
         flags.add("hyphenation_joined")
     text = joined.translate(ODD_HYPHENS)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
 
+    if "*" in text or "__" in text:
+        new = STRAY_STARS.sub("", BOLD.sub(lambda b: b.group(1) or b.group(2), text))
+        if new != text:
+            flags.add("markup_removed")
+            text = new
+    if "|" in text:
+        new = TRAILING_PIPES.sub("", text)
+        if new != text:
+            flags.add("markup_removed")
+            text = new
+
     lines, infos = [], []
     for line in text.split("\n"):
         info = LineInfo()
-        m = MD_HEADING.match(line)
-        if m:
-            line = line[m.end():]
-            info.heading = True
-            flags.add("markup_removed")
-        m = MD_BULLET.match(line)
-        if m:
-            line = line[m.end():]
-            info.bullet = True
-            flags.add("markup_removed")
-        if "*" in line or "__" in line:
-            new = BOLD.sub(lambda b: b.group(1) or b.group(2), line)
-            new = STRAY_STARS.sub("", new)
-            if new != line:
+        if line.lstrip().startswith("#"):
+            m = MD_HEADING.match(line)
+            if m:
+                line = line[m.end():]
+                info.heading = True
                 flags.add("markup_removed")
-                line = new
-        if "|" in line:
-            new = TRAILING_PIPES.sub("", line)
-            if new != line:
+        if line.lstrip()[:1] in "-*+":
+            m = MD_BULLET.match(line)
+            if m:
+                line = line[m.end():]
+                info.bullet = True
                 flags.add("markup_removed")
-                line = new
         line = line.strip()
-        if _is_letter_spaced(line):
-            line = SPACE_BETWEEN_CJK.sub("", line)
-            flags.add("letter_spacing_removed")
-        line = SPACE_DIGIT_CJK.sub("", line)
-        line = MULTI_SPACE.sub(" ", line)
+        info.width = display_width(line)
+        if " " in line:
+            if line.count(" ") >= 2 and _is_letter_spaced(line):
+                line = SPACE_BETWEEN_CJK.sub("", line)
+                flags.add("letter_spacing_removed")
+            line = SPACE_BY_CJK_PUNCT.sub("", MULTI_SPACE.sub(" ", SPACE_DIGIT_CJK.sub("", line)))
         lines.append(line)
         infos.append(info)
     return lines, infos, flags
@@ -245,37 +276,53 @@ def clean_lines(text: str) -> tuple[list[str], list[LineInfo], set[str]]:
 
 # ------------------------------------------------------------------ 4. reflow
 
-# Sentence-final punctuation: a line ending in one of these ends a paragraph.  Closing quotes and
-# brackets count only after sentence punctuation ("。”"), since "依托“深i工”" can end a broken line.
-SENTENCE_END = re.compile(r"(?:[。！？!?…；;]|\.{3}|[。！？!?…][”’」』）)\]]+)$")
 # A line ending in these is certainly continued (a comma never ends a paragraph).
 CONTINUES = re.compile(r"[，,、“‘「『《（(—-]$")
+# Sentence-final punctuation: a line ending in one of these ends a paragraph.  Closing quotes and
+# brackets count only after sentence punctuation ("。”"), since "依托“深i工”" can end a broken line.
+SENTENCE_FINAL = "。！？!?…；;"
+CLOSING_MARKS = "”’」』）)]"
 # Photo credits and captions end without punctuation but end their paragraph ("新华社记者 王靖 摄").
-CREDIT_END = re.compile(r"(?:摄|摄影|供图|图|制图|翻拍)$|[摄影供]）$")
+CREDIT_END = re.compile(r"(?:摄|摄影|供图|制图|翻拍)$|(?:摄|供图)）$")
+CREDIT_ENDINGS = ("摄", "摄影", "供图", "制图", "翻拍", "摄）", "供图）", "攝", "攝影", "製圖")
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether a line ends with sentence-final punctuation (closing quotes count after it: "。”")."""
+    core = line.rstrip(CLOSING_MARKS)
+    if not core:
+        return False
+    if len(core) < len(line):
+        return core[-1] in "。！？!?…"
+    return core[-1] in SENTENCE_FINAL or core.endswith("...")
 # Lines that always start a new paragraph: datelines, bylines, numbered sections, captions, dates.
 NEW_UNIT_START = re.compile(
-    r"^(?:本报讯|本报记者|本报通讯员|记者|通讯员|本報訊|本報記者|記者|通訊員|来源[:：]|來源[:：]|责任编辑|責任編輯|编辑[:：]|編輯[:：]"
+    r"^(?:本报讯|本報訊|(?:本报记者|本报通讯员|记者|通讯员|本報記者|記者|通訊員)(?:\s|$)|来源[:：]|來源[:：]|责任编辑|責任編輯|编辑[:：]|編輯[:：]"
     r"|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十\d]+[章节条部分]"
-    r"|[▲△■□●◆◇★☆►▶]|图为|圖為|日期[:：]|date\b)"
+    r"|[▲△■□●◆◇★☆►▶]|图为|圖為|日期[:：]|date\b|\d{1,2}月\d{1,2}日[，,])"
 )
+CAPTION_START = re.compile(r"^(?:[▲△►▶]|图为|圖為|图片来源|圖片來源)")
 DATELINE_START = re.compile(r"^\S{2,16}?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:电|讯|電|訊)")
-DATE_LINE = re.compile(r"^\D{0,16}\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\D{0,8}$")
+DATE_LINE = re.compile(r"^\D{0,16}\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\D{0,8}$")
 # A line that starts with a very short clause ("务：辖区内…", "击队，对…") continues a broken word.
 SHORT_CLAUSE_START = re.compile(r"^([^，,。：:、；;！!？?”」\s]{1,2})[，,。：:、；;！!？?”」]")
 # Page-layout widths: ASCII characters take about half a Chinese character's width.
-FULL_LINE_RATIO = 0.8
+FULL_LINE_RATIO = 0.75
+COLUMNAR_SHARE = 0.6
+BRIDGE_LINE_RATIO = 0.8
+COLUMN_MAX_WIDTH = 40  # wider "columns" are ordinary one-paragraph-a-line text
 LONG_LINE_WIDTH = 45  # longer than any headline: a line this long without an ending is broken
 MAX_BLANKS_BRIDGED = 4
 
 
 def display_width(line: str) -> float:
     """Width of a line in Chinese-character units (ASCII counts half)."""
-    ascii_chars = sum(1 for c in line if c.isascii())
+    ascii_chars = len(line.encode("ascii", "ignore"))
     return (len(line) - ascii_chars) + ascii_chars / 2
 
 
 def _ends_paragraph(line: str) -> bool:
-    return bool(SENTENCE_END.search(line) or CREDIT_END.search(line))
+    return ends_sentence(line) or line.endswith(CREDIT_ENDINGS)
 
 
 def _starts_new_unit(line: str) -> bool:
@@ -286,7 +333,7 @@ def _starts_with_fragment(line: str) -> bool:
     m = SHORT_CLAUSE_START.match(line)
     if not m or m.end() >= len(line):  # "摘要：" alone is a label, not a fragment
         return False
-    return m.group(1) not in paragraph_openers()
+    return T2S.convert(m.group(1)) not in paragraph_openers()
 
 
 def _join(a: str, b: str) -> str:
@@ -295,16 +342,26 @@ def _join(a: str, b: str) -> str:
     return a + b
 
 
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[len(ordered) // 2] if ordered else 0.0
+
+
 def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
     """Join lines broken by layout into paragraphs.
 
     Returns the paragraphs as lines, with "" where the source separated paragraphs by blank lines,
     and whether anything was joined.
     """
-    # Blocks of consecutive non-empty lines: their widest line is the column width of the block.
+    # Blocks of consecutive non-empty lines.  A column-broken block has lines of about the same width;
+    # a line as wide as the others of its block (or as the page's typical column line) is "full" and
+    # continues on the next line; a markedly shorter one ends its paragraph (or is a heading).
+    lines = list(lines)  # lines consumed out of order are blanked in this copy
     n = len(lines)
-    block_width = [0.0] * n
+    width = [infos[k].width for k in range(n)]
+    block_ref = [0.0] * n
     block_size = [0] * n
+    column_widths: list[float] = []
     i = 0
     while i < n:
         if not lines[i]:
@@ -313,28 +370,69 @@ def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
         j = i
         while j < n and lines[j]:
             j += 1
-        widths = [display_width(lines[k]) for k in range(i, j)]
+        # A column-broken block: most of its lines (the last aside) run on without sentence punctuation
+        # and have about the same width.  One-paragraph-a-line text with a few short lines is not.
+        body = [k for k in range(i, j - 1)]
+        mid = _median([width[k] for k in range(i, j)])
+        running = sum(1 for k in body if not _ends_paragraph(lines[k]) and abs(width[k] - mid) <= 0.25 * mid)
+        columnar = j - i <= 2 or running >= COLUMNAR_SHARE * len(body)
         for k in range(i, j):
-            others = widths[: k - i] + widths[k - i + 1:]
-            block_width[k] = max(others) if others else 0.0
-            block_size[k] = j - i
+            others = width[i:k] + width[k + 1:j]
+            block_ref[k] = _median(others) if len(others) >= 2 else (others[0] if others else 0.0)
+            block_size[k] = (j - i) if columnar else -1
+        if j - i >= 3 and columnar:
+            column_widths.extend(width[i:j - 1])  # the last line of a block is usually short
         i = j
+    # The page's column width, when enough of it is laid out in columns (narrow newspaper columns).
+    page_width = _median(column_widths) if len(column_widths) >= 10 else 0.0
+    if page_width > COLUMN_MAX_WIDTH:
+        page_width = 0.0
+
+    # A line repeated word for word (a site's boilerplate headline) is never part of a paragraph.
+    counts = Counter(line for line in lines if len(line) >= 8)
+    repeated = {line for line, c in counts.items() if c >= 2}
+
+    def is_full(k: int, ratio: float) -> bool:
+        w = width[k]
+        if block_size[k] < 0:  # not a column-broken block
+            return False
+        if block_size[k] >= 3:
+            ref = block_ref[k]
+        elif page_width:
+            ref = page_width
+        elif block_size[k] == 2 and w >= 16:
+            ref = block_ref[k]
+        else:
+            return False
+        return ref >= 4 and w >= ratio * ref
+
+    def body_block(k: int) -> bool:
+        """Whether line k ends a block of body text (not a stack of headline lines)."""
+        if block_size[k] >= 3:
+            return True
+        if block_size[k] != 2 or k == 0 or not lines[k - 1]:
+            return False
+        # Two lines: body text when the first ends a sentence or both fill the column (headline pairs
+        # are uneven).
+        return _ends_paragraph(lines[k - 1]) or width[k - 1] >= BRIDGE_LINE_RATIO * page_width
 
     def joins(k: int, nxt: int, blanks: int) -> bool:
         a, b = lines[k], lines[nxt]
         if infos[k].heading or infos[nxt].heading or infos[k].bullet or infos[nxt].bullet:
             return False
-        if _ends_paragraph(a) or _starts_new_unit(b) or a.endswith(("：", ":")):
+        if CAPTION_START.match(a):  # a photo caption is a paragraph of its own
+            return False
+        if _ends_paragraph(a) or _starts_new_unit(b) or a.endswith(("：", ":")) or a in repeated or b in repeated:
             return False
         if CONTINUES.search(a):
             return True
-        width = display_width(a)
-        if width >= LONG_LINE_WIDTH:
+        if display_width(a) >= LONG_LINE_WIDTH:
             return True
-        if blanks == 0 and block_size[k] >= 2 and block_width[k] >= 6 and width >= FULL_LINE_RATIO * block_width[k]:
+        if blanks == 0 and is_full(k, FULL_LINE_RATIO):
             return True
         # A full line at the end of a column block continues after the blank line of a column break.
-        if blanks and block_size[k] >= 3 and width >= FULL_LINE_RATIO * block_width[k] and block_width[k] >= 12:
+        if blanks and page_width and width[k] >= BRIDGE_LINE_RATIO * page_width and (
+                body_block(k) or block_size[k] == 1 and ("，" in a or "," in a)):
             return True
         return _starts_with_fragment(b)
 
@@ -357,11 +455,6 @@ def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
         if nxt is None:
             result.append(current)
             break
-        if blanks <= MAX_BLANKS_BRIDGED and joins(cur_k, nxt, blanks):
-            current = _join(current, lines[nxt])
-            changed = True
-            cur_k = nxt
-            continue
         # A caption or boxed paragraph dropped into a broken sentence ("…预测设备风 / 图为…。/ 险。”…"):
         # the sentence is joined across it and the caption follows as its own paragraph.
         if (not _ends_paragraph(lines[cur_k]) and display_width(lines[cur_k]) >= LONG_LINE_WIDTH
@@ -375,9 +468,14 @@ def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
                 nxt2, blanks3 = next_line(nxt)
                 if nxt2 is None:
                     break
-                result.append("" if blanks3 or blanks2 else "")
+                result.append("")
                 current, cur_k = lines[nxt2], nxt2
                 continue
+        if blanks <= MAX_BLANKS_BRIDGED and joins(cur_k, nxt, blanks):
+            current = _join(current, lines[nxt])
+            changed = True
+            cur_k = nxt
+            continue
         result.append(current)
         if blanks:
             result.append("")
@@ -407,16 +505,16 @@ def to_simplified(original: str) -> tuple[str, bool]:
 # (Simplified text changes in well under 1% of its characters, Traditional in 15-30%).
 TRADITIONAL_SHARE = 0.04
 TRADITIONAL_MIN_CHARS = 5
+SCRIPT_SAMPLE = 20000  # characters enough to decide
 
 
 def detect_script(original: str, simplified: str) -> str:
     """"traditional" when enough of the Chinese characters change under t2s, else "simplified"."""
-    changed = total = 0
-    for a, b in zip(original, simplified):
-        if "\u4e00" <= a <= "\u9fff":
-            total += 1
-            if a != b:
-                changed += 1
+    if original == simplified:
+        return "simplified"
+    original, simplified = original[:SCRIPT_SAMPLE], simplified[:SCRIPT_SAMPLE]
+    total = len(CJK_RE.findall(original))
+    changed = sum(map(str.__ne__, original, simplified))
     if total and changed >= TRADITIONAL_MIN_CHARS and changed / total >= TRADITIONAL_SHARE:
         return "traditional"
     return "simplified"

@@ -196,7 +196,23 @@ def full_name(key: str, street: str | None = None) -> str:
     return "".join(parts)
 
 
-def find_region_mentions(text: str) -> list[RegionMention]:
+def find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMention]:
+    """Place names of the gazetteer in ``text``, longest match first, no overlaps.
+
+    Short strings (names, tokens) are looked up through a cache: the extractors ask
+    about the same few words again and again.
+    """
+    if len(text) <= 24:
+        return list(_short_text_mentions(text, merge_chains))
+    return _find_region_mentions(text, merge_chains)
+
+
+@lru_cache(maxsize=65536)
+def _short_text_mentions(text: str, merge_chains: bool) -> tuple[RegionMention, ...]:
+    return tuple(_find_region_mentions(text, merge_chains))
+
+
+def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMention]:
     """Place names of the gazetteer in ``text``, longest match first, no overlaps.
 
     A short form followed by a character that makes it another thing (吕梁山, 龙湖镇) is
@@ -236,6 +252,8 @@ def find_region_mentions(text: str) -> list[RegionMention]:
                     strong.update(ancestors(k))
         mentions = [m for m in mentions
                     if not m.weak or any(set(ancestors(k)[:-1]) & strong or k in strong for k in m.keys)]
+    if not merge_chains:
+        return mentions
     # 深圳市福田区, 广西南宁: the place above, written just before, adds nothing of its own.
     kept: list[RegionMention] = []
     for i, m in enumerate(mentions):

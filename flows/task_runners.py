@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 TASK_RUNNERS = ("threads", "processes", "dask")
@@ -28,5 +29,6 @@ def make_task_runner(name: str, dask_address: str | None = None, workers: int | 
         if dask_address:
             return DaskTaskRunner(address=dask_address)
         return DaskTaskRunner(cluster_kwargs={"n_workers": workers, "threads_per_worker": 1, "processes": True,
-                                              "dashboard_address": None})
+                                              "dashboard_address": None,
+                                              "silence_logs": logging.WARNING})
     raise ValueError(f"unknown task runner {name!r}; choose one of {', '.join(TASK_RUNNERS)}")
