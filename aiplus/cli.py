@@ -30,6 +30,11 @@ def _evaluate(args: argparse.Namespace) -> int:
 
         Path(args.json).write_text(json.dumps(result.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
     print(format_result(result, verbose=args.verbose))
+    if args.record:
+        from aiplus.evaluate import record_scores
+
+        path = record_scores(args.record, result, args.gold)
+        print(f"recorded as set {args.record!r} in {path}")
     return 0
 
 
@@ -116,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--raw", help="score a fresh in-memory extraction of this raw folder instead of a release")
     ev.add_argument("--verbose", "-v", action="store_true", help="list every miss and false positive")
     ev.add_argument("--json", help="also write the scores to this JSON file")
+    ev.add_argument("--record", metavar="SET",
+                    help="store the scores as SET (e.g. dev, dev_extra) in aiplus/data/extraction_scores.json, "
+                         "which the dataset card and the summary report quote")
     ev.set_defaults(func=_evaluate)
 
     args = parser.parse_args(argv)

@@ -356,3 +356,24 @@ def format_result(result: EvaluationResult, verbose: bool = False) -> str:
             lines.append(f"## {t}: false positives ({len(s.false_positives)})")
             lines.extend(f"  + {m}" for m in s.false_positives)
     return "\n".join(lines)
+
+
+SCORES_FILE = Path(__file__).resolve().parent / "data" / "extraction_scores.json"
+
+
+def record_scores(set_name: str, result: EvaluationResult, gold_dir: str | Path) -> Path:
+    """Store a result in the package's scores file, with the extractor version and the date."""
+    import datetime
+
+    from aiplus.extract import EXTRACTOR_VERSION
+
+    data = json.loads(SCORES_FILE.read_text(encoding="utf-8")) if SCORES_FILE.exists() else {"sets": {}}
+    previous = data.get("sets", {}).get(set_name, {})
+    data["extractor_version"] = EXTRACTOR_VERSION
+    data["measured"] = datetime.date.today().isoformat()
+    data.setdefault("sets", {})[set_name] = {
+        "description": previous.get("description", f"gold files in {Path(gold_dir).name}"),
+        **result.as_dict(),
+    }
+    SCORES_FILE.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return SCORES_FILE

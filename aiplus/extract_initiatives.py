@@ -682,6 +682,30 @@ def _built_site(flat: str, c: _Candidate) -> bool:
 _COMPARE_DROP = {ord(ch): None for ch in "".join(QUOTE_CHARS) + "·・"}
 
 
+def _region(name: str, sentence: str, article: Article) -> tuple[str | None, str | None]:
+    """The place the initiative is in, when its name or sentence names one.
+
+    A place at the start of the name (晋江市蓝丝带关爱中心) wins; otherwise the one
+    place the sentence names (several places: left empty).  The article's region
+    chooses between places of the same name.
+    """
+    try:
+        from aiplus import regions
+    except ImportError:  # the regions module is optional for this step
+        return None, None
+    context = article.region_code or article.region_name
+    if hasattr(regions, "region_of_name"):
+        found = regions.region_of_name(name, context)
+        if found[1]:
+            return found
+    if hasattr(regions, "find_region_mentions") and hasattr(regions, "resolve_region"):
+        mentions = [m for m in regions.find_region_mentions(sentence) if not m.weak]
+        surfaces = {m.surface for m in mentions}
+        if len(surfaces) == 1:
+            return regions.resolve_region(mentions[0].surface, context)
+    return None, None
+
+
 def _compare(s: str) -> str:
     """A name without quotes, spaces and middle dots (the form names are merged in)."""
     return "".join(s.translate(_COMPARE_DROP).split())
@@ -858,6 +882,7 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
         sentence_flat = flat[s:e]
         kind = _kind(main, sentence_flat)
         names = [main.name, *alias_names]
+        region_name, region_code = _region(main.name, evidence, article)
         records.append(InitiativeRecord(
             name=main.name,
             kind=kind,
@@ -868,6 +893,8 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
             end=end,
             aliases=sorted(set(alias_names) - {main.name}),
             start_date=_start_date(sentence_flat, article.published_date) if kind in ("event", "competition") else None,
+            region_name=region_name,
+            region_code=region_code,
             organisations=_link_organisations(evidence, organisations, start),
         ))
     records.sort(key=lambda r: (r.start, r.name))

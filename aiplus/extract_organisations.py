@@ -31,7 +31,8 @@ import ahocorasick
 import rjieba
 
 from aiplus.records import Article, OrganisationMention
-from aiplus.regions import find_region_mentions, find_streets, region_of_name
+from aiplus.regions import (ancestors, division, find_region_mentions, find_streets, full_name, region_of_name,
+                            resolve_region)
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -272,8 +273,9 @@ def _suffix_candidates(text: str, tokens: list[_Token], res: _Resources) -> list
     for head_start, end, i, head in _head_occurrences(text, tokens, res):
         tok = tokens[i]
         head_word = text[tok.start:end]
-        if head.suffix in ("部", "办") and len(head_word) < 3:
-            continue  # 眼部, 导办: a bare 部/办 is too often something else
+        if head.suffix in ("部", "办") and (len(head_word) == 2 or len(head_word) == 1 and (
+                i == 0 or tokens[i - 1].tag not in ("n", "j", "nz", "vn") or len(tokens[i - 1].word) < 2)):
+            continue  # 眼部, 导办: 部/办 inside a two-character word is something else; 网信/办 is a body
         if _NOT_AFTER_HEAD.match(text, end):
             continue
         start_index = i
@@ -351,7 +353,8 @@ def _has_proper_element(prefix: str, toks: list[_Token], res: _Resources) -> boo
     """Whether the part before the head names something particular: a place, a brand, an unknown word."""
     first = toks[0].word if toks else prefix
     if prefix in _ADMIN_CHARS or (prefix[0] in _ADMIN_CHARS and (
-            first == prefix[0] or first.startswith(prefix[0]) and not rjieba.has_word(first))):
+            first == prefix[0] or first.startswith(prefix[0])
+            and (not rjieba.has_word(first) or _longest_head(first) is not None))):
         return True  # 市五医院, 区图书馆, 市环境科学学会: the article's own city or district
     if find_region_mentions(prefix) or find_streets(prefix):
         return True
@@ -666,11 +669,27 @@ def _type_for(name: str, cand: _Candidate, res: _Resources) -> str:
     return org_type
 
 
+# The level a one-character prefix stands for in a short form (市总工会: the article's city).
+_LEVEL_OF_ADMIN_CHAR = {"省": 1, "市": 2, "州": 2, "区": 3, "县": 3}
+
+
 def _region_for(name: str, article: Article) -> tuple[str | None, str | None]:
-    """Region named at the start of the organisation's name (深圳市总工会 → 广东省深圳市)."""
-    if name[0] in _ADMIN_CHARS and article.region_name:
-        return None, None  # 市总工会 without the full form: the article's city, not resolvable here
-    try:
-        return region_of_name(name, article.region_name)
-    except Exception:  # noqa: BLE001 - a region is a nicety, never a reason to lose a mention
+    """Region named at the start of the organisation's name (深圳市总工会 → 广东省深圳市, 440300).
+
+    A short form (市总工会, 区教育局) takes the division of that level from the article's region.
+    """
+    level = _LEVEL_OF_ADMIN_CHAR.get(name[0])
+    if level is not None and not find_region_mentions(name[:4]):
+        return _article_division(article.region_name, level) if article.region_name else (None, None)
+    return region_of_name(name, article.region_name)
+
+
+def _article_division(region_name: str, level: int) -> tuple[str | None, str | None]:
+    _, code = resolve_region(region_name)
+    if code is None:
         return None, None
+    for key in ancestors(code):
+        d = division(key)
+        if d is not None and d.level == level:
+            return full_name(key), d.code
+    return None, None
