@@ -87,6 +87,18 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _diff(args: argparse.Namespace) -> int:
+    from aiplus.release_diff import diff_command
+
+    return diff_command(args.old, args.new, curated_dir=args.curated)
+
+
+def _releases(args: argparse.Namespace) -> int:
+    from aiplus.release_diff import releases_command
+
+    return releases_command(args.curated)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aiplus", description="Build and inspect the aiplus-data releases.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -113,6 +125,16 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--no-cache", action="store_true", help="process every file on every run")
     serve.add_argument("--name", default="aiplus-scheduled", help="deployment name (default: aiplus-scheduled)")
     serve.set_defaults(func=_serve)
+
+    diff = sub.add_parser("diff", help="rows added, removed and changed per table between two releases (by key)")
+    diff.add_argument("old", help="release folder, or a version in --curated")
+    diff.add_argument("new", help="release folder, or a version in --curated (e.g. latest)")
+    diff.add_argument("--curated", default="curated", help="curated folder (default: curated)")
+    diff.set_defaults(func=_diff)
+
+    releases = sub.add_parser("releases", help="list the releases with their row counts (* marks latest)")
+    releases.add_argument("--curated", default="curated", help="curated folder (default: curated)")
+    releases.set_defaults(func=_releases)
 
     ev = sub.add_parser("evaluate", help="score a release (or raw files) against gold annotations")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files (GOLD.md format)")

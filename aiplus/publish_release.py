@@ -36,11 +36,19 @@ class ReleaseRefused(Exception):
     """The release failed a critical quality check and was not published."""
 
 
-# Functions that write the release's companion files (quality report, data package, DuckDB
-# file, dataset card, summary report) into the temporary folder before it is moved into place.
-# Each is called as fn(folder, tables, manifest, previous_release_dir_or_None) and may raise
-# ReleaseRefused to stop the publication.
-RELEASE_EXTRAS: list = []
+def default_release_extras() -> list:
+    """The writers of a release's companion files, in the order they run.
+
+    Each is called as ``fn(folder, tables, manifest, previous_release_dir_or_None)``
+    on the temporary folder before it is moved into place, may add to the manifest,
+    and may raise ReleaseRefused to stop the publication.  The dataset card runs
+    last because it lists the files present.
+    """
+    from aiplus.datapackage import write_datapackage
+    from aiplus.dataset_card import write_dataset_card
+    from aiplus.duckdb_export import write_duckdb
+
+    return [write_datapackage, write_duckdb, write_dataset_card]
 
 
 @dataclass
@@ -95,8 +103,11 @@ def created_time() -> str:
 
 
 def publish_release(tables: dict[str, pd.DataFrame], curated_dir: Path, inputs: list[dict],
-                    extra_manifest: dict | None = None) -> PublishResult:
-    """Write the tables and manifest as ``curated/<version>/`` and point ``curated/latest`` at it."""
+                    extra_manifest: dict | None = None, extras: list | None = None) -> PublishResult:
+    """Write the tables and manifest as ``curated/<version>/`` and point ``curated/latest`` at it.
+
+    ``extras`` are the writers of the companion files (default: ``default_release_extras()``).
+    """
     curated_dir = Path(curated_dir)
     curated_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(curated_dir)
@@ -137,7 +148,7 @@ def publish_release(tables: dict[str, pd.DataFrame], curated_dir: Path, inputs: 
             _write_file(tmp / f"{name}.parquet", data)
         write_manifest(tmp, manifest)
         previous = curated_dir / LATEST if _latest_target(curated_dir) else None
-        for write_extra in RELEASE_EXTRAS:
+        for write_extra in default_release_extras() if extras is None else extras:
             write_extra(tmp, tables, manifest, previous)
         write_manifest(tmp, manifest)  # extras may have added to it
         os.rename(tmp, final)

@@ -1,0 +1,118 @@
+"""aiplus.duckdb: same tables and types, keys, BI views whose joins are right, opens without extensions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import pytest
+from seed_release import empty_tables, seed_tables, small_tables, write_release
+
+from aiplus.duckdb_export import DUCKDB_FILE, VIEWS, connect_read_only, write_duckdb
+from schemas.tables import TABLE_KEYS, TABLES
+
+
+@pytest.fixture
+def small_db(tmp_path):
+    folder = write_release(tmp_path, small_tables(), writers=(write_duckdb,))
+    con = connect_read_only(folder / DUCKDB_FILE)
+    yield con
+    con.close()
+
+
+def test_seed_release_opens_in_a_fresh_process_without_extensions(tmp_path):
+    tables, inputs = seed_tables()
+    folder = write_release(tmp_path, tables, inputs, writers=(write_duckdb,))
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    path = folder / DUCKDB_FILE
+    assert manifest["files"][DUCKDB_FILE]["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert not list(folder.glob(".*")) and not list(folder.glob("*.wal"))  # no temporary left behind
+    script = textwrap.dedent(f"""
+        import duckdb, json, tempfile
+        con = duckdb.connect({str(path)!r}, read_only=True, config={{
+            "autoinstall_known_extensions": False, "autoload_known_extensions": False,
+            "extension_directory": tempfile.mkdtemp()}})
+        counts = {{t: con.sql(f'select count(*) from "{{t}}"').fetchall()[0][0] for t in {TABLES!r}}}
+        views = {{v: con.sql(f"select count(*) from {{v}}").fetchall()[0][0] for v in {list(VIEWS)!r}}}
+        loaded = [r[0] for r in con.sql("select extension_name from duckdb_extensions() "
+                                        "where loaded and extension_name not in ('core_functions', 'parquet', "
+                                        "'json', 'icu')").fetchall()]
+        print(json.dumps({{"counts": counts, "views": views, "loaded": loaded}}))
+    """)
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    assert result["counts"] == {t: manifest["tables"][t]["rows"] for t in TABLES}
+    assert result["views"]["initiative_facts"] == manifest["tables"]["initiatives"]["rows"]
+    assert result["views"]["metric_facts"] == manifest["tables"]["metrics"]["rows"]
+    assert result["loaded"] == []
+
+
+def test_types_and_keys_match_the_schema(small_db):
+    types = dict(small_db.sql("select column_name, data_type from duckdb_columns() "
+                              "where table_name = 'articles'").fetchall())
+    assert types["quality_flags"] == "VARCHAR[]" and types["n_chars"] == "BIGINT"
+    assert small_db.sql("select quality_flags from articles limit 1").fetchall()[0][0] == ["reflowed"]
+    keys = {t: cols for t, cols in small_db.sql("select table_name, constraint_column_names from "
+                                                "duckdb_constraints() where constraint_type = 'PRIMARY KEY'")
+            .fetchall()}
+    assert {t: keys.get(t, []) for t in TABLES} == TABLE_KEYS
+    assert small_db.sql("select count(*) from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"
+                        ).fetchall()[0][0] == 8
+    assert dict(small_db.sql("select * from release_info").fetchall())["license"] == "CC-BY-4.0"
+    # Written in the v1.0.0 storage format, which DuckDB builds older than 2.0 can open.
+    tags = small_db.sql("select tags from duckdb_databases() where not internal and database_name != 'memory'"
+                        ).fetchall()[0][0]
+    assert tags["storage_version"].startswith("v1.0.0")
+
+
+def test_initiative_facts_one_row_per_initiative_with_organisations_and_region(small_db):
+    assert small_db.sql("select count(*) from initiative_facts").fetchall()[0][0] == 2
+    rows = {r[0]: r[1:] for r in small_db.sql(
+        "select initiative_name, organisers, organisations, n_organisations, n_metrics, region_name, "
+        "region_source, article_title, publisher from initiative_facts").fetchall()}
+    # Its own region wins; organisers aggregated; all organisations with their roles.
+    assert rows["AI助残夜校"] == ("晋江市残联", "晋江市残联（organiser）；厦门市教育局（partner）", 2, 1,
+                                "福建省晋江市", "initiative", "夜校开课", "测试报")
+    # No region of its own: the article's region.
+    assert rows["AI助学服务"][4:6] == ("福建省厦门市", "article")
+    assert small_db.sql("select count(*) from initiative_organisation_facts").fetchall()[0][0] == \
+        small_db.sql("select count(*) from initiative_organisations").fetchall()[0][0]
+
+
+def test_metric_facts_show_their_initiative_organisation_and_region(small_db):
+    assert small_db.sql("select count(*) from metric_facts").fetchall()[0][0] == \
+        small_db.sql("select count(*) from metrics").fetchall()[0][0]
+    rows = small_db.sql("select m.metric_id, f.initiative_name, f.organisation_name, f.region_name, f.value_max "
+                        "from metrics m join metric_facts f using (metric_id) order by f.value, f.value_max "
+                        "nulls first").fetchall()
+    by_initiative = {r[1]: r for r in rows}
+    assert by_initiative["AI助残夜校"][2:4] == ("晋江市残联", "福建省晋江市")
+    assert by_initiative["AI助学服务"][2:4] == (None, "福建省厦门市")
+    loose = [r for r in rows if r[1] is None]  # a metric with no initiative keeps its row and region
+    assert len(loose) == 1 and loose[0][3] == "福建省厦门市" and loose[0][4] == 40.0
+    joined = small_db.sql("select count(*) from metrics m join initiatives i using (initiative_id) "
+                          "join metric_facts f using (metric_id) where f.initiative_name = i.name").fetchall()[0][0]
+    assert joined == 2
+
+
+def test_empty_release_gives_an_empty_database(tmp_path):
+    folder = write_release(tmp_path, empty_tables(), writers=(write_duckdb,))
+    con = connect_read_only(folder / DUCKDB_FILE)
+    for name in TABLES + list(VIEWS):
+        assert con.sql(f'select count(*) from "{name}"').fetchall()[0][0] == 0
+    con.close()
+
+
+def test_a_dangling_foreign_key_is_refused(tmp_path):
+    tables = small_tables()
+    links = tables["initiative_organisations"].copy()
+    links.loc[0, "org_id"] = "o_" + "f" * 16
+    tables["initiative_organisations"] = links
+    with pytest.raises(duckdb.ConstraintException):
+        write_release(tmp_path, tables, writers=(write_duckdb,))
+    assert not list((tmp_path).rglob(f"*{DUCKDB_FILE}*"))  # the temporary file is removed
