@@ -323,13 +323,15 @@ def predictions_from_release(release_dir: Path) -> dict[str, FilePredictions]:
 def predictions_from_extractions(extractions) -> dict[str, FilePredictions]:
     """Pool in-memory ArticleExtractions per source file (for development without a release)."""
     out: dict[str, FilePredictions] = {}
+    by_file_name: dict[tuple[str, str], PredictedOrganisation] = {}
     for ex in extractions:
-        fp = out.setdefault(Path(ex.article.source_file).name, FilePredictions())
-        by_name: dict[str, PredictedOrganisation] = {}
+        source = Path(ex.article.source_file).name
+        fp = out.setdefault(source, FilePredictions())
         for m in ex.organisations:
-            po = by_name.get(m.name)
+            # One organisation per name and file, as in a release (one org_id per name).
+            po = by_file_name.get((source, m.name))
             if po is None:
-                po = by_name[m.name] = PredictedOrganisation({m.name}, m.org_type)
+                po = by_file_name[(source, m.name)] = PredictedOrganisation({m.name}, m.org_type)
                 fp.organisations.append(po)
             po.names.add(m.surface)
         for i in ex.initiatives:

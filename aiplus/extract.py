@@ -15,10 +15,14 @@ from aiplus.regions import resolve_article_region
 EXTRACTOR_VERSION = "0.1.0"
 
 
-def extract_article(article: Article) -> ArticleExtraction:
-    """Everything one article yields, with the article's region filled in."""
+def extract_article(article: Article, region_context: str | None = None) -> ArticleExtraction:
+    """Everything one article yields, with the article's region filled in.
+
+    ``region_context`` is the region of the whole source file (a newspaper page),
+    which places an article that names only its town.
+    """
     if article.region_name is None:
-        name, code = resolve_article_region(article.text, article.publisher)
+        name, code = resolve_article_region(article.text, article.publisher, region_context)
         article = replace(article, region_name=name, region_code=code)
     organisations = extract_organisations(article)
     initiatives = extract_initiatives(article, organisations)

@@ -215,8 +215,8 @@ _LEADING_FUNCTION_CHARS = "据以对向由在从将把被为与和及经"
 # Heads so generic that the name must also carry a proper element (a place, a brand, an unknown
 # word): 实验室 alone in "告别实验室", 中心 in "调度指挥中心", 学校 in "试点学校" name nothing.
 _STRICT_HEADS = frozenset("中心 实验室 学校 中学 医院 卫生院 博物馆 科技馆 图书馆 科学馆 研究院 研究所 学院 "
-                          "工作站 服务队 局 厅 委 办 部 署 总局 分局 委员会 办公室 政府 管委会 工会 联盟 集团 公司 "
-                          "有限公司 研发中心 创新中心 研究中心 协会 学会 基金会 联合会 促进会".split())
+                          "工作站 服务队 局 厅 委 办 部 署 总局 分局 委员会 办公室 政府 管委会 工会 联盟 公司 "
+                          "研发中心 创新中心 研究中心 协会 学会 基金会 联合会 促进会".split())
 # A head followed by one of these is part of an event or a title (国际博物馆日, 全国助残日).
 _NOT_AFTER_HEAD = re.compile(r"日(?![前报常])|节|周年|杯|奖")
 
@@ -245,7 +245,6 @@ def _head_occurrences(text: str, tokens: list[_Token], res: _Resources) -> list[
         return bisect_right(token_starts, pos) - 1
 
     out = []
-    last_end = -1
     for end_index, suffix in res.head_automaton.iter(text):
         end = end_index + 1
         head = res.head_by_suffix[suffix]
@@ -258,13 +257,11 @@ def _head_occurrences(text: str, tokens: list[_Token], res: _Resources) -> list[
         if _ends_with_common_word(text[max(0, end - 6):end], res):
             continue
         out.append((start, end, token_index(start), head))
-        last_end = end
     # Keep the longest head for each end position (有限公司 over 公司).
     best: dict[int, tuple[int, int, int, _Head]] = {}
     for occ in out:
         if occ[1] not in best or occ[0] < best[occ[1]][0]:
             best[occ[1]] = occ
-    del last_end
     return sorted(best.values())
 
 
@@ -313,9 +310,8 @@ def _suffix_candidates(text: str, tokens: list[_Token], res: _Resources) -> list
         start = tokens[start_index].start
         while end - start > 3 and text[start] in _LEADING_FUNCTION_CHARS and start_index < i:
             start += 1
-        if end - start > _MAX_NAME_CHARS or end - start <= len(head.suffix) and start == head_start:
-            if not (end - start > len(head.suffix)):
-                continue
+        if end - start > _MAX_NAME_CHARS or end - start <= len(head.suffix):
+            continue  # a bare head (协会, 中心) names nothing
         start = _start_at_place(text, start, head_start, tokens, start_index, i, res)
         if head.org_type != "enterprise" and head.unit:
             company = _LAST_COMPANY.search(text, start, head_start)
@@ -326,7 +322,11 @@ def _suffix_candidates(text: str, tokens: list[_Token], res: _Resources) -> list
                 and _IS_CJK.match(text[end + 1])):
             continue  # “智慧工会”服务平台: the quoted name of something else
         name = text[start:end]
-        toks = [t for t in tokens[start_index:i] ] + [_Token(head_word, tok.tag, tok.start, end)]
+        # The tokens of the name, the last one cut at the end of the head (政协会议 → 政协).
+        toks = [t for t in tokens[start_index:i + 1] if t.start >= start and t.end <= end]
+        last = next((t for t in tokens[start_index:i + 1] if t.start < end < t.end), None)
+        if last is not None:
+            toks.append(_Token(text[last.start:end], last.tag, last.start, end))
         followed_by_post = _POST_AFTER_HEAD.match(text, end) is not None
         if _acceptable(name, head, toks, res, followed_by_post):
             out.append(_Candidate(start, end, head.org_type, "suffix"))
@@ -360,18 +360,10 @@ def _has_proper_element(prefix: str, toks: list[_Token], res: _Resources) -> boo
         return True
     if re.search(r"[A-Za-z]", prefix):
         return True
-    if res.automaton.get(prefix, None) is not None:
-        return True
-    for t in toks:
-        w = t.word
-        if not _IS_CJK.match(w):
-            continue
-        if t.tag in _NAME_TAGS or (len(w) >= 2 and not rjieba.has_word(w)):
-            return True
-        for form in (w,):
-            if form in res.gazetteer:
-                return True
-    return any(form in prefix for form in res.gazetteer if len(form) >= 3 and form in prefix)
+    if prefix in res.gazetteer or any(len(form) >= 3 for _, form in res.automaton.iter(prefix)):
+        return True  # 厦门大学…研发中心: a known body inside the name
+    return any(t.tag in _NAME_TAGS or (len(t.word) >= 2 and not rjieba.has_word(t.word))
+               for t in toks if _IS_CJK.match(t.word))
 
 
 def _acceptable(name: str, head: _Head, toks: list[_Token], res: _Resources, followed_by_post: bool = False) -> bool:
@@ -393,7 +385,8 @@ def _acceptable(name: str, head: _Head, toks: list[_Token], res: _Resources, fol
         return False
     if head.suffix == "中心" and len(name) < 5:
         return False
-    if (head.suffix in _STRICT_HEADS or head.suffix.endswith("中心")) and not followed_by_post:
+    strict = head.suffix in _STRICT_HEADS or head.suffix.endswith("中心") or (head.suffix == "集团" and len(prefix) < 4)
+    if strict and not followed_by_post:
         if not _has_proper_element(prefix, toks[:-1] + [_Token(prefix_tokens[-1], "", 0, 0)] if prefix_tokens else toks[:-1], res):
             return False
         regions = find_region_mentions(prefix)
@@ -402,20 +395,46 @@ def _acceptable(name: str, head: _Head, toks: list[_Token], res: _Resources, fol
     return True
 
 
-def _tech_brand_candidates(text: str, tokens: list[_Token], res: _Resources) -> list[_Candidate]:
+def _tech_brand_candidates(text: str, tokens: list[_Token], starts: list[int],
+                           res: _Resources) -> list[_Candidate]:
     """Firms written as an unknown name plus 科技 (帝视科技, 强脑科技, 宇树科技)."""
     out = []
-    for i, tok in enumerate(tokens):
-        if tok.word != "科技" or i == 0:
+    pos = text.find("科技")
+    while pos > 0:
+        i = _token_index_at(tokens, starts, pos)
+        if i and tokens[i].word == "科技":
+            tok, prev = tokens[i], tokens[i - 1]
+            if (len(prev.word) >= 2 and _IS_CJK.match(prev.word) and not rjieba.has_word(prev.word)
+                    and prev.tag not in ("v", "vn", "d", "a", "ad") and prev.word not in res.generic_modifiers):
+                start = prev.start
+                if i >= 2 and find_region_mentions(tokens[i - 2].word) and tokens[i - 2].end == prev.start:
+                    start = tokens[i - 2].start  # 深圳优必选科技
+                out.append(_Candidate(start, tok.end, "enterprise", "suffix"))
+        pos = text.find("科技", pos + 2)
+    return out
+
+
+# Numbered schools written short: 泰禹二小, 长沙一中, 实验二小 (a numeral then 小 or 中).
+_NUMBERED_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}[小中]")
+
+
+def _token_index_at(tokens: list[_Token], starts: list[int], pos: int) -> int | None:
+    """Index of the token that starts exactly at ``pos``, if any."""
+    k = bisect_right(starts, pos) - 1
+    return k if k >= 0 and tokens[k].start == pos else None
+
+
+def _numbered_school_candidates(text: str, tokens: list[_Token], starts: list[int],
+                                res: _Resources) -> list[_Candidate]:
+    out = []
+    for m in _NUMBERED_SCHOOL.finditer(text):
+        i = _token_index_at(tokens, starts, m.start())
+        if not i or tokens[i].end != m.end():
             continue
         prev = tokens[i - 1]
-        if len(prev.word) >= 2 and _IS_CJK.match(prev.word) and not rjieba.has_word(prev.word) \
-                and prev.tag not in ("v", "vn", "d", "a", "ad") \
-                and prev.word not in res.generic_modifiers:
-            start = prev.start
-            if i >= 2 and find_region_mentions(tokens[i - 2].word) and tokens[i - 2].end == prev.start:
-                start = tokens[i - 2].start  # 深圳优必选科技
-            out.append(_Candidate(start, tok.end, "enterprise", "suffix"))
+        if (2 <= len(prev.word) <= 4 and _IS_CJK.match(prev.word) and prev.word not in res.boundary
+                and prev.tag not in _STOP_TAGS and prev.tag not in ("v", "a", "ad")):
+            out.append(_Candidate(prev.start, m.end(), "education", "suffix"))
     return out
 
 
@@ -451,7 +470,6 @@ def _gazetteer_candidates(text: str, tokens: list[_Token], res: _Resources) -> l
             start -= len(regions[-1].surface)
         out.append(_Candidate(start, end, org_type, "gazetteer", canonical))
         covered = end
-    del starts
     return out
 
 
@@ -539,8 +557,11 @@ def extract_organisations(article: Article) -> list[OrganisationMention]:
         return []
     res = _resources()
     tokens = _tokens(text)
+    starts = [t.start for t in tokens]
     cands = (_gazetteer_candidates(text, tokens, res) + _suffix_candidates(text, tokens, res)
-             + _tech_brand_candidates(text, tokens, res) + _list_candidates(text, res)
+             + _tech_brand_candidates(text, tokens, starts, res)
+             + _numbered_school_candidates(text, tokens, starts, res)
+             + _list_candidates(text, res)
              + _publisher_candidates(text, article.publisher))
     merged = _merge(cands)
     names = _canonical_names(merged, text, article, res)

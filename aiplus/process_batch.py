@@ -15,6 +15,7 @@ from aiplus.extraction_cache import CachedFile, ExtractionCache, file_sha256
 from aiplus.normalise_text import normalise_document
 from aiplus.read_raw import read_file
 from aiplus.records import ArticleExtraction, RawDocument
+from aiplus.regions import resolve_article_region
 from aiplus.split_articles import split_articles
 
 
@@ -68,8 +69,9 @@ def process_batch(paths: list[Path], raw_dir: Path, cache_dir: Path | None = Non
                 clock["split"] += t3 - t2
                 if not articles:
                     raw.error = "no article text found"
+                context = resolve_article_region(doc.text)[0] if len(articles) > 1 else None
                 for article in articles:
-                    result.extractions.append(extract_article(article))
+                    result.extractions.append(extract_article(article, context))
                 clock["extract"] += time.perf_counter() - t3
             except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the run
                 raw.error = f"processing failed: {type(exc).__name__}: {exc}"

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from pathlib import Path
 
 import ahocorasick
@@ -47,10 +48,10 @@ def _strip_ethnic(stem: str) -> str:
 _AMBIGUOUS_WORDS = frozenset(
     "城中 城关 城东 城西 城南 城北 市中 郊区 新区 矿区 城区 新城 新华 和平 江南 江北 河东 河西 白云 "
     "高新 开发 向阳 长安 永安 清河 平安 红旗 前进 东方 胜利 建华 新兴 兴业 友好 铁东 铁西 立新 "
-    "东区 西区 普陀 宝山 青山 金山 东山 西湖 海港 龙华 龙湖 西乡 新安 华容 通州 "
-    "安定 安化 安远 永定 永和 和田 大同 新乡 新民 新都 共和 中方 江口 正安 德安 惠民 宁安 "
-    "中山路 临夏 开阳 合作 文化 龙山 海北 海南 海东 海西 城厢".split()
+    "东区 西区 青山 金山 东山 西湖 海港 龙湖 西乡 新安 华容 安定 安化 安远 永定 永和 新民 新都 "
+    "共和 中方 江口 正安 德安 惠民 宁安 开阳 合作 文化 龙山 海西 城厢".split()
 )
+
 
 # A short form followed by one of these characters names something else (吕梁山, 中山路, 深圳湾,
 # 龙湖镇): mountains, rivers, roads, towns.  Applies to short forms only.
@@ -227,6 +228,7 @@ def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMe
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     mentions: list[RegionMention] = []
     covered_until = -1
+    cuts: set[int] | None = None  # word boundaries of the text, computed once when first needed
     for start, end, surface in found:
         if start < covered_until:
             continue
@@ -240,8 +242,11 @@ def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMe
             keys, short = tuple(k for k, _ in entries), True
         if start > 0 and end < len(text) and text[start - 1] in "(（" and text[end] in ")）":
             continue  # 佐管家科技发展(上海)有限公司: where a company is registered, not what the text is about
-        if short and not _on_word_boundaries(text, start, end):
-            continue  # 云台山 is not 台山, 和安全 is not 和安
+        if short:
+            if cuts is None:
+                cuts = _word_boundaries(text)
+            if start not in cuts or end not in cuts:
+                continue  # 云台山 is not 台山, 和安全 is not 和安
         mentions.append(RegionMention(start, end, surface, keys, short, short and surface in gaz.weak_forms))
         covered_until = end
     if any(m.weak for m in mentions):
@@ -265,14 +270,9 @@ def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMe
     return kept
 
 
-def _on_word_boundaries(text: str, start: int, end: int) -> bool:
-    """Whether the segmenter cuts the text at ``start`` and ``end`` (the span is whole words)."""
-    lo = max(0, start - 6)
-    window = text[lo : min(len(text), end + 6)]
-    cuts = {lo}
-    for _word, _s, e in rjieba.tokenize(window):
-        cuts.add(lo + e)
-    return start in cuts and end in cuts
+def _word_boundaries(text: str) -> set[int]:
+    """Offsets at which the segmenter cuts ``text`` (both ends included)."""
+    return {0, *accumulate(map(len, rjieba.cut(text)))}
 
 
 # Segmenter tags that mark a two-character stem before 街道/镇 as an ordinary word (成为街道…).
@@ -352,6 +352,7 @@ def resolve_article_region(text: str, publisher: str | None = None,
         return None, None
     sample = text if not publisher else f"{publisher}\n{text}"
     resolved = resolve_mentions(find_region_mentions(sample))
+    resolved += _anaphors(sample, resolved)
     if context:
         resolved += resolve_mentions(find_region_mentions(context))[-1:]
     if not resolved:
@@ -382,6 +383,29 @@ def resolve_article_region(text: str, publisher: str | None = None,
     if divisions[current].level >= 3:
         street = _dominant_street(sample, resolved, current, parent_support)
     return full_name(current, street), divisions[current].code
+
+
+# Words by which a text refers to its own place: 我市/本市 (the publisher's city), 我区, and a bare
+# 新区 after a named development area (哈尔滨新区 … 今年新区全面启动).  Each counts as one more
+# mention of the place last named with that ending (or the next one, when none came before).
+_ANAPHORS = re.compile(r"(?:我|本)(市|区|县|省|州)|(新区)")
+
+
+def _anaphors(text: str, resolved: list[tuple[RegionMention, str]]) -> list[tuple[RegionMention, str]]:
+    out = []
+    divisions = _gazetteer().divisions
+    ordered = sorted(resolved, key=lambda r: r[0].start)
+    spans = [(m.start, m.end) for m, _ in ordered]
+    for m in _ANAPHORS.finditer(text):
+        if any(a <= m.start() < b for a, b in spans):
+            continue  # 新区 inside 哈尔滨新区 itself
+        ending = m.group(1) or m.group(2)
+        before = [key for mention, key in ordered if mention.start < m.start() and divisions[key].name.endswith(ending)]
+        after = [key for mention, key in ordered if mention.start > m.start() and divisions[key].name.endswith(ending)]
+        target = before[-1] if before else after[0] if after else None
+        if target is not None:
+            out.append((RegionMention(m.start(), m.end(), m.group(0), (target,), True), target))
+    return out
 
 
 def _dominant_street(text: str, resolved, county: str, county_support: int) -> str | None:
