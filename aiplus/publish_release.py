@@ -47,8 +47,9 @@ def default_release_extras() -> list:
     from aiplus.datapackage import write_datapackage
     from aiplus.dataset_card import write_dataset_card
     from aiplus.duckdb_export import write_duckdb
+    from aiplus.summary_report import write_summary_report
 
-    return [write_datapackage, write_duckdb, write_dataset_card]
+    return [write_datapackage, write_duckdb, write_summary_report, write_dataset_card]
 
 
 @dataclass
