@@ -2,23 +2,31 @@
 
 Where names come from (GOLD.md "Initiatives"):
 
-* quoted names (“…”, 「…」, 《…》) that end in a naming head (计划, 活动, 平台…), are
-  followed by one (“深工守护”综合保障服务项目), come right after a launching verb
-  (开展“…”), or give the title of a talk (以“…”为主题);
-* unquoted names grown leftwards from a naming head (…培训班, …产业园, …行动计划)
-  until a function word, verb or punctuation mark ends them;
-* observance days and weeks (全国助残日, 国际博物馆日, 全国科技活动周).
+* naming heads (计划, 工程, 行动, 活动, 平台, 基地, 培训班, 大赛…, ``initiative_heads.txt``,
+  each with the kind it implies): the name grows leftwards from the head over
+  name characters and whole quotations until a stop word (function words,
+  launching verbs, adverbs: ``initiative_left_stops.txt``) or punctuation;
+* quotations (“…”, 「…」, 《…》) that end in a head, follow a launching verb
+  (开展“…”, ``initiative_triggers.txt``), follow a service class word (系统“晋快办”),
+  or are the title of a document (《…方案》) or a talk (以“…”为主题);
+* observance days (全国助残日), partnerships named by their parties
+  (与X签署合作备忘录, 共建X研究院), and “A暨B” (one event named twice).
 
-Generic phrases (主题活动, 科普活动) and slogans are rejected; one record is kept
-per initiative per article, shorter forms becoming aliases.  Word lists live in
-``aiplus/data/initiative_*.txt``.
+Rejected: names whose modifier is only generic words (主题活动, 科普活动:
+``initiative_generic_modifiers.txt``), slogans and concepts (``initiative_reject.txt``),
+metaphors (孩子们的“第二课堂”), counted categories (讲座500场), back-references
+(这场…嘉年华), and names inside an organisation's name.  Mentions of one initiative
+are folded into one record (shorter names become aliases); its evidence is the
+sentence of the first mention with a launching verb.  ``kind`` comes from the
+head, ``ai_related`` from AI words in the name or sentence, ``domain`` from cue
+words, organisations and their roles from the verbs around them in the sentence.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 from bisect import bisect_right
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,22 +36,22 @@ _DATA = Path(__file__).parent / "data"
 
 MAX_NAME_LEN = 40  # longer "names" are sentences, not names
 MAX_LEFT_GROWTH = 22  # characters a name may grow left of its head
-MAX_SUFFIX = 16  # characters after a closing quote searched for a head
+MAX_GROWTH_BEFORE_QUOTE = 10  # characters a quoted name may take from before its opening quote
 MIN_SPECIFIC_MODIFIER = 2  # characters of non-generic modifier an unquoted name needs
 
 OPEN_QUOTES = "“「『《〈\"‘"
 CLOSE_QUOTES = "”」』》〉\"’"
 QUOTE_CHARS = set(OPEN_QUOTES + CLOSE_QUOTES)
 SENTENCE_END = set("。！？!?；;\n")
-CLAUSE_END = SENTENCE_END | set("，,：:")
 # Characters that may appear inside an initiative name besides CJK letters and
 # Latin/digits: joiners seen in names (智汇宝安·AI直播夜校, AI+…, 晋江—龙华, （2026-2027年）).
 NAME_PUNCT = set("+·・—-－（）()&.．/＋")
 # Heads whose name is a collective event around other initiatives (a ceremony or a
 # series): a facility or day named inside it stays a separate initiative.
 COLLECTIVE_HEADS = ("系列活动", "活动")
-# Ceremonies around an undertaking: the undertaking is reported apart from its ceremony.
-CEREMONY_HEADS = ("仪式", "开幕式", "启动大会")
+# Ceremonies and opening events of an undertaking (…授牌仪式, …学堂年度首讲): the
+# undertaking is reported apart from them.
+CEREMONY_HEADS = ("仪式", "开幕式", "启动大会", "首讲", "开班式", "典礼")
 # Observance days/weeks/months: 全国助残日, 国际博物馆日, 全国科技活动周, 世界读书日.
 OBSERVANCE = re.compile(r"(?:全国|国际|世界|中国)[\u4e00-\u9fff]{2,6}?(?:日|周|月)(?![\u4e00-\u9fff]{0,1}(?:前|后|起|以来|上午|下午|晚))")
 # Title of a talk or theme: 以“…”为主题 / 以《…》为题.
@@ -99,15 +107,15 @@ def _resources() -> dict:
     return {
         "heads": heads,
         "head_re": head_re,
-        "heads_by_len": ordered,
         "stops": set(_lines("initiative_left_stops.txt")),
-        "generic": sorted(set(_lines("initiative_generic_modifiers.txt")), key=len, reverse=True),
+        "generic_re": re.compile("|".join(
+            [re.escape(g) for g in sorted(set(_lines("initiative_generic_modifiers.txt")), key=len, reverse=True)]
+            + ["[" + re.escape("".join(sorted(QUOTE_CHARS | NAME_PUNCT))) + " ]"])),
         "reject": set(_lines("initiative_reject.txt")),
         "ai_re": ai_re,
         "domain_re": domain_re,
         "cue_rank": cue_rank,
         "blockers_by_head": blockers_by_head,
-        "blockers": _lines("initiative_head_blockers.txt"),
         "max_head_len": max(len(h) for h in heads),
         "triggers": tuple(_lines("initiative_triggers.txt")),
         "trigger_re": re.compile("|".join(re.escape(t) for t in _lines("initiative_triggers.txt"))),
@@ -117,8 +125,8 @@ def _resources() -> dict:
 # Words containing a stop character that are not stops (国家 holds 家, 现场 holds 场).
 PROTECTED_WORDS = {
     "国家", "专家", "家庭", "家园", "家风", "个性", "个人", "场景", "市场", "现场", "赛场", "项目", "名片", "名校",
-    "种子", "之门", "之芯", "之光", "之友", "同创", "同步", "共同", "协同", "和谐", "为民", "与会", "各级", "批量",
-    "次元", "位置", "等级", "对接", "对口", "于都", "和林", "即时", "些许", "如意", "至诚", "之星", "一体", "三位",
+    "种子", "之门", "之光", "之友", "同步", "共同", "协同", "和谐", "为民", "与会", "各级", "批量",
+    "次元", "位置", "等级", "对接", "对口", "即时", "些许", "如意", "至诚", "之星", "一体", "三位",
     "数据", "将军", "从业", "家居", "万家", "千家", "百家", "就业", "成就", "内蒙", "工会", "协会", "学会", "大会",
     "商会", "委会", "总会", "以来", "所以", "以及", "内容", "着力", "着眼", "之间",
 }
@@ -132,8 +140,10 @@ LEADING_COUNT = re.compile(r"^(?:超|近|约|逾|共|累计|共计)?(?:[\d.]+|[�
 STRONG_AI_CUE = re.compile(r"AI|人工智能|大模型|机器人|算力|智算|DeepSeek|数智|智能", re.I)
 # Measure words that, after Arabic digits, make a count (20条举措 keeps its 条: not listed).
 ARABIC_COUNT_UNITS = set("个场家名间期次位批种座所台")
+CHINESE_COUNT_UNITS = set("个家名间座所")
+CHINESE_NUMERALS = set("一二两三四五六七八九十百千几数")
 # Heads too common to name something on their own: the modifier must say more.
-WEAK_HEADS = {"平台": 3, "系统": 3, "行动": 3, "品牌": 3, "项目": 3, "活动": 3, "体系": 3, "基地": 3, "课堂": 3,
+WEAK_HEADS = {"平台": 3, "系统": 3, "行动": 3, "品牌": 2, "项目": 3, "活动": 3, "体系": 3, "基地": 3, "课堂": 3,
               "政策": 4, "共建": 3, "改造": 3, "工厂": 3, "实验室": 3, "服务平台": 3, "名单": 3, "课程": 3,
               "中心": 3, "系列活动": 2, "主题活动": 2}
 # Words right after a head that make it part of an organisation's name (…工程有限公司, …系统党委).
@@ -154,44 +164,7 @@ def _strip_quotes(s: str) -> str:
     return s.translate(_QUOTE_DROP).strip()
 
 
-# ---------------------------------------------------------------- text view
-
-
-_LINE_BREAK = re.compile(r"\n")
-
-
-def _flatten(text: str, join_breaks: bool = True) -> tuple[str, "list[int] | range"]:
-    """The text with layout line breaks inside sentences removed (if ``join_breaks``), and a map back.
-
-    Lines broken mid-sentence (newspaper columns) would cut names in two; a single
-    line break between two name characters, after a line of 5 or more characters
-    that does not end a sentence, is dropped.  ``pos[i]`` is the offset in
-    ``text`` of ``flat[i]`` (``pos[len(flat)] == len(text)``).
-    """
-    n = len(text)
-    drops = []
-    if join_breaks:
-        line_start = 0
-        for m in _LINE_BREAK.finditer(text):
-            i = m.start()
-            prev = text[i - 1] if i > 0 else ""
-            nxt = text[i + 1] if i + 1 < n else ""
-            if (i - line_start >= 5 and prev and nxt and prev not in SENTENCE_END and prev not in "：:"
-                    and (_is_name_char(nxt) or nxt in "，、") and _is_name_char(prev)):
-                drops.append(i)
-            line_start = i + 1
-    if not drops:
-        return text, range(n + 1)
-    pieces = []
-    pos: list[int] = []
-    last = 0
-    for i in drops:
-        pieces.append(text[last:i])
-        pos.extend(range(last, i))
-        last = i + 1
-    pieces.append(text[last:])
-    pos.extend(range(last, n + 1))
-    return "".join(pieces), pos
+# ---------------------------------------------------------------- sentences
 
 
 _SENTENCE_SPLIT = re.compile(r"[。！？!?；;]|\n")
@@ -270,6 +243,11 @@ def _nominal_verb(flat: str, i: int) -> bool:
     return False
 
 
+# Verbs that, right before a head, make a compound noun with it (人工智能联合实验室,
+# 公共数据开放平台, 场景应用展示中心) instead of ending the name.
+COMPOUND_VERBS = ("联合", "开放", "共享", "展示", "指导", "服务", "体验", "交流", "孵化", "研发", "检测", "监测",
+                  "调度", "创新", "示范", "培训", "征集")
+
 _MATCHING_OPEN = {"”": "“", "」": "「", "』": "『", "》": "《", "〉": "〈", "’": "‘", '"': '"'}
 _CLOSE_OF = {o: c for c, o in _MATCHING_OPEN.items() if o != '"'}
 
@@ -305,9 +283,10 @@ def _grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
                 i -= 1
             continue
         if c in OPEN_QUOTES and c != "\"" and not quotes_taken and head_quoted:
-            # the head ended inside a quotation (职工心理服务“双百工程”): the words before it belong too
+            # the head ended inside a quotation (职工心理服务“双百工程”): a few words before it belong too
             i -= 1
             quotes_taken += 1
+            limit = min(limit, grown + MAX_GROWTH_BEFORE_QUOTE)
             continue
         if c == " ":
             # a space only joins Latin letters or digits to Chinese (AI 科普品牌)
@@ -316,11 +295,20 @@ def _grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
         elif not _is_name_char(c) or c in QUOTE_CHARS:
             break
         if c != " " and _stop_before(flat, i, stops) and not _nominal_verb(flat, i):
+            if i == hs:
+                # a verb right before the head forms a compound with it (联合实验室, 开放平台)
+                verb = next((v for v in COMPOUND_VERBS if flat.startswith(v, i - len(v))), None)
+                if verb:
+                    i -= len(verb)
+                    grown += len(verb)
+                    continue
             break
         if c == "—" and i > 1 and flat[i - 2] == "—":
             break  # “X——Y”: Y is the name, X its description
         if c in ARABIC_COUNT_UNITS and i > 1 and flat[i - 2].isdigit():
             break  # “拟定10个专项行动”: a count, not part of a name
+        if c in CHINESE_COUNT_UNITS and i > 1 and flat[i - 2] in CHINESE_NUMERALS:
+            break  # “泉州三个省级人工智能产业园”; 十项实事 and 十大行动 keep their numbers
         i -= 1
         grown += 1
     # never start with joiners or spaces
@@ -330,13 +318,8 @@ def _grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
 
 
 def _specific_modifier(modifier: str) -> str:
-    """The modifier with generic words and numbers removed (what makes a name specific)."""
-    res = _resources()
-    rest = modifier
-    for g in res["generic"]:
-        if g in rest:
-            rest = rest.replace(g, "")
-    return "".join(ch for ch in rest if ch not in QUOTE_CHARS and ch not in NAME_PUNCT and ch != " ")
+    """The modifier with generic words, quotes and joiners removed (what makes a name specific)."""
+    return _resources()["generic_re"].sub("", modifier)
 
 
 def _balanced(name: str) -> str:
@@ -392,7 +375,7 @@ def _head_candidates(flat: str) -> list[_Candidate]:
         kind, quoted_only = heads[head]
         if kind == "-":
             continue
-        if any(flat.startswith(b, hs) for b in blockers.get(head, ())):
+        if blockers[head] and flat.startswith(blockers[head], hs):
             continue
         after = flat[he : he + 8]
         if after.startswith(ORG_AFTER_HEAD):
@@ -420,8 +403,10 @@ def _head_candidates(flat: str) -> list[_Candidate]:
             continue
         if not has_quote and COUNT_AFTER.match(flat, he):
             continue
+        if not has_quote and ANAPHORA.search(flat, max(0, start - 12), start):
+            continue  # 这场…AI嘉年华, 本届签约仪式: a second name for an undertaking already reported
         out.append(_Candidate(name, head, kind, start, he, has_quote, "head"))
-        if not collective and flat[start] in OPEN_QUOTES:
+        if not collective and not quoted and flat[start] in OPEN_QUOTES:
             # coordinated quoted names before this one take the same head
             close = flat.find(_CLOSE_OF.get(flat[start], "\0"), start + 1)
             suffix = flat[close + 1 : he] if 0 < close < he else head  # what follows the last quoted name
@@ -441,6 +426,9 @@ _QUOTE_RE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|『
 METAPHOR_BEFORE = ("的", "成为", "变身", "化身", "称为", "称作", "堪称", "当好", "做好", "成了", "是")
 # Class words for digital services right before a quoted product name.
 CLASS_BEFORE_QUOTE = ("系统", "平台", "垂类应用", "应用程序", "小程序", "APP", "App", "助手", "智能体", "公众号", "客服")
+# A demonstrative shortly before an unquoted name (in the same clause) makes it a
+# back-reference to an undertaking already named.
+ANAPHORA = re.compile(r"(?:这场|这次|此次|本次|本届|这一|这个|此项|该)[^，。；！？,;\n“”]{0,10}$")
 # A count right after a name makes it a category of many (举办素质教育讲座500场), not one undertaking.
 COUNT_AFTER = re.compile(r"\s?[\d.]+\s?(?:余|多)?\s?(?:场|项|次|期|个|批|家)")
 
@@ -484,7 +472,7 @@ def _quote_candidates(flat: str) -> list[_Candidate]:
             # 政务服务系统“晋快办”, 垂类应用“汇启学”: the quotation names a service of that class
             out.append(_Candidate(name, "", "service", qs, qe, True, "quote"))
             continue
-        triggered = any(before.endswith(t) for t in triggers)
+        triggered = before.endswith(triggers)
         if is_title and (triggered or re.search(r"(?:方案|计划|意见|通知|办法|规划|纲要|条例|措施)", name)):
             out.append(_Candidate(name, "", "policy", qs, qe, True, "quote"))
         elif triggered and len(name) >= 3 and not name.isascii() and len(_specific_modifier(name)) >= 3:
@@ -530,17 +518,6 @@ def _ai_related(names: list[str]) -> bool:
     return any(_resources()["ai_re"].search(n) for n in names)
 
 
-def _clause(flat: str, start: int, end: int) -> str:
-    """The clause (between commas or stops) around ``flat[start:end]``."""
-    s = start
-    while s > 0 and flat[s - 1] not in CLAUSE_END:
-        s -= 1
-    e = end
-    while e < len(flat) and flat[e] not in CLAUSE_END:
-        e += 1
-    return flat[s:e]
-
-
 def _domain(name: str, sentence: str) -> str | None:
     """The domain of the first-listed cue in the name, else in the sentence."""
     res = _resources()
@@ -563,12 +540,15 @@ def _kind(cand: _Candidate, sentence: str) -> str:
     kind = cand.kind
     if not kind:
         kind = "partnership" if any(w in sentence for w in ("签约", "签订", "签署")) else "programme"
+    if cand.name.startswith(("共建", "合作共建", "联合共建")):
+        kind = "partnership"  # 共建X实验室: building X together
     if "暨" in cand.name:  # “A暨B”: the kind of the first-named undertaking
         first = _head_at_end(cand.name.split("暨")[0])
         if first and first[1] != "-":
             kind = first[1]
-    # a plan is a policy document when titled 《…》 or dated; otherwise an ongoing programme
-    if cand.name.endswith("计划"):
+    # a plan is a policy document when titled 《…》 or dated, or an action plan (行动计划);
+    # otherwise an ongoing programme (圆梦计划)
+    if cand.name.endswith("计划") and not cand.name.endswith("行动计划"):
         dated = re.search(r"20\d\d|（|\(", cand.name)
         titled = f"《{cand.name}" in sentence or re.search(r"《[^》]*" + re.escape(cand.name[-6:]), sentence)
         kind = "policy" if dated or titled else "programme"
@@ -609,6 +589,8 @@ def _start_date(sentence: str, published: str | None) -> str | None:
 # 市残联等单位开展: 等单位), and what joins organisations that share one role (A、B与C联合研发).
 ROLE_GAP = re.compile(r"(?:等|等单位|等部门|共同|联合|正式|已|将|还|也|积极|成功|分别|在此|携手)*")
 ORG_JOINERS = set("、与和及同，, ")
+VENUE_THEN_VERB = re.compile(r"(?:在|于)[^，。；,;]{1,10}?(?:举办|举行|开展|启动|召开|主办|发布)")
+ORG_JOIN_WORDS = {"联合", "携手", "会同", "协同", "以及", "共同"}
 
 
 def _link_organisations(sentence: str, organisations: list[OrganisationMention],
@@ -635,6 +617,8 @@ def _link_organisations(sentence: str, organisations: list[OrganisationMention],
             if after.startswith(word, gap):
                 role = r
                 break
+        if role is None and VENUE_THEN_VERB.match(after, gap):
+            role = "organiser"  # 某县农业农村局在城关镇举办…
         if role is None:
             if before.endswith(("与", "和", "同", "联合", "携手")) and signing:
                 role = "partner"
@@ -645,8 +629,8 @@ def _link_organisations(sentence: str, organisations: list[OrganisationMention],
         roles.append(role)
     # organisations listed together share a role: of the one after them, else before them
     def listed_together(k: int) -> bool:
-        between = sentence[inside[k].end - text_start : inside[k + 1].start - text_start]
-        return len(between) <= 2 and all(ch in ORG_JOINERS for ch in between)
+        between = sentence[inside[k].end - text_start : inside[k + 1].start - text_start].strip()
+        return between in ORG_JOIN_WORDS or (len(between) <= 2 and all(ch in ORG_JOINERS for ch in between))
 
     for k in range(len(inside) - 2, -1, -1):
         if roles[k] is None and roles[k + 1] is not None and listed_together(k):
@@ -682,28 +666,31 @@ def _built_site(flat: str, c: _Candidate) -> bool:
 _COMPARE_DROP = {ord(ch): None for ch in "".join(QUOTE_CHARS) + "·・"}
 
 
-def _region(name: str, sentence: str, article: Article) -> tuple[str | None, str | None]:
-    """The place the initiative is in, when its name or sentence names one.
-
-    A place at the start of the name (晋江市蓝丝带关爱中心) wins; otherwise the one
-    place the sentence names (several places: left empty).  The article's region
-    chooses between places of the same name.
-    """
+@lru_cache(maxsize=4096)
+def _region(name: str, context: str | None) -> tuple[str | None, str | None]:
+    """The place an initiative is in, when its name starts with one (晋江市蓝丝带关爱中心,
+    深圳职工文化建设三大节); ``context`` (the article's region) chooses between places
+    of the same name.  Places named elsewhere in the sentence are left out: a sentence
+    often names the host, the venue and the visitors' home at once."""
     try:
         from aiplus import regions
     except ImportError:  # the regions module is optional for this step
         return None, None
-    context = article.region_code or article.region_name
-    if hasattr(regions, "region_of_name"):
-        found = regions.region_of_name(name, context)
-        if found[1]:
-            return found
-    if hasattr(regions, "find_region_mentions") and hasattr(regions, "resolve_region"):
-        mentions = [m for m in regions.find_region_mentions(sentence) if not m.weak]
-        surfaces = {m.surface for m in mentions}
-        if len(surfaces) == 1:
-            return regions.resolve_region(mentions[0].surface, context)
-    return None, None
+    if not hasattr(regions, "find_region_mentions") or not hasattr(regions, "resolve_region"):
+        return None, None
+    mentions = regions.find_region_mentions(name)
+    if not mentions or mentions[0].start != 0 or mentions[0].weak:
+        return None, None
+    # the chain of places at the start (晋江市池店镇…): resolve it whole
+    end = mentions[0].end
+    for m in mentions[1:]:
+        if m.start != end:
+            break
+        end = m.end
+    found = regions.resolve_region(name[:end], context)
+    if not found[1] and end != mentions[0].end:
+        found = regions.resolve_region(name[: mentions[0].end], context)
+    return found
 
 
 def _compare(s: str) -> str:
@@ -742,10 +729,6 @@ def _dice(a: str, b: str) -> float:
     return 2 * common / (len(ba) + len(bb))
 
 
-def _spans_overlap(a: list[_Candidate], b: list[_Candidate]) -> bool:
-    return any(x.start < y.end and y.start < x.end for x in a for y in b)
-
-
 def _should_merge(short: list[_Candidate], long_: list[_Candidate]) -> bool:
     """Whether a shorter name inside a longer one is the same initiative.
 
@@ -758,8 +741,10 @@ def _should_merge(short: list[_Candidate], long_: list[_Candidate]) -> bool:
     if any(c.source == "observance" for c in short):
         return False
     if l0.name.endswith(CEREMONY_HEADS) and not s0.name.endswith(CEREMONY_HEADS):
-        quoted_subject = any(c.quoted and c.source == "quote" for c in short) and _compare(l0.name).startswith(
-            _compare(s0.name))
+        # (a ceremony of awarding or opening a quoted site names only that site)
+        quoted_subject = (l0.name.endswith(("授牌仪式", "揭牌仪式", "开幕式", "启用仪式"))
+                          and any(c.quoted and c.source == "quote" for c in short)
+                          and _compare(l0.name).startswith(_compare(s0.name)))
         if s0.kind not in ("event", "") and not quoted_subject:
             return False
     return True
@@ -779,10 +764,10 @@ def _join_coordinated(flat: str, cands: list[_Candidate]) -> list[_Candidate]:
         if c.end not in longest_to or c.start < longest_to[c.end].start:
             longest_to[c.end] = c
     joined = []
-    for i in range(len(flat)):
-        if flat[i] != "暨":
-            continue
-        a, b = longest_to.get(i), longest_from.get(i + 1)
+    i = flat.find("暨")
+    while i >= 0:
+        j, i = i, flat.find("暨", i + 1)
+        a, b = longest_to.get(j), longest_from.get(j + 1)
         if a is None or b is None or b.name.endswith(("开幕式", "仪式")):
             continue
         if flat.startswith(("开幕式", "仪式", "启动仪式", "开幕", "启动"), b.end):
@@ -798,9 +783,9 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
     if not text:
         return []
     res = _resources()
-    # Lines broken by layout are joined by the normaliser (quality flag "reflowed"); joining
-    # them again here hurt more than it helped (headings glued to paragraphs), so it is off.
-    flat, pos = _flatten(text, join_breaks=False)
+    # Lines broken by layout were joined by the normaliser; joining more here glued
+    # headings to paragraphs, so the text is used as it is.
+    flat = text
     sentences = _Sentences(flat)
     candidates = (_head_candidates(flat) + _quote_candidates(flat) + _observance_candidates(flat)
                   + _partnership_candidates(flat))
@@ -817,8 +802,7 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
             continue
         if name in org_names and not c.quoted and not _built_site(flat, c):
             continue  # the organisation itself (深圳湾实验室), unless a site being built or opened
-        ts, te = pos[c.start], pos[max(c.start, min(c.end, len(flat)) - 1)] + 1
-        if any(s <= ts and te <= e and e - s > te - ts for s, e in org_spans):
+        if any(s <= c.start and c.end <= e and e - s > c.end - c.start for s, e in org_spans):
             continue  # inside a longer organisation name (…研发中心 of a university)
         kept.append(c)
 
@@ -858,16 +842,34 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
                 alias_of[short] = alias_of.get(long_, long_)
                 break
 
+    def root_of(k: str) -> str:
+        seen = set()
+        while k in alias_of and k not in seen:
+            seen.add(k)
+            k = alias_of[k]
+        return k
+
+    folded: dict[str, list[str]] = {}
+    for k in alias_of:
+        folded.setdefault(root_of(k), []).append(k)
+
     records: list[InitiativeRecord] = []
-    roots = [k for k in keys if k not in alias_of]
+    roots = [k for k in keys if root_of(k) == k]
     for key in roots:
         members = list(groups[key])
         alias_names = []
-        for k, r in alias_of.items():
-            if r == key:
-                members.extend(groups[k])
-                alias_names.append(groups[k][0].name)
+        for k in folded.get(key, ()):
+            members.extend(groups[k])
+            alias_names.append(groups[k][0].name)
         main = groups[key][0]
+        if main.name.endswith(CEREMONY_HEADS):
+            # “X”授牌仪式 folded with the quoted site X: the site is what is reported
+            for k in folded.get(key, ()):
+                site = groups[k][0]
+                if site.quoted and key.startswith(k) and site.kind not in ("event", ""):
+                    alias_names = [main.name, *(a for a in alias_names if a != site.name)]
+                    main = site
+                    break
         # evidence: the first mention in a sentence with a launching verb, else the first
         members.sort(key=lambda c: c.start)
         chosen = members[0]
@@ -876,23 +878,27 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
             if res["trigger_re"].search(flat, s, e):
                 chosen = c
                 break
-        s, e = sentences.bounds(chosen.start)
-        start, end = pos[s], (pos[e - 1] + 1 if e > s else pos[s])
+        start, end = sentences.bounds(chosen.start)
         evidence = text[start:end]
-        sentence_flat = flat[s:e]
+        sentence_flat = evidence
         kind = _kind(main, sentence_flat)
         names = [main.name, *alias_names]
-        region_name, region_code = _region(main.name, evidence, article)
+        region_name, region_code = _region(main.name, article.region_code or article.region_name)
         records.append(InitiativeRecord(
             name=main.name,
             kind=kind,
-            ai_related=_ai_related(names) or bool(STRONG_AI_CUE.search(sentence_flat)),
+            # observance days (全国科普日) are not made AI-related by the sentence around them
+            ai_related=_ai_related(names) or (not OBSERVANCE.fullmatch(main.name)
+                                              and bool(STRONG_AI_CUE.search(sentence_flat))),
             domain=_domain(main.name, sentence_flat),
             evidence=evidence,
             start=start,
             end=end,
             aliases=sorted(set(alias_names) - {main.name}),
-            start_date=_start_date(sentence_flat, article.published_date) if kind in ("event", "competition") else None,
+            # a date in the sentence is when an event takes place, or when another
+            # undertaking is launched, signed or opened (a sentence with a launching verb)
+            start_date=(_start_date(sentence_flat, article.published_date)
+                        if kind in ("event", "competition") or res["trigger_re"].search(sentence_flat) else None),
             region_name=region_name,
             region_code=region_code,
             organisations=_link_organisations(evidence, organisations, start),
