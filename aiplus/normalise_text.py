@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 
 from aiplus.records import NormalisedDocument, RawDocument
-from aiplus.text_resources import CJK, CJK_RE, T2S, common_hanzi, hanzi_score, paragraph_openers
+from aiplus.text_resources import CJK, CJK_RE, T2S, common_hanzi, hanzi_score, paragraph_openers, sentence_openers
 
 # ------------------------------------------------------------------ 1. pinyin annotations
 
@@ -63,11 +64,14 @@ def strip_pinyin(text: str) -> tuple[str, int]:
 
 # ------------------------------------------------------------------ 2. mojibake
 
-# GBK text decoded one byte out of step: the lead byte 0xA1 of a full-width punctuation mark lost its
-# high bit and shows as "!", the character before it as "?", and the bytes that follow pair up wrongly
-# until the next ASCII byte puts the decoder back in step.  Such a run is "?!" + non-ASCII characters
-# (+ the ASCII character that ends it).
+# GBK text decoded one byte out of step (seed 000, and other Traditional pages of the same mirrors): a
+# character ending in byte A3 (。 A1A3, 校 D0A3) loses its lead byte ("?"), its trail byte pairs with the
+# lead byte A1 of the next punctuation mark into A3A1 "！" (folded to "!"), and the bytes that follow pair
+# up wrongly until the next ASCII byte puts the decoder back in step.  Such a run is "?!" + non-ASCII
+# characters (+ the ASCII character that ends it); re-decoding A1 + the run's bytes recovers it, and the
+# lost character is guessed from the document (see _lost_a3_character).
 GBK_STEP_RUN = re.compile(r"\?!([^\x00-\x7f]{1,40}[\x21-\x7e]?)")
+GBK_STEP_LOST_TRAIL = re.compile(r"\?!\?")
 # Symbols of GBK's punctuation rows that a correct repair rarely produces (≠, ∴, …); a repaired run that
 # contains them lost bytes and is flagged as not fully repaired.
 GBK_ODD_SYMBOLS = re.compile(r"[\u2200-\u22ff\u2460-\u24ff\u2500-\u257f\u3220-\u324f\ue000-\uf8ff\ufffd]")
@@ -85,10 +89,42 @@ MOJIBAKE_SAMPLE = 3000
 
 def _rare_share(sample: str) -> float:
     """Share of the distinct Chinese characters of ``sample`` that are not frequent ones."""
-    distinct = set(CJK_RE.findall(sample))
+    distinct = {c for c in set(sample) if "\u3400" <= c <= "\u9fff"}
     if not distinct:
         return 0.0
     return len(distinct - common_hanzi()) / len(distinct)
+
+
+def _lost_a3_character(text: str, pos: int) -> str:
+    """The character shown as "?" before an out-of-step "!" at ``pos``.
+
+    The "!" is GBK A3A1 ("！", folded): the trail byte A3 of the character before it and the lead
+    byte A1 of the next, read as one pair; the "?" is that character's lead byte alone.  Of the
+    characters ending in A3 (。, 校, …), take the one that forms with its neighbour a pair of characters
+    seen elsewhere in the document, else "。" (the commonest of them).
+    """
+    prev = text[pos - 1] if pos > 0 else ""
+    if not prev or prev.isascii():
+        return "。"
+    context = text[max(0, pos - CONTEXT_WINDOW):pos + CONTEXT_WINDOW]
+    candidates = _a3_characters()
+    followers = Counter(m.group(1) for m in re.finditer(re.escape(prev) + "(.)", context)
+                        if m.group(1) in candidates)
+    return followers.most_common(1)[0][0] if followers else "。"
+
+
+CONTEXT_WINDOW = 20000
+
+
+@lru_cache(maxsize=1)
+def _a3_characters() -> frozenset[str]:
+    out = []
+    for lead in range(0x81, 0xFF):
+        try:
+            out.append(bytes([lead, 0xA3]).decode("gbk"))
+        except UnicodeDecodeError:
+            pass
+    return frozenset(out)
 
 
 def _repair_gbk_step_run(run: str) -> str | None:
@@ -121,14 +157,21 @@ def repair_mojibake(text: str) -> tuple[str, list[str]]:
         if GBK_ODD_SYMBOLS.search(fixed):
             unrepaired += 1
             fixed = GBK_ODD_SYMBOLS.sub("", fixed)
-        return fixed
+        return _lost_a3_character(m.string, m.start()) + fixed
+
+    def gbk_step_lost_trail(m: re.Match) -> str:
+        # "?!?": a character ending in A3, then the lead byte 0xA1 of a punctuation mark whose trail
+        # byte is lost; most often the closing quote of a quotation still open.
+        nonlocal unrepaired
+        unrepaired += 1
+        before = m.string[max(0, m.start() - 80):m.start()]
+        closing = "”" if before.rfind("“") > before.rfind("”") else ""
+        return _lost_a3_character(m.string, m.start()) + closing
 
     if "?!" in text:
         text = GBK_STEP_RUN.sub(gbk_step, text)
         if repaired and "?!?" in text:
-            # "?!?": the lead byte and its lost trail byte of a punctuation mark; nothing to re-decode.
-            text = text.replace("?!?", "")
-            unrepaired += 1
+            text = GBK_STEP_LOST_TRAIL.sub(gbk_step_lost_trail, text)
 
     def latin1(m: re.Match) -> str:
         nonlocal repaired
@@ -299,13 +342,22 @@ def ends_sentence(line: str) -> bool:
 NEW_UNIT_START = re.compile(
     r"^(?:本报讯|本報訊|(?:本报记者|本报通讯员|记者|通讯员|本報記者|記者|通訊員)(?:\s|$)|来源[:：]|來源[:：]|责任编辑|責任編輯|编辑[:：]|編輯[:：]"
     r"|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|\d{1,2}[、.．](?!\d)|第[一二三四五六七八九十\d]+[章节条部分]"
-    r"|[▲△■□●◆◇★☆►▶]|图为|圖為|日期[:：]|date\b|\d{1,2}月\d{1,2}日[，,])"
+    r"|[▲△■□●◆◇★☆►▶]|图为|圖為|日期[:：]|date\b)"
 )
+# A date and a comma open a paragraph ("2018年，", "2月28日，") unless the line before ends in a
+# preposition that the date completes ("力争到 / 2026年，").
+DATE_START = re.compile(r"^(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:以来|起|初|底|上半年|下半年)?|\d{1,2}月\d{1,2}日)[，,]")
+DATE_PREPOSITIONS = tuple("到至于在从自止")
 CAPTION_START = re.compile(r"^(?:[▲△►▶]|图为|圖為|图片来源|圖片來源)")
 DATELINE_START = re.compile(r"^\S{2,16}?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:电|讯|電|訊)")
 DATE_LINE = re.compile(r"^\D{0,16}\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\D{0,8}$")
 # A line that starts with a very short clause ("务：辖区内…", "击队，对…") continues a broken word.
 SHORT_CLAUSE_START = re.compile(r"^([^，,。：:、；;！!？?”」\s]{1,2})[，,。：:、；;！!？?”」]")
+# The tail of a sentence broken across a caption: one or two characters and the sentence's end ("险。”").
+SENTENCE_FRAGMENT_START = re.compile(r"^[^，,。：:、；;！!？?”」\s]{1,2}[。！？!?][”」’]?")
+# Characters no paragraph starts with: a line opening with one continues the line before.
+CONTINUATION_START = "，,、。；;：:！!？?）)」』”’"
+REPEAT_WINDOW = 10
 # Page-layout widths: ASCII characters take about half a Chinese character's width.
 FULL_LINE_RATIO = 0.75
 COLUMNAR_SHARE = 0.6
@@ -334,6 +386,15 @@ def _starts_with_fragment(line: str) -> bool:
     if not m or m.end() >= len(line):  # "摘要：" alone is a label, not a fragment
         return False
     return T2S.convert(m.group(1)) not in paragraph_openers()
+
+
+def _starts_sentence(line: str) -> bool:
+    """Whether a line opens with a sentence-initial word and a comma ("据悉，")."""
+    simplified = T2S.convert(line[:8])
+    if not simplified.startswith(sentence_openers()):
+        return False
+    return any(simplified.startswith(w) and simplified[len(w):len(w) + 1] in "，,"
+               for w in sentence_openers())
 
 
 def _join(a: str, b: str) -> str:
@@ -388,8 +449,10 @@ def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
     if page_width > COLUMN_MAX_WIDTH:
         page_width = 0.0
 
-    # A line repeated word for word (a site's boilerplate headline) is never part of a paragraph.
-    counts = Counter(line for line in lines if len(line) >= 8)
+    # A line repeated word for word at the top of a page (a site's boilerplate headline) is never part
+    # of a paragraph.
+    top = [line for line in lines if line][:REPEAT_WINDOW]
+    counts = Counter(line for line in top if len(line) >= 8)
     repeated = {line for line, c in counts.items() if c >= 2}
 
     def is_full(k: int, ratio: float) -> bool:
@@ -420,12 +483,26 @@ def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
         a, b = lines[k], lines[nxt]
         if infos[k].heading or infos[nxt].heading or infos[k].bullet or infos[nxt].bullet:
             return False
-        if CAPTION_START.match(a):  # a photo caption is a paragraph of its own
+        if _ends_paragraph(a) or _starts_new_unit(b) or a in repeated or b in repeated:
             return False
-        if _ends_paragraph(a) or _starts_new_unit(b) or a.endswith(("：", ":")) or a in repeated or b in repeated:
+        if DATE_START.match(b) and not a.endswith(DATE_PREPOSITIONS):
             return False
+        if b[0] in CONTINUATION_START:  # no line begins with a comma or a closing mark
+            return True
+        if CAPTION_START.match(a):  # a photo caption is a paragraph of its own, unless wrapped in a column
+            return blanks == 0 and block_size[k] >= 3 and is_full(k, FULL_LINE_RATIO)
+        if a.endswith(("：", ":")):
+            # A label or salutation ("各县人民政府：", "摘要："), unless a column line just ends there or a
+            # wrapped headline goes on ("成都武侯： / 着力形成示范样本").
+            if blanks:
+                return False
+            if block_size[k] >= 3 and is_full(k, FULL_LINE_RATIO):
+                return True
+            return display_width(a) >= 8 and display_width(b) <= 20 and not _ends_paragraph(b)
         if CONTINUES.search(a):
             return True
+        if _starts_sentence(b):
+            return False
         if display_width(a) >= LONG_LINE_WIDTH:
             return True
         if blanks == 0 and is_full(k, FULL_LINE_RATIO):
@@ -461,7 +538,7 @@ def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
                 and _ends_paragraph(lines[nxt]) and not infos[nxt].heading):
             after, blanks2 = next_line(nxt)
             if (after is not None and blanks2 <= MAX_BLANKS_BRIDGED and not infos[after].heading
-                    and _starts_with_fragment(lines[after])):
+                    and SENTENCE_FRAGMENT_START.match(lines[after]) and not _starts_new_unit(lines[after])):
                 result.extend([_join(current, lines[after]), "", lines[nxt]])
                 changed = True
                 lines[after] = ""  # consumed: the line after it continues the caption's paragraph run
@@ -505,7 +582,7 @@ def to_simplified(original: str) -> tuple[str, bool]:
 # (Simplified text changes in well under 1% of its characters, Traditional in 15-30%).
 TRADITIONAL_SHARE = 0.04
 TRADITIONAL_MIN_CHARS = 5
-SCRIPT_SAMPLE = 20000  # characters enough to decide
+SCRIPT_SAMPLE = 6000  # characters enough to decide
 
 
 def detect_script(original: str, simplified: str) -> str:

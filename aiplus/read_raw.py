@@ -17,6 +17,8 @@ TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/ht
 # Larger files are rejected without being read into memory (a news page is a few hundred kB at most).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 HASH_CHUNK = 1 << 20
+# Characters scored when choosing between GB18030 and Big5.
+SCORE_SAMPLE = 20000
 # Undecodable bytes: below this share of replaced characters the text is kept (and flagged).
 MAX_REPLACED_SHARE = 0.01
 MAX_REPLACED_CHARS = 200
@@ -111,6 +113,16 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None, list[str], str | 
                 return _accept_replaced(text, utf16)
             return text, utf16, [], None
     if _looks_binary(data):
+        # Chinese UTF-16 without a BOM has few NUL bytes but many control-range bytes: accept it when
+        # it decodes cleanly into frequent characters.
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            score, letters = hanzi_score(text[:SCORE_SAMPLE])
+            if letters >= 10 and score >= 0.8 and _utf16_text_is_plausible(text):
+                return text, enc, [], None
         return None, None, [], "binary file"
     try:
         return data.decode("utf-8"), "utf-8", [], None
@@ -122,7 +134,7 @@ def decode_bytes(data: bytes) -> tuple[str | None, str | None, list[str], str | 
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
-        candidates.append((hanzi_score(text)[0], enc, text))
+        candidates.append((hanzi_score(text[:SCORE_SAMPLE])[0], enc, text))
     if candidates:
         candidates.sort(key=lambda c: c[0], reverse=True)
         score, enc, text = candidates[0]

@@ -87,8 +87,11 @@ SECTION_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[�
 HEADING_MAX_WIDTH = 45
 TITLE_BLOCK_MAX = 4  # headline lines above a dateline: kicker, main title, subtitle, deck
 HEADLINE_CLUSTER_MIN = 3
+HEADLINE_MATCH_MIN = 0.15  # weighted share of a headline's bigrams found in the article
+HEADLINE_MATCH_WEAK = 0.03  # enough for the headlines and articles left over after the first pass
 # Topic cohesion below which a headline group inside an article starts a new article (bigram overlap).
 NEW_TOPIC_OVERLAP = 0.15
+COHESION_WINDOW = 4000  # characters compared on each side of a headline group
 
 
 # ------------------------------------------------------------------ paragraphs
@@ -114,7 +117,6 @@ class Segment:
     dateline: int | None = None
     title: str | None = None
     flags: list[str] = field(default_factory=list)
-    start_offset: int | None = None  # when the text starts inside the first paragraph
 
 
 def paragraphs(text: str) -> list[Para]:
@@ -153,7 +155,7 @@ def _is_deck(line: str) -> bool:
 
 
 def _is_meta(line: str) -> bool:
-    if METADATA_PREFIX.match(line) and len(line) <= 40 or LABELLED_META.match(line) and len(line) <= 40:
+    if LABELLED_META.match(line) and len(line) <= 40:
         return True
     return bool(DATE_LINE.match(line)) and len(line) <= 50
 
@@ -176,9 +178,11 @@ def classify(paras: list[Para]) -> None:
             p.kind = "dateline"
         elif BYLINE_LINE.match(p.text) and len(p.text) <= 30:
             p.kind = "byline"
-        elif _is_meta(p.text) and not METADATA_PREFIX.match(p.text) or DATE_ONLY_LINE.match(p.text):
-            p.kind = "meta"
-        elif METADATA_PREFIX.match(p.text) and len(METADATA_PREFIX.match(p.text).group()) >= len(p.text) - 1:
+        elif (prefix := METADATA_PREFIX.match(p.text)) is not None:
+            # "发布时间：2025-03-08 10:05 来源：某某网" is metadata; " date 2025-09-24 被称为…。" opens the body.
+            rest = p.text[prefix.end():]
+            p.kind = "meta" if len(rest) <= 30 and not ends_sentence(rest) else "body"
+        elif _is_meta(p.text) or DATE_ONLY_LINE.match(p.text):
             p.kind = "meta"
         elif _is_heading(p.text):
             p.kind = "heading"
@@ -283,13 +287,13 @@ def _split_on_topic_change(paras: list[Para], seg: Segment) -> list[Segment]:
             has_body_after = j + 1 <= last and paras[j + 1].kind == "body"
             numbered = SECTION_NUMBER.match(paras[k].text)
             if j > k and has_body_before and has_body_after and j - k < TITLE_BLOCK_MAX and not numbered:
-                before = "".join(paras[i].text for i in range(cur.first, k))
+                before = "".join(paras[i].text for i in range(cur.first, k))[-COHESION_WINDOW:]
                 after_end = last
                 for m in range(j + 1, last + 1):  # up to the next headline group
                     if paras[m].kind == "heading" and m + 1 <= last and paras[m + 1].kind == "heading":
                         after_end = m - 1
                         break
-                after = "".join(paras[i].text for i in range(j + 1, after_end + 1))
+                after = "".join(paras[i].text for i in range(j + 1, min(after_end, j + 60) + 1))[:COHESION_WINDOW]
                 if _overlap(before, after) < NEW_TOPIC_OVERLAP:
                     cur.last = k - 1
                     out.append(Segment(k, last, list(range(k, j + 1))))
@@ -324,20 +328,32 @@ def _headline_clusters(paras: list[Para], segs: list[Segment]) -> list[tuple[int
     return clusters
 
 
-def _match_gathered_headlines(paras: list[Para], segs: list[Segment], cluster: tuple[int, int]) -> None:
-    """Give untitled dateline articles the gathered headline that shares most (rare) bigrams with them."""
-    untitled = [s for s in segs if s.dateline is not None and not s.title_paras and s.title is None]
+def _match_gathered_headlines(paras: list[Para], segs: list[Segment],
+                              cluster: tuple[int, int], floor: int = -1) -> dict[int, str]:
+    """Match gathered headlines to untitled dateline articles by the (rare) bigrams they share.
+
+    Returns {index in ``segs``: headline}.  Lines of one block (no blank line between them) form one
+    headline; adjacent blocks that point at the same article are merged (title + subtitle).
+    """
+    c0, c1 = cluster
+    # Candidates: the untitled articles of the same page, i.e. after the previous cluster.
+    untitled = [i for i, s in enumerate(segs) if s.dateline is not None and not s.title_paras and s.title is None
+                and floor < s.first <= c0]
     if not untitled:
-        return
-    bodies = [_bigrams("".join(paras[i].text for i in range(s.first, s.last + 1))) for s in untitled]
+        return {}
+    # The articles' own text: the cluster, and what follows it inside the same segment, excluded.
+    bodies = []
+    for i in untitled:
+        s = segs[i]
+        last = c0 - 1 if s.first <= c0 <= s.last else s.last
+        bodies.append(_bigrams("".join(paras[k].text for k in range(s.first, last + 1))))
     df = Counter(b for body in bodies for b in body)
-    # Headline groups: lines of one block (no blank line between them) belong together.
     groups: list[list[int]] = []
-    for i in range(cluster[0], cluster[1] + 1):
-        if groups and not paras[i].blank_before:
-            groups[-1].append(i)
+    for k in range(c0, c1 + 1):
+        if groups and not paras[k].blank_before:
+            groups[-1].append(k)
         else:
-            groups.append([i])
+            groups.append([k])
 
     def scores(text: str) -> list[float]:
         grams = _bigrams(text)
@@ -345,35 +361,67 @@ def _match_gathered_headlines(paras: list[Para], segs: list[Segment], cluster: t
             return [0.0] * len(untitled)
         return [sum(1.0 / df[g] for g in grams if g in body) / len(grams) for body in bodies]
 
-    best = []
-    for g in groups:
-        sc = scores("".join(paras[i].text for i in g))
-        top = max(range(len(untitled)), key=lambda a: sc[a])
-        best.append((top, sc[top]))
-    # Adjacent groups that point at the same article are one headline (title + subtitle).
-    merged: list[list[int]] = []
-    merged_target: list[int] = []
-    for g, (top, score) in zip(groups, best):
-        if merged and merged_target[-1] == top and score > 0:
-            merged[-1].extend(g)
-        else:
-            merged.append(list(g))
-            merged_target.append(top)
-    pairs = []
-    for mi, g in enumerate(merged):
-        sc = scores("".join(paras[i].text for i in g))
-        for a, s in enumerate(sc):
-            if s > 0.15:
-                pairs.append((s, mi, a))
-    pairs.sort(reverse=True)
-    used_h, used_a = set(), set()
-    for s, mi, a in pairs:
-        if mi in used_h or a in used_a:
+    score = [scores("".join(paras[k].text for k in g)) for g in groups]
+    best = [max(range(len(untitled)), key=lambda a: sc[a]) for sc in score]
+    owner: dict[int, int] = {}  # group -> article (position in ``untitled``)
+    # One headline per article, best pairs first; then the leftovers, on weaker evidence.
+    for threshold in (HEADLINE_MATCH_MIN, HEADLINE_MATCH_WEAK):
+        pairs = sorted(((score[g][a], g, a) for g in range(len(groups)) for a in range(len(untitled))
+                        if g not in owner and score[g][a] > threshold), reverse=True)
+        taken = set(owner.values())
+        for _, g, a in pairs:
+            if g in owner or a in taken:
+                continue
+            owner[g] = a
+            taken.add(a)
+    # A group left over that points at the same article as its neighbour is that headline's other part
+    # (title + subtitle split by a blank line).
+    for g in range(len(groups)):
+        if g in owner or score[g][best[g]] <= 0:
             continue
-        used_h.add(mi)
-        used_a.add(a)
-        untitled[a].title = " ".join(paras[i].text for i in merged[mi])
-        untitled[a].flags.append("headline_matched_from_end")
+        for nb in (g - 1, g + 1):
+            if owner.get(nb) == best[g]:
+                owner[g] = best[g]
+                break
+    # A run of short lines that mostly matches no article is a list inside an article, not headlines.
+    if len(set(owner.values())) < 2 or len(owner) < (len(groups) + 1) // 2:
+        return {}
+    out: dict[int, str] = {}
+    for g in range(len(groups)):  # in page order, so a title comes before its subtitle
+        if g in owner:
+            seg_index = untitled[owner[g]]
+            text = " ".join(paras[k].text for k in groups[g])
+            out[seg_index] = f"{out[seg_index]} {text}" if seg_index in out else text
+    return out
+
+
+def _cut_gathered_headlines(paras: list[Para], segs: list[Segment]) -> list[Segment]:
+    """Give untitled articles their gathered headlines, drop the headlines from the article before, and
+    let a body that follows them without a start of its own open the next article."""
+    floor = -1
+    for c0, c1 in _headline_clusters(paras, segs):
+        titles = _match_gathered_headlines(paras, segs, (c0, c1), floor)
+        floor = c1
+        if not titles:
+            continue
+        for i, title in titles.items():
+            segs[i].title = title
+            segs[i].flags.append("headline_matched_from_end")
+        for i, s in enumerate(segs):
+            if s.first <= c0 <= s.last:
+                tail_last = s.last
+                s.last = c0 - 1
+                if c1 + 1 <= tail_last:
+                    orphan = Segment(c1 + 1, tail_last, [], None, flags=["follows_gathered_headlines"])
+                    nxt = segs[i + 1] if i + 1 < len(segs) else None
+                    if nxt is not None and nxt.first == tail_last + 1 and nxt.dateline is None and nxt.title_paras:
+                        # A sidebar or continuation right before a headline + byline belongs to that article.
+                        nxt.first = orphan.first
+                        nxt.flags.append("follows_gathered_headlines")
+                    else:
+                        segs.insert(i + 1, orphan)
+                break
+    return segs
 
 
 # ------------------------------------------------------------------ header fields
@@ -497,25 +545,7 @@ def split_articles(doc: NormalisedDocument) -> list[Article]:
     classify(paras)
     segs = find_segments(paras)
 
-    # Gathered headlines: drop them from the article before, match them to untitled articles, and let a
-    # body that follows them without a start of its own open the next article.
-    for c0, c1 in _headline_clusters(paras, segs):
-        for i, s in enumerate(segs):
-            if s.first <= c0 <= s.last:
-                tail_last = s.last
-                s.last = c0 - 1
-                if c1 + 1 <= tail_last:
-                    nxt = segs[i + 1] if i + 1 < len(segs) else None
-                    orphan = Segment(c1 + 1, tail_last, [], None)
-                    orphan.flags.append("follows_gathered_headlines")
-                    segs.insert(i + 1, orphan)
-                    if nxt is not None and nxt.first == tail_last + 1 and nxt.dateline is None and nxt.title_paras:
-                        # A sidebar or continuation right before a headline + byline belongs to that article.
-                        nxt.first = orphan.first
-                        nxt.flags.append("follows_gathered_headlines")
-                        segs.remove(orphan)
-                break
-        _match_gathered_headlines(paras, segs, (c0, c1))
+    segs = _cut_gathered_headlines(paras, segs)
 
     page_pub = None
     for p in paras:
