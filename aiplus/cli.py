@@ -87,6 +87,12 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _validate(args: argparse.Namespace) -> int:
+    from aiplus.quality_gate import validate_command
+
+    return validate_command(args.release_dir, args.previous)
+
+
 def _diff(args: argparse.Namespace) -> int:
     from aiplus.release_diff import diff_command
 
@@ -125,6 +131,13 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--no-cache", action="store_true", help="process every file on every run")
     serve.add_argument("--name", default="aiplus-scheduled", help="deployment name (default: aiplus-scheduled)")
     serve.set_defaults(func=_serve)
+
+    val = sub.add_parser("validate", help="run both quality gates (Pandera rows, Great Expectations tables) on a "
+                                          "release folder; exit non-zero when a critical check fails")
+    val.add_argument("release_dir", help="release folder, e.g. curated/latest")
+    val.add_argument("--previous", help="release folder to compare row counts with "
+                                        "(default: the one it was published against)")
+    val.set_defaults(func=_validate)
 
     diff = sub.add_parser("diff", help="rows added, removed and changed per table between two releases (by key)")
     diff.add_argument("old", help="release folder, or a version in --curated")

@@ -47,9 +47,11 @@ def default_release_extras() -> list:
     from aiplus.datapackage import write_datapackage
     from aiplus.dataset_card import write_dataset_card
     from aiplus.duckdb_export import write_duckdb
+    from aiplus.quality_gate import quality_gate_extra
     from aiplus.summary_report import write_summary_report
 
-    return [write_datapackage, write_duckdb, write_summary_report, write_dataset_card]
+    # The gate runs first: a refused release builds nothing else, and the card can quote its verdict.
+    return [quality_gate_extra, write_datapackage, write_duckdb, write_summary_report, write_dataset_card]
 
 
 @dataclass

@@ -7,6 +7,7 @@ small next to the work.
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ class RunSummary:
     release_path: str | None = None
     published: bool = False
     message: str = ""
+    quality: dict = field(default_factory=dict)  # the quality gate's section of the manifest
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each flow stage
     step_seconds: dict[str, float] = field(default_factory=dict)  # time inside read/normalise/split/extract
 
@@ -53,7 +55,16 @@ class RunSummary:
         lines.append("time: " + ", ".join(f"{s} {v:.2f}s" for s, v in self.stage_seconds.items())
                      + " (of which " + ", ".join(f"{s} {v:.2f}s" for s, v in self.step_seconds.items()) + ")")
         lines.append(self.message)
+        if self.quality:
+            q = self.quality
+            lines.append(f"quality gate: {'passed' if q.get('passed') else 'FAILED'}, "
+                         f"{q.get('n_warnings_failed', 0)} warning(s)")
+            for warning in q.get("warnings", []):
+                lines.append(f"  warning: {warning}")
         lines.append(f"release: {self.release_path}")
+        if self.release_path and self.quality.get("report"):
+            lines.append(f"quality report: {Path(self.release_path) / self.quality['report']}")
+            lines.append(f"summary report: {Path(self.release_path) / 'report.html'}")
         return "\n".join(lines)
 
 
@@ -142,5 +153,8 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     summary.release_path = str(result.path)
     summary.published = result.published
     summary.message = result.message
+    manifest_path = Path(result.path) / "manifest.json"
+    if manifest_path.exists():
+        summary.quality = json.loads(manifest_path.read_text(encoding="utf-8")).get("quality", {})
     logger.info(result.message)
     return summary

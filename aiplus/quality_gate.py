@@ -1,0 +1,690 @@
+"""The table-level quality gate: Great Expectations suites (``schemas.expectations``) run on a release's tables.
+
+Pandera (``aiplus.validate_tables``) moves bad rows to ``rejects``; this gate
+looks at whole tables and the links between them, and refuses a release that
+fails a critical expectation.  It also writes the Data Docs report, made to
+render offline: GX pages load bootstrap, jQuery, vega… from CDNs, so the
+report's links are rewritten to copies vendored in ``aiplus/data/datadocs_assets``.
+
+Pure functions, nothing about Prefect.  GX is imported lazily (it costs ~5 s).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import shutil
+import time
+import warnings
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+from schemas.expectations import (ARTICLE_LENGTH_COLUMN, CRITICAL, DATE_COLUMNS, LATEST_SANE_DATE_YEARS,
+                                  MAX_REJECTS_SHARE, MAX_ROW_DROP_SHARE, SPAN_TABLES, SUITES, TableExpectation,
+                                  date_column, missing_key_column)
+from schemas.tables import FOREIGN_KEYS, MODELS, TABLE_KEYS, TABLES
+
+QUALITY_DIR = "quality"  # inside a release folder
+GATE_FILE = "gate.json"
+REFUSED_PREFIX = ".refused-"  # curated/.refused-<version>/quality/: the report of a refused release
+VENDORED_ASSETS = Path(__file__).resolve().parent / "data" / "datadocs_assets"
+VENDOR_DIR = "static/vendor"  # inside the report folder
+# How many offending rows a message names.
+EXAMPLES_IN_MESSAGE = 5
+# How many offending rows GX keeps per expectation (shown in Data Docs).
+EXAMPLES_IN_REPORT = 20
+
+# CDN address in GX's Data Docs templates → vendored file (aiplus/data/datadocs_assets/VENDORED.md).
+CDN_ASSETS = {
+    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "bootstrap-4.3.1.min.css",
+    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "bootstrap-4.3.1.min.js",
+    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery-3.7.1.min.js",
+    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "popper-1.12.9.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table-1.19.1.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table-1.19.1.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
+        "bootstrap-table-filter-control-1.19.1.min.js",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
+        "bootstrap-table-filter-control-1.19.1.min.css",
+    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
+        "bootstrap-table-filter-control-1.19.1.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
+        "bootstrap-datepicker-1.9.0.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
+        "bootstrap-datepicker-1.9.0.min.js",
+    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
+        "bootstrap-prefers-dark-1.1.0.min.css",
+    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "fontawesome-6.6.0/css/all.min.css",
+    "https://cdn.jsdelivr.net/npm/vega@5": "vega-5.33.1.min.js",
+    "https://cdn.jsdelivr.net/npm/vega-lite@5": "vega-lite-5.23.0.min.js",
+    "https://cdn.jsdelivr.net/npm/vega-embed@6": "vega-embed-6.29.0.min.js",
+}
+# Files a vendored stylesheet loads in turn (Font Awesome's fonts; only the styles GX uses).
+ASSET_DEPENDENCIES = {
+    "fontawesome-6.6.0/css/all.min.css": ["fontawesome-6.6.0/webfonts/fa-solid-900.woff2",
+                                          "fontawesome-6.6.0/webfonts/fa-regular-400.woff2"],
+}
+VEGA_ASSETS = {"vega-5.33.1.min.js", "vega-lite-5.23.0.min.js", "vega-embed-6.29.0.min.js"}
+# GX's logo is fetched from S3; its package ships the same image.
+GX_LOGO_URL = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/logo-long\.png[^\"']*")
+GX_LOGO_LOCAL = "static/images/logo-long.png"
+
+
+@dataclass
+class ExpectationResult:
+    """The outcome of one expectation on one table."""
+
+    table: str
+    expectation: str  # readable label, e.g. expect_column_values_to_be_unique(org_id)
+    severity: str  # critical | warning
+    success: bool
+    message: str  # names the failing rows (first few keys and the count) when it failed
+    why: str = ""
+    unexpected_count: int | None = None
+
+
+@dataclass
+class GateResult:
+    """The outcome of the gate: passed when no critical expectation failed."""
+
+    passed: bool
+    results: list[ExpectationResult] = field(default_factory=list)
+    report_path: Path | None = None  # Data Docs index.html
+    skipped: list[str] = field(default_factory=list)  # row-count expectations not run: no previous release
+    dropped_urls: list[str] = field(default_factory=list)  # CDN addresses with no vendored copy, cut from the report
+    seconds: float = 0.0
+
+    @property
+    def critical_failures(self) -> list[ExpectationResult]:
+        return [r for r in self.results if not r.success and r.severity == CRITICAL]
+
+    @property
+    def warning_failures(self) -> list[ExpectationResult]:
+        return [r for r in self.results if not r.success and r.severity != CRITICAL]
+
+    def as_dict(self) -> dict:
+        return {"passed": self.passed, "n_expectations": len(self.results),
+                "n_critical_failed": len(self.critical_failures), "n_warnings_failed": len(self.warning_failures),
+                "seconds": round(self.seconds, 2), "skipped": self.skipped,
+                "results": [asdict(r) for r in self.results]}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Preparing the tables
+
+
+def add_joined_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Copies of the tables with the columns GX needs to check links between tables.
+
+    ``<col>_missing_from_<table>`` holds a foreign key's value when it does not
+    resolve (else null), ``article_n_chars`` the length of the row's article,
+    ``<col>_as_date`` an ISO date string as a date.
+    """
+    out = {name: df.reset_index(drop=True).copy() for name, df in tables.items()}
+    for (table, column), (ref_table, ref_column) in FOREIGN_KEYS.items():
+        if table not in out or column not in out[table].columns:
+            continue
+        df = out[table]
+        known = set(tables[ref_table][ref_column].dropna()) if ref_column in tables[ref_table].columns else set()
+        values = df[column]
+        dangling = values.notna() & ~values.isin(known)
+        df[missing_key_column(column, ref_table)] = values.where(dangling, None).astype("object")
+    articles = tables["articles"]
+    if {"article_id", "n_chars"} <= set(articles.columns):
+        lengths = dict(zip(articles["article_id"], articles["n_chars"]))
+    else:
+        lengths = {}
+    for table in SPAN_TABLES:
+        if table in out and "article_id" in out[table].columns:
+            out[table][ARTICLE_LENGTH_COLUMN] = pd.array(out[table]["article_id"].map(lengths), dtype="Int64")
+    for table, columns in DATE_COLUMNS.items():
+        for column in columns:
+            if table in out and column in out[table].columns:
+                out[table][date_column(column)] = pd.Series([_as_date(v) for v in out[table][column]],
+                                                            dtype="object")
+    return out
+
+
+def _as_date(value) -> date | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None  # a malformed date is the Pandera model's business
+
+
+def expectation_parameters(table: str, tables: dict[str, pd.DataFrame], previous_manifest: dict | None,
+                           today: date | None = None) -> dict:
+    """Values of the ``$PARAMETER`` placeholders of a table's suite."""
+    today = today or datetime.now(timezone.utc).date()
+    try:
+        latest = today.replace(year=today.year + LATEST_SANE_DATE_YEARS)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + LATEST_SANE_DATE_YEARS, day=28)
+    params = {"latest_sane_date": latest.isoformat()}
+    previous_rows = _previous_rows(previous_manifest, table)
+    if previous_rows is not None:
+        params["min_rows"] = math.ceil(previous_rows * (1 - MAX_ROW_DROP_SHARE))
+    if table == "rejects":
+        published = sum(len(df) for name, df in tables.items() if name != "rejects")
+        params["max_rejects"] = math.floor(MAX_REJECTS_SHARE * (published + len(tables["rejects"])))
+    return params
+
+
+def _previous_rows(previous_manifest: dict | None, table: str) -> int | None:
+    try:
+        return int(previous_manifest["tables"][table]["rows"])  # type: ignore[index]
+    except (TypeError, KeyError, ValueError):
+        return None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Running the suites
+
+
+def run_quality_gate(tables: dict[str, pd.DataFrame], previous_manifest: dict | None = None,
+                     report_dir: Path | None = None, run_name: str = "quality-gate") -> GateResult:
+    """Run every table's suite; write offline Data Docs into ``report_dir`` when given."""
+    clock = time.perf_counter()
+    gx = _import_gx()
+    import great_expectations.expectations as gxe
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if report_dir is not None:
+        report_dir = Path(report_dir)
+        if report_dir.exists():
+            shutil.rmtree(report_dir)
+        report_dir.mkdir(parents=True)
+        context.add_data_docs_site(site_name="quality", site_config={
+            "class_name": "SiteBuilder", "show_how_to_buttons": False,
+            "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(report_dir)},
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False}})
+    source = context.data_sources.add_pandas("release")
+    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(timezone.utc))
+    prepared = add_joined_columns(tables)
+
+    gate = GateResult(passed=True)
+    for table in TABLES:
+        df = prepared[table]
+        params = expectation_parameters(table, tables, previous_manifest)
+        planned: list[TableExpectation] = []
+        for spec in SUITES[table]:
+            if spec.needs_previous_release and "min_rows" not in params:
+                gate.skipped.append(f"{table}: {spec.label}")
+            else:
+                planned.append(spec)
+        # The whole suite in one call: adding expectations one by one costs a store write each.
+        suite = context.suites.add(gx.ExpectationSuite(name=table,
+                                                       expectations=[_gx_expectation(gxe, s) for s in planned]))
+        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole table")
+        validation = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
+        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES_IN_REPORT,
+                         "unexpected_index_column_names": [k for k in TABLE_KEYS[table] if k in df.columns]}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            outcome = validation.run(batch_parameters={"dataframe": df}, expectation_parameters=params,
+                                     result_format=result_format, run_id=run_id)
+        by_label = {_gx_identity(r.expectation_config): r for r in outcome.results}
+        for spec in planned:
+            r = by_label.get(_spec_identity(spec))
+            if r is None:
+                gate.results.append(ExpectationResult(table, spec.label, spec.severity, False,
+                                                      f"{table}: {spec.label}: no result (not run)", spec.why))
+                continue
+            gate.results.append(_result(table, spec, r, params, previous_manifest, len(df)))
+
+    gate.passed = not gate.critical_failures
+    if report_dir is not None:
+        context.build_data_docs(site_names=["quality"])
+        gate.dropped_urls = make_report_offline(report_dir)
+        gate.report_path = report_dir / "index.html"
+        add_gate_summary(gate.report_path, gate)
+    gate.seconds = time.perf_counter() - clock
+    return gate
+
+
+def _import_gx():
+    # GX warns about deprecations and analytics on import; none of it concerns a user of the gate.
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import great_expectations as gx
+    return gx
+
+
+def _gx_expectation(gxe, spec: TableExpectation):
+    """The GX expectation object of a spec, with its severity and why as notes shown in Data Docs."""
+    kwargs = dict(spec.kwargs)
+    if spec.when is not None:
+        from great_expectations.expectations.row_conditions import Column
+
+        column, operator, value = spec.when
+        if operator != "==":
+            raise ValueError(f"unsupported row condition operator {operator!r}")
+        kwargs["row_condition"] = Column(column) == value
+    meta = {"aiplus_label": spec.label,
+            "notes": {"format": "markdown", "content": [f"**{spec.severity}**: {spec.why}"]}}
+    return getattr(gxe, spec.expectation)(**kwargs, severity=spec.severity, meta=meta)
+
+
+def _gx_identity(config) -> str:
+    return (config.meta or {}).get("aiplus_label", "")
+
+
+def _spec_identity(spec: TableExpectation) -> str:
+    return spec.label
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Messages
+
+
+def _result(table: str, spec: TableExpectation, r, params: dict, previous_manifest: dict | None,
+            n_rows: int) -> ExpectationResult:
+    success = bool(r.success)
+    res = r.result or {}
+    count = res.get("unexpected_count")
+    if success:
+        message = f"{table}: {spec.label}: ok"
+    elif _exception_message(r.exception_info):
+        message = f"{table}: {spec.label}: could not run ({_exception_message(r.exception_info)})"
+    elif spec.expectation == "ExpectTableRowCountToBeBetween":
+        message = _row_count_message(table, spec, res.get("observed_value"), params, previous_manifest)
+    elif spec.expectation == "ExpectTableColumnsToMatchOrderedList":
+        observed = list(res.get("observed_value") or [])
+        expected = spec.kwargs["column_list"]
+        missing = [c for c in expected if c not in observed]
+        extra = [c for c in observed if c not in expected]
+        message = (f"{table}: {spec.label} failed: missing columns {missing or 'none'}, unexpected columns "
+                   f"{extra or 'none'}" + ("" if missing or extra else " (order differs)"))
+    else:
+        examples = _examples(table, spec, res)
+        total = res.get("element_count", n_rows)
+        message = f"{table}: {spec.label} failed on {count} of {total} rows" + (f", e.g. {examples}" if examples
+                                                                                 else "")
+    return ExpectationResult(table, spec.label, spec.severity, success, message, spec.why,
+                             int(count) if count is not None else None)
+
+
+def _exception_message(info) -> str | None:
+    """GX reports an error either at the top of exception_info or per metric inside it."""
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message"))
+    for value in info.values():
+        if isinstance(value, dict) and value.get("raised_exception"):
+            return str(value.get("exception_message"))
+    return None
+
+
+def _row_count_message(table: str, spec: TableExpectation, observed, params: dict,
+                       previous_manifest: dict | None) -> str:
+    if "max_value" in spec.kwargs:
+        return (f"{table}: {spec.label} failed: {observed} rows rejected, more than "
+                f"{MAX_REJECTS_SHARE:.0%} of all rows (at most {params.get('max_rejects')})")
+    if spec.needs_previous_release:
+        previous = _previous_rows(previous_manifest, table)
+        return (f"{table}: {spec.label} failed: {observed} rows, previous release had {previous}; a fall of more "
+                f"than {MAX_ROW_DROP_SHARE:.0%} (at least {params.get('min_rows')} expected)")
+    return f"{table}: {spec.label} failed: {observed} rows"
+
+
+def _examples(table: str, spec: TableExpectation, res: dict) -> str:
+    """The first offending rows, by key (and the offending value when it is not the key)."""
+    keys = TABLE_KEYS[table]
+    shown: list[str] = []
+    index_list = res.get("partial_unexpected_index_list") or []
+    if index_list and isinstance(index_list[0], dict):
+        for row in index_list:
+            key = ", ".join(f"{k}={_plain(row.get(k))}" for k in keys if k in row)
+            others = {k: v for k, v in row.items() if k not in keys}
+            detail = ", ".join(f"{k}={_plain(v)}" for k, v in others.items())
+            text = f"{key} ({detail})" if key and detail else key or detail
+            if text not in shown:
+                shown.append(text)
+            if len(shown) >= EXAMPLES_IN_MESSAGE:
+                break
+    else:
+        for value in res.get("partial_unexpected_list") or []:
+            text = _plain(value)
+            if text not in shown:
+                shown.append(text)
+            if len(shown) >= EXAMPLES_IN_MESSAGE:
+                break
+    return "; ".join(shown)
+
+
+def _plain(value) -> str:
+    if isinstance(value, dict):
+        return "(" + ", ".join(f"{k}={_plain(v)}" for k, v in value.items()) + ")"
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"
+    if hasattr(value, "item"):
+        value = value.item()
+    return str(value)
+
+
+def format_gate(result: GateResult) -> str:
+    """The gate's outcome for the run summary: every failure, critical first, and the report path."""
+    n_ok = sum(r.success for r in result.results)
+    head = "PASSED" if result.passed else "FAILED"
+    lines = [f"quality gate {head}: {n_ok} of {len(result.results)} expectations met, "
+             f"{len(result.critical_failures)} critical and {len(result.warning_failures)} warning failed"
+             f" ({result.seconds:.1f}s)"]
+    for r in result.critical_failures:
+        lines.append(f"  CRITICAL {r.message}")
+    for r in result.warning_failures:
+        lines.append(f"  warning  {r.message}")
+    if result.skipped:
+        lines.append(f"  skipped: {len(result.skipped)} row-count checks (no previous release)")
+    if result.report_path is not None:
+        lines.append(f"quality report: {result.report_path}")
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Offline Data Docs
+
+# Where the gate's own summary goes in GX's index page: the top of the main column.
+_INDEX_MAIN_COLUMN = re.compile(r'<div class="col-md-10 col-lg-10 col-xs-12 pl-md-4 pr-md-3">')
+
+
+def add_gate_summary(index_html: Path, result: GateResult) -> None:
+    """Put the verdict, the failures and every expectation with its severity at the top of the index page.
+
+    GX's pages do not show an expectation's severity; the gate's decision rests on it.
+    """
+    from html import escape
+
+    def rows(results: list[ExpectationResult]) -> str:
+        out = []
+        for r in results:
+            badge = "danger" if r.severity == CRITICAL else "warning"
+            status = ('<i class="fas fa-check-circle text-success"></i>' if r.success
+                      else '<i class="fas fa-times text-danger"></i>')
+            what_failed = r.message.removeprefix(f"{r.table}: {r.expectation}").lstrip(": ")
+            detail = escape(r.why if r.success else what_failed)
+            out.append(f"<tr><td>{status}</td><td>{escape(r.table)}</td>"
+                       f"<td><code style='word-break:normal'>{escape(r.expectation)}</code></td>"
+                       f'<td><span class="badge badge-{badge}">{r.severity}</span></td><td>{detail}</td></tr>')
+        return "\n".join(out)
+
+    head = ("<thead><tr><th></th><th>table</th><th>expectation</th><th>severity</th><th>why / what failed</th>"
+            "</tr></thead>")
+    failed = [r for r in result.results if not r.success]
+    failed.sort(key=lambda r: r.severity != CRITICAL)
+    verdict = ("passed: the release is published" if result.passed
+               else "FAILED: a critical expectation failed, the release is refused")
+    colour = "success" if result.passed and not failed else "warning" if result.passed else "danger"
+    block = [f'<div class="alert alert-{colour} mb-3" id="aiplus-gate"><h4 class="alert-heading">Quality gate '
+             f"{escape(verdict)}</h4><p class=\"mb-0\">{sum(r.success for r in result.results)} of "
+             f"{len(result.results)} expectations met; {len(result.critical_failures)} critical and "
+             f"{len(result.warning_failures)} warning failed. Critical expectations stop a release; warnings are "
+             "published and reported. The detailed GX results per table are below.</p></div>"]
+    if failed:
+        block.append(f'<table class="table table-sm table-bordered bg-white">{head}<tbody>{rows(failed)}</tbody>'
+                     "</table>")
+    if result.skipped:
+        tables = sorted({s.split(":")[0] for s in result.skipped})
+        block.append(f'<p class="small text-muted">Row counts not compared (no previous release): '
+                     f"{escape(', '.join(tables))}.</p>")
+    block.append(f'<details class="mb-4"><summary>All {len(result.results)} expectations and why they matter'
+                 f'</summary><table class="table table-sm table-striped bg-white mt-2">{head}<tbody>'
+                 f"{rows(result.results)}</tbody></table></details>")
+    html = index_html.read_text(encoding="utf-8")
+    html, n = _INDEX_MAIN_COLUMN.subn(lambda m: m.group(0) + "\n" + "\n".join(block), html, count=1)
+    if n == 0:  # another GX layout: still show the verdict, at the top of the body
+        html = html.replace("<body>", "<body>\n" + "\n".join(block), 1)
+    html = html.replace("<title>Data Docs created by Great Expectations</title>",
+                        "<title>aiplus-data quality report</title>", 1)
+    index_html.write_text(html, encoding="utf-8")
+
+# A script element that loads a file (its body is empty), a link or an image.
+_TAG = re.compile(r"<(script)\b[^>]*>\s*</script>|<(link|img)\b[^>]*>", re.IGNORECASE)
+_URL_ATTR = re.compile(r"""\b(src|href)\s*=\s*(["'])(https?://[^"']+)\2""", re.IGNORECASE)
+_CSS_URL = re.compile(r"""url\(\s*(['"]?)(https?://[^'")]+)\1\s*\)""", re.IGNORECASE)
+_LOCAL_STATIC = re.compile(r'\b(src|href)="((?:\.\./|\./)*)static/([^"]+)"')
+_NEWSLETTER_FOOTER = re.compile(r"<footer>\s*<p>[^<]*newsletter.*?</footer>", re.IGNORECASE | re.DOTALL)
+_SRI_ATTRS = re.compile(r"""\s+(integrity|crossorigin)\s*=\s*(["'])[^"']*\2""", re.IGNORECASE)
+
+
+def make_report_offline(report_dir: Path) -> list[str]:
+    """Point every script, stylesheet and image of the Data Docs at local files; return URLs it had to drop.
+
+    Vendored assets are copied into ``static/vendor`` only when a page uses them,
+    vega only when a page draws a chart, and GX's unused static images are removed.
+    """
+    report_dir = Path(report_dir)
+    used: set[str] = set()
+    dropped: list[str] = []
+    for page in sorted(report_dir.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        draws_charts = "vegaEmbed(" in html
+        to_root = os.path.relpath(report_dir, page.parent).replace(os.sep, "/")
+
+        def local(path: str) -> str:
+            return f"{to_root}/{path}" if to_root != "." else path
+
+        def fix_tag(match: re.Match) -> str:
+            tag = match.group(0)
+            url_match = _URL_ATTR.search(tag)
+            if not url_match:
+                return tag
+            url = url_match.group(3)
+            if _tag_name(match) == "link" and "stylesheet" not in tag.lower() and "icon" not in tag.lower():
+                return tag  # not a resource the page loads
+            if GX_LOGO_URL.fullmatch(url):
+                target = local(GX_LOGO_LOCAL)
+            elif url in CDN_ASSETS:
+                asset = CDN_ASSETS[url]
+                if asset in VEGA_ASSETS and not draws_charts:
+                    return ""  # no chart on this page: no need for 800 kB of vega
+                used.add(asset)
+                target = local(f"{VENDOR_DIR}/{asset}")
+            else:
+                dropped.append(url)
+                return ""
+            tag = _SRI_ATTRS.sub("", tag)  # local copies: no CORS, and hashes are the CDN's
+            return tag[:url_match.start(3)] + target + tag[url_match.end(3):]
+
+        html = _TAG.sub(fix_tag, html)
+        # GX gets the depth of its own static files wrong on result pages (four folders deep).
+        html = _LOCAL_STATIC.sub(lambda m: f'{m.group(1)}="{local("static/" + m.group(3))}"', html)
+        html = _NEWSLETTER_FOOTER.sub("", html)  # a tracking link, pinned over the bottom of every page
+        html = _CSS_URL.sub(lambda m: "none" if not GX_LOGO_URL.fullmatch(m.group(2))
+                            else f"url('{local(GX_LOGO_LOCAL)}')", html)
+        page.write_text(html, encoding="utf-8")
+
+    vendor = report_dir / VENDOR_DIR
+    for asset in sorted(used):
+        for name in [asset] + ASSET_DEPENDENCIES.get(asset, []):
+            dest = vendor / name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(VENDORED_ASSETS / name, dest)
+    _remove_unused_static(report_dir)
+    return sorted(set(dropped))
+
+
+def _remove_unused_static(report_dir: Path) -> None:
+    """Delete GX's static files (3-4 MB of fonts and GIFs) that no page refers to."""
+    static = report_dir / "static"
+    if not static.is_dir():
+        return
+    pages = "\n".join(p.read_text(encoding="utf-8") for p in report_dir.rglob("*.html"))
+    for path in sorted(static.rglob("*"), reverse=True):
+        rel = path.relative_to(report_dir).as_posix()
+        if path.is_file() and not rel.startswith(VENDOR_DIR + "/") and f"static/{path.relative_to(static).as_posix()}" \
+                not in pages:
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+
+
+def _tag_name(match: re.Match) -> str:
+    return (match.group(1) or match.group(2)).lower()
+
+
+def remote_references(report_dir: Path) -> list[str]:
+    """Every http(s) URL a report page or stylesheet would load (scripts, styles, images, fonts)."""
+    found = []
+    for path in sorted(Path(report_dir).rglob("*")):
+        if path.suffix not in (".html", ".css"):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for tag in _TAG.finditer(text):
+            m = _URL_ATTR.search(tag.group(0))
+            is_link = _tag_name(tag) == "link"
+            if m and (not is_link or "stylesheet" in tag.group(0).lower() or "icon" in tag.group(0).lower()):
+                found.append(f"{path.name}: {m.group(3)}")
+        found += [f"{path.name}: {m.group(2)}" for m in _CSS_URL.finditer(text)]
+        found += [f"{path.name}: {u}" for u in re.findall(r"""@import\s+['"]?(https?://[^'")\s;]+)""", text)]
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The release hook and `aiplus validate`
+
+
+def quality_gate_extra(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
+                       previous_release_dir: Path | None) -> None:
+    """Release extra: run the gate, write ``quality/`` into the release, refuse it on a critical failure."""
+    from aiplus.publish_release import ReleaseRefused
+
+    folder = Path(folder)
+    previous = _read_manifest(previous_release_dir)
+    report_dir = folder / QUALITY_DIR
+    result = run_quality_gate(tables, previous, report_dir, run_name=str(manifest.get("version", "quality-gate")))
+    write_gate_json(report_dir, result)
+    manifest["quality"] = {
+        "passed": result.passed,
+        "n_expectations": len(result.results),
+        "n_critical_failed": len(result.critical_failures),
+        "n_warnings_failed": len(result.warning_failures),
+        "warnings": [r.message for r in result.warning_failures],
+        "report": f"{QUALITY_DIR}/index.html",
+        "gate": f"{QUALITY_DIR}/{GATE_FILE}",
+        "compared_with": previous.get("version") if previous else None,
+    }
+    if not result.passed:
+        # The temporary release folder is deleted on refusal: keep its report where list_releases does not look.
+        kept = folder.parent / f"{REFUSED_PREFIX}{manifest.get('version', 'unknown')}"
+        shutil.rmtree(kept, ignore_errors=True)
+        shutil.copytree(report_dir, kept / QUALITY_DIR)
+        raise ReleaseRefused("the quality gate failed " + f"{len(result.critical_failures)} critical expectation(s):\n"
+                             + "\n".join(f"  {r.message}" for r in result.critical_failures)
+                             + f"\nquality report of the refused release: {kept / QUALITY_DIR / 'index.html'}")
+
+
+def write_gate_json(report_dir: Path, result: GateResult) -> Path:
+    """``gate.json``: every expectation with its severity, success and message."""
+    path = Path(report_dir) / GATE_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = result.as_dict()
+    data["report"] = "index.html" if result.report_path else None
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def _read_manifest(release_dir: Path | None) -> dict | None:
+    if release_dir is None:
+        return None
+    path = Path(release_dir) / "manifest.json"
+    if not path.exists():
+        return None
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _compared_release(release_dir: Path) -> Path | None:
+    manifest = _read_manifest(release_dir) or {}
+    version = (manifest.get("quality") or {}).get("compared_with")
+    if not version:
+        return None
+    sibling = release_dir.resolve().parent / version
+    return sibling if (sibling / "manifest.json").exists() else None
+
+
+def read_release_tables(release_dir: Path) -> dict[str, pd.DataFrame]:
+    """The tables of a release folder, as the pipeline holds them (pandas, the release's dtypes)."""
+    import pyarrow.parquet as pq
+
+    from aiplus.build_tables import to_frame
+
+    tables = {}
+    for table in TABLES:
+        path = Path(release_dir) / f"{table}.parquet"
+        if not path.exists():
+            raise FileNotFoundError(f"{path} is missing")
+        # Through to_frame, so types match what the flow validates (str, Int64, lists).
+        tables[table] = to_frame(table, pq.read_table(path).to_pylist())
+    return tables
+
+
+def pandera_failures(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Row-level failures (Pandera models, offsets, foreign keys) of published tables: nothing should fail here."""
+    from aiplus.validate_tables import schema_failures, span_failures
+
+    failures: list[str] = []
+    for table in TABLES:
+        df = tables[table]
+        rows = schema_failures(table, df) if table in MODELS else {}
+        if table != "rejects":
+            article_text = dict(zip(tables["articles"]["article_id"], tables["articles"]["text"]))
+            for i, reasons in span_failures(table, df, article_text).items():
+                rows.setdefault(i, []).extend(reasons)
+        by_reason: dict[str, list[str]] = {}
+        keys = TABLE_KEYS[table]
+        for i, reasons in sorted(rows.items()):
+            who = ", ".join(str(df.iloc[i][k]) for k in keys) if keys else f"row {i}"
+            for reason in sorted(set(reasons)):
+                by_reason.setdefault(reason, []).append(who)
+        for reason, who in by_reason.items():
+            shown = "; ".join(who[:EXAMPLES_IN_MESSAGE])
+            failures.append(f"pandera {table}: {reason}: {len(who)} rows, e.g. {shown}")
+    return failures
+
+
+def validate_release(release_dir: Path, previous_release_dir: Path | None = None,
+                     report_dir: Path | None = None) -> tuple[list[str], GateResult]:
+    """Run both gates on an existing release folder: (Pandera failures, GX gate result).
+
+    Foreign keys are checked by the GX suites (critical), so the Pandera part
+    covers the models and the offsets.  Row counts are compared with
+    ``previous_release_dir``, by default the release this one was compared with
+    when it was published (``manifest.quality.compared_with``, a sibling folder).
+    """
+    release_dir = Path(release_dir)
+    if previous_release_dir is None:
+        previous_release_dir = _compared_release(release_dir)
+    tables = read_release_tables(release_dir)
+    failures = pandera_failures(tables)
+    result = run_quality_gate(tables, _read_manifest(previous_release_dir), report_dir)
+    return failures, result
+
+
+def validate_command(release_dir: Path | str, previous_release_dir: Path | str | None = None) -> int:
+    """``aiplus validate RELEASE_DIR``: print each failed check by name; 1 when a critical one fails."""
+    release_dir = Path(release_dir)
+    if not (release_dir / "manifest.json").exists():
+        print(f"error: {release_dir} is not a release folder (no manifest.json)")
+        return 2
+    try:
+        failures, result = validate_release(release_dir, Path(previous_release_dir) if previous_release_dir
+                                            else None)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}")
+        return 2
+    print(f"Pandera (row level): {'PASSED' if not failures else 'FAILED'}: {len(failures)} failed checks")
+    for line in failures:
+        print(f"  CRITICAL {line}")
+    print(format_gate(result))
+    return 1 if failures or not result.passed else 0

@@ -1,0 +1,264 @@
+"""The table-level quality gate, as data: per table, the Great Expectations it must meet.
+
+Pandera (``schemas.tables``) is the row-level gate: a bad row is moved to
+``rejects`` and the release goes on.  These suites are the dataset-level gate:
+they look at whole tables and at links between tables, and a failed
+``critical`` expectation stops the release (``latest`` stays as it was).
+A ``warning`` is published and reported.
+
+Severity rule: critical when a consumer's join, filter or sum would silently go
+wrong (keys, foreign keys, allowed values, offsets, value range, columns);
+warning when the data is merely implausible (dates, percentages, unit shape,
+row counts of extracted tables, share of rejects).
+
+GX checks one table at a time, so the gate first adds *joined columns* to a
+table (``aiplus.quality_gate.add_joined_columns``):
+
+- ``<col>_missing_from_<table>``: the value of a foreign key when it does not
+  resolve in the referenced table, else null (so a failure lists the dangling keys);
+- ``article_n_chars``: the length of the row's article text (for offset checks);
+- ``<col>_as_date``: an ISO date string as a date (GX compares dates, not strings).
+
+Values written ``{"$PARAMETER": name}`` are filled in at run time
+(``aiplus.quality_gate.expectation_parameters``).  This module does not import GX.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from schemas.tables import (ARROW_SCHEMAS, DOMAINS, FOREIGN_KEYS, INITIATIVE_KINDS, ORG_TYPES, QUALIFIERS, ROLES,
+                            SCRIPTS, TABLE_KEYS, TABLES)
+
+CRITICAL = "critical"
+WARNING = "warning"
+
+# A table's row count may fall by at most this share against the previous release.
+MAX_ROW_DROP_SHARE = 0.20
+# Rejected rows may be at most this share of all rows (published + rejected).
+MAX_REJECTS_SHARE = 0.10
+# Percentages above this are implausible (growth rates of a few hundred % do occur).
+MAX_PERCENTAGE = 1000
+# Dates outside [EARLIEST_SANE_DATE, today + LATEST_SANE_DATE_YEARS] are implausible for this corpus.
+EARLIEST_SANE_DATE = "1990-01-01"
+LATEST_SANE_DATE_YEARS = 2
+# Largest plausible value (same bound as the Pandera model); also excludes infinity.
+MAX_VALUE = 1e15
+# Tables whose offsets (start, end) point into articles.text.
+SPAN_TABLES = ["organisation_mentions", "initiatives", "metrics"]
+ARTICLE_LENGTH_COLUMN = "article_n_chars"
+# ISO date columns checked against the sane window.
+DATE_COLUMNS = {"articles": ["published_date"], "initiatives": ["start_date"]}
+# Row counts of these tables come from the inputs, not from the extraction: a drop means lost input.
+INPUT_TABLES = ["articles"]
+
+
+def missing_key_column(column: str, referenced_table: str) -> str:
+    """Name of the joined column holding a foreign key's value when it does not resolve."""
+    return f"{column}_missing_from_{referenced_table}"
+
+
+def date_column(column: str) -> str:
+    """Name of the joined column holding an ISO date string as a date."""
+    return f"{column}_as_date"
+
+
+def joined_columns(table: str) -> list[str]:
+    """Columns the gate adds to ``table`` before validation, in order."""
+    cols = [missing_key_column(col, ref_table) for (t, col), (ref_table, _) in FOREIGN_KEYS.items() if t == table]
+    if table in SPAN_TABLES:
+        cols.append(ARTICLE_LENGTH_COLUMN)
+    cols += [date_column(c) for c in DATE_COLUMNS.get(table, [])]
+    return cols
+
+
+@dataclass(frozen=True)
+class TableExpectation:
+    """One expectation of a table's suite."""
+
+    table: str
+    expectation: str  # GX expectation class in great_expectations.expectations
+    kwargs: dict
+    severity: str  # CRITICAL or WARNING
+    why: str  # one line: what goes wrong downstream if it fails
+    when: tuple | None = None  # row condition (column, "==", value): only these rows are checked
+    needs_previous_release: bool = False  # skipped when there is no previous release
+
+    @property
+    def label(self) -> str:
+        """A short readable name: the expectation and the columns it is about."""
+        k = self.kwargs
+        if "column" in k:
+            target = k["column"]
+        elif "column_A" in k:
+            target = f"{k['column_A']}, {k['column_B']}"
+        elif "column_list" in k and self.expectation != "ExpectTableColumnsToMatchOrderedList":
+            target = ", ".join(k["column_list"])
+        else:  # a table-level expectation: show its bounds
+            target = ", ".join(f"{b}={_show(k[b])}" for b in ("min_value", "max_value") if b in k)
+        condition = f" where {self.when[0]} {self.when[1]} {self.when[2]!r}" if self.when else ""
+        return f"{_snake(self.expectation)}({target}){condition}"
+
+
+def _show(value) -> str:
+    return f"${value['$PARAMETER']}" if isinstance(value, dict) else repr(value)
+
+
+def _snake(name: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in name).lstrip("_")
+
+
+def _param(name: str) -> dict:
+    return {"$PARAMETER": name}
+
+
+def _key_expectations(table: str) -> list[TableExpectation]:
+    keys = TABLE_KEYS[table]
+    out = [TableExpectation(table, "ExpectColumnValuesToNotBeNull", {"column": k}, CRITICAL,
+                            f"{k} is part of the key: a row without it cannot be referenced or diffed") for k in keys]
+    if len(keys) == 1:
+        out.append(TableExpectation(table, "ExpectColumnValuesToBeUnique", {"column": keys[0]}, CRITICAL,
+                                    "a duplicated key double-counts rows in every join"))
+    elif keys:
+        out.append(TableExpectation(table, "ExpectCompoundColumnsToBeUnique", {"column_list": keys}, CRITICAL,
+                                    "a duplicated link double-counts rows in every join"))
+    return out
+
+
+def _foreign_key_expectations(table: str) -> list[TableExpectation]:
+    return [TableExpectation(table, "ExpectColumnValuesToBeNull", {"column": missing_key_column(col, ref_table)},
+                             CRITICAL, f"every {col} must exist in {ref_table}.{ref_col}, or joins drop rows")
+            for (t, col), (ref_table, ref_col) in FOREIGN_KEYS.items() if t == table]
+
+
+def _span_expectations(table: str) -> list[TableExpectation]:
+    if table not in SPAN_TABLES:
+        return []
+    return [
+        TableExpectation(table, "ExpectColumnValuesToBeBetween", {"column": "start", "min_value": 0}, CRITICAL,
+                         "offsets index articles.text: a negative start points nowhere"),
+        TableExpectation(table, "ExpectColumnPairValuesAToBeGreaterThanB",
+                         {"column_A": "end", "column_B": "start", "or_equal": False}, CRITICAL,
+                         "an empty or reversed span cannot be shown as evidence"),
+        TableExpectation(table, "ExpectColumnPairValuesAToBeGreaterThanB",
+                         {"column_A": ARTICLE_LENGTH_COLUMN, "column_B": "end", "or_equal": True,
+                          "ignore_row_if": "either_value_is_missing"}, CRITICAL,
+                         "the evidence span must lie inside its article's text"),
+    ]
+
+
+def _common_expectations(table: str) -> list[TableExpectation]:
+    columns = ARROW_SCHEMAS[table].names + joined_columns(table)
+    severity = CRITICAL if table in INPUT_TABLES else WARNING
+    out = [TableExpectation(table, "ExpectTableColumnsToMatchOrderedList", {"column_list": columns}, CRITICAL,
+                            "notebooks and BI dashboards select columns by name")]
+    if table == "rejects":
+        return out  # fewer rejects is good news
+    return out + [
+        TableExpectation(table, "ExpectTableRowCountToBeBetween", {"min_value": _param("min_rows")}, severity,
+                         f"rows may fall by at most {MAX_ROW_DROP_SHARE:.0%} against the previous release"
+                         + (" (fewer articles means lost input)" if severity == CRITICAL
+                            else " (the extraction may change; a human should look)"),
+                         needs_previous_release=True),
+    ]
+
+
+def _date_window(table: str, column: str) -> TableExpectation:
+    return TableExpectation(table, "ExpectColumnValuesToBeBetween",
+                            {"column": date_column(column), "min_value": EARLIEST_SANE_DATE,
+                             "max_value": _param("latest_sane_date")},
+                            WARNING, f"a date outside {EARLIEST_SANE_DATE} .. today+{LATEST_SANE_DATE_YEARS}y is "
+                                     "most likely a misread number")
+
+
+def _in_set(table: str, column: str, values: list[str], why: str) -> TableExpectation:
+    return TableExpectation(table, "ExpectColumnValuesToBeInSet", {"column": column, "value_set": list(values)},
+                            CRITICAL, why)
+
+
+def _id_format(table: str, column: str, prefix: str) -> TableExpectation:
+    return TableExpectation(table, "ExpectColumnValuesToMatchRegex",
+                            {"column": column, "regex": rf"^{prefix}_[0-9a-f]{{16}}$"}, CRITICAL,
+                            "keys are content hashes of a fixed form (DATASET.md); anything else is a bug")
+
+
+_SPECIFIC: dict[str, list[TableExpectation]] = {
+    "articles": [
+        _id_format("articles", "article_id", "a"),
+        TableExpectation("articles", "ExpectColumnValuesToNotBeNull", {"column": "source_file"}, CRITICAL,
+                         "every article must name the raw file it came from (provenance)"),
+        TableExpectation("articles", "ExpectColumnValuesToBeBetween", {"column": "n_chars", "min_value": 1}, CRITICAL,
+                         "offsets of the other tables are checked against the article length"),
+        _in_set("articles", "script", SCRIPTS, "script tells readers which conversion was applied"),
+        _date_window("articles", "published_date"),
+        TableExpectation("articles", "ExpectTableRowCountToBeBetween", {"min_value": 1}, WARNING,
+                         "a release without articles most likely read the wrong raw folder"),
+    ],
+    "organisations": [
+        _id_format("organisations", "org_id", "o"),
+        TableExpectation("organisations", "ExpectColumnValuesToNotBeNull", {"column": "name"}, CRITICAL,
+                         "BI tools show organisations by name"),
+        _in_set("organisations", "org_type", ORG_TYPES, "org_type is a filter in every dashboard"),
+        TableExpectation("organisations", "ExpectColumnValuesToBeBetween", {"column": "n_articles", "min_value": 1},
+                         WARNING, "an organisation is only listed when some article mentions it"),
+    ],
+    "organisation_mentions": [
+        _id_format("organisation_mentions", "mention_id", "om"),
+    ],
+    "initiatives": [
+        _id_format("initiatives", "initiative_id", "i"),
+        _in_set("initiatives", "kind", INITIATIVE_KINDS, "kind is a filter in every dashboard"),
+        TableExpectation("initiatives", "ExpectColumnValuesToBeInSet", {"column": "domain", "value_set": DOMAINS},
+                         CRITICAL, "domain is a filter in every dashboard (null allowed: unknown)"),
+        TableExpectation("initiatives", "ExpectColumnValuesToNotBeNull", {"column": "ai_related"}, CRITICAL,
+                         "the AI-related share is computed from it"),
+        _date_window("initiatives", "start_date"),
+    ],
+    "initiative_organisations": [
+        _in_set("initiative_organisations", "role", ROLES, "role is how organisations relate to initiatives"),
+    ],
+    "metrics": [
+        _id_format("metrics", "metric_id", "m"),
+        TableExpectation("metrics", "ExpectColumnValuesToNotBeNull", {"column": "value"}, CRITICAL,
+                         "a metric without a value cannot be summed or compared"),
+        TableExpectation("metrics", "ExpectColumnValuesToBeBetween",
+                         {"column": "value", "min_value": 0, "max_value": MAX_VALUE}, CRITICAL,
+                         "values are finite, non-negative quantities; anything else breaks sums"),
+        TableExpectation("metrics", "ExpectColumnValuesToBeBetween",
+                         {"column": "value_max", "min_value": 0, "max_value": MAX_VALUE}, CRITICAL,
+                         "the upper end of a range is a finite, non-negative quantity"),
+        TableExpectation("metrics", "ExpectColumnPairValuesAToBeGreaterThanB",
+                         {"column_A": "value_max", "column_B": "value", "or_equal": True,
+                          "ignore_row_if": "either_value_is_missing"}, CRITICAL,
+                         "a range must not end below its start"),
+        TableExpectation("metrics", "ExpectColumnValueLengthsToBeBetween",
+                         {"column": "unit", "min_value": 1, "max_value": 10}, CRITICAL,
+                         "a unit is a short word (人, 万元, %); a long one means a misparsed sentence"),
+        TableExpectation("metrics", "ExpectColumnValuesToNotMatchRegex",
+                         {"column": "unit", "regex": r"[0-9０-９\s]"}, WARNING,
+                         "a digit or space in a unit means the number was split in the wrong place"),
+        _in_set("metrics", "qualifier", QUALIFIERS, "qualifier says whether a value is exact or a bound"),
+        TableExpectation("metrics", "ExpectColumnValuesToBeBetween",
+                         {"column": "value", "min_value": 0, "max_value": MAX_PERCENTAGE}, WARNING,
+                         f"a percentage above {MAX_PERCENTAGE} is most likely a misread number",
+                         when=("unit", "==", "%")),
+    ],
+    "rejects": [
+        TableExpectation("rejects", "ExpectColumnValuesToNotBeNull", {"column": "table"}, CRITICAL,
+                         "each reject must say which table it was meant for"),
+        TableExpectation("rejects", "ExpectColumnValuesToNotBeNull", {"column": "reasons"}, CRITICAL,
+                         "each reject must say why it was rejected"),
+        TableExpectation("rejects", "ExpectTableRowCountToBeBetween", {"max_value": _param("max_rejects")}, WARNING,
+                         f"more than {MAX_REJECTS_SHARE:.0%} of rows rejected means the extraction or the input "
+                         "went wrong"),
+    ],
+}
+
+
+def suite(table: str) -> list[TableExpectation]:
+    """The expectations of one table, in the order they are run and reported."""
+    return (_common_expectations(table)[:1] + _key_expectations(table) + _SPECIFIC[table]
+            + _foreign_key_expectations(table) + _span_expectations(table) + _common_expectations(table)[1:])
+
+
+SUITES: dict[str, list[TableExpectation]] = {table: suite(table) for table in TABLES}

@@ -1,0 +1,207 @@
+"""The table-level quality gate (Great Expectations), its offline Data Docs, and `aiplus validate`."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from aiplus.build_tables import build_tables
+from aiplus.process_batch import process_batch
+from aiplus.publish_release import ReleaseRefused, list_releases, publish_release
+from aiplus.quality_gate import (GATE_FILE, QUALITY_DIR, format_gate, quality_gate_extra, remote_references,
+                                 run_quality_gate, validate_command, validate_release)
+from aiplus.read_raw import discover_files
+from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
+                            RawDocument)
+from aiplus.validate_tables import validate_tables
+from schemas.expectations import CRITICAL, SUITES, WARNING
+from schemas.tables import TABLES
+
+ROOT = Path(__file__).resolve().parents[1]
+TEXT = "本报讯（记者 王明）昨日，晋江市残联启动“AI助残夜校”，首期培训超200人次，参训满意率达95%。"
+DANGLING_ORG = "o_" + "f" * 16
+
+
+def _small_tables() -> dict[str, pd.DataFrame]:
+    """One row in every table (but rejects), all valid: an organisation, its initiative and two metrics."""
+    doc = RawDocument("a.txt", "0" * 64, len(TEXT.encode()), "utf-8", None)
+    article = Article("a.txt", "0" * 64, 0, TEXT, TEXT, "simplified")
+    org_start = TEXT.index("晋江市残联")
+    start = TEXT.index("昨日")
+    sentence = TEXT[start:]
+    orgs = [OrganisationMention("晋江市残联", "晋江市残联", org_start, org_start + 5, "government")]
+    inits = [InitiativeRecord("AI助残夜校", "programme", True, "disability", sentence, start, len(TEXT),
+                              organisations=[("晋江市残联", "organiser")])]
+    metrics = [MetricRecord(200, "人次", "over", False, "培训", sentence, start, len(TEXT), "培训超200人次",
+                            initiative_name="AI助残夜校"),
+               MetricRecord(95, "%", "exact", False, "满意率", sentence, start, len(TEXT), "满意率达95%")]
+    tables, _ = validate_tables(build_tables([doc], [ArticleExtraction(article, orgs, inits, metrics)]))
+    assert all(len(tables[t]) >= 1 for t in TABLES if t != "rejects"), {t: len(df) for t, df in tables.items()}
+    return tables
+
+
+def _broken(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """A duplicated metric key and a link to an organisation that does not exist."""
+    broken = dict(tables)
+    broken["metrics"] = pd.concat([tables["metrics"], tables["metrics"].iloc[:1]], ignore_index=True)
+    links = tables["initiative_organisations"].copy()
+    links.loc[0, "org_id"] = DANGLING_ORG
+    broken["initiative_organisations"] = links
+    return broken
+
+
+@pytest.fixture(scope="module")
+def small_tables() -> dict[str, pd.DataFrame]:
+    return _small_tables()
+
+
+@pytest.fixture(scope="module")
+def seed_tables() -> dict[str, pd.DataFrame]:
+    """The seeds in raw/, through the pipeline's own steps."""
+    raw = ROOT / "raw"
+    batch = process_batch(discover_files(raw), raw)
+    tables, _ = validate_tables(build_tables(batch.documents, batch.extractions))
+    return tables
+
+
+def test_every_expectation_has_a_severity_and_a_reason():
+    for table in TABLES:
+        assert SUITES[table], table
+        for spec in SUITES[table]:
+            assert spec.severity in (CRITICAL, WARNING) and spec.why, spec
+    labels = [(s.table, s.label) for suite in SUITES.values() for s in suite]
+    assert len(labels) == len(set(labels)), "labels identify results: they must be unique"
+
+
+def test_duplicate_key_dangling_foreign_key_and_lost_articles_fail_critical_naming_the_rows(small_tables):
+    previous = {"version": "vold", "tables": {t: {"rows": len(df)} for t, df in small_tables.items()}}
+    previous["tables"]["articles"]["rows"] = 5  # articles fell from 5 to 1: lost input, critical
+    result = run_quality_gate(_broken(small_tables), previous_manifest=previous, report_dir=None)
+    assert not result.passed
+    failed = {(r.table, r.expectation): r for r in result.critical_failures}
+    duplicate = failed[("metrics", "expect_column_values_to_be_unique(metric_id)")]
+    metric_id = small_tables["metrics"]["metric_id"].iloc[0]
+    assert metric_id in duplicate.message and "2 of 3 rows" in duplicate.message
+    dangling = failed[("initiative_organisations",
+                       "expect_column_values_to_be_null(org_id_missing_from_organisations)")]
+    assert DANGLING_ORG in dangling.message and dangling.message.startswith("initiative_organisations:")
+    drop = failed[("articles", "expect_table_row_count_to_be_between(min_value=$min_rows)")]
+    assert "1 rows, previous release had 5" in drop.message
+    assert len(result.critical_failures) == 3, format_gate(result)
+    summary = format_gate(result)
+    assert "FAILED" in summary and "CRITICAL metrics: expect_column_values_to_be_unique(metric_id)" in summary
+
+
+def test_warnings_are_reported_but_do_not_fail_and_row_drops_are_caught(small_tables):
+    tables = dict(small_tables)
+    metrics = tables["metrics"].copy()
+    metrics.loc[metrics["unit"] == "%", "value"] = 5000.0  # an implausible percentage: a warning
+    tables["metrics"] = metrics
+    previous = {"version": "vold", "tables": {t: {"rows": len(df)} for t, df in small_tables.items()}}
+    previous["tables"]["metrics"]["rows"] = 10  # metrics fell from 10 to 2: a warning (extraction may change)
+    result = run_quality_gate(tables, previous_manifest=previous, report_dir=None)
+    assert result.passed, format_gate(result)
+    warned = {r.expectation: r.message for r in result.warning_failures}
+    assert "expect_column_values_to_be_between(value) where unit == '%'" in warned
+    drop = warned["expect_table_row_count_to_be_between(min_value=$min_rows)"]
+    assert "previous release had 10" in drop and "2 rows" in drop
+    assert not result.skipped
+    assert "quality gate PASSED" in format_gate(result) and "warning  metrics:" in format_gate(result)
+
+
+def test_empty_tables_pass_with_a_warning(small_tables):
+    empty = {t: df.iloc[0:0] for t, df in small_tables.items()}
+    result = run_quality_gate(empty, previous_manifest=None, report_dir=None)
+    assert result.passed, format_gate(result)
+    assert [r.expectation for r in result.warning_failures] == ["expect_table_row_count_to_be_between(min_value=1)"]
+
+
+def test_release_hook_publishes_a_good_release_with_an_offline_report_and_refuses_a_broken_one(
+        seed_tables, small_tables, tmp_path):
+    curated = tmp_path / "curated"
+    good = publish_release(seed_tables, curated, inputs=[], extras=[quality_gate_extra])
+    assert good.published
+    manifest = json.loads((good.path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["quality"]["passed"] is True and manifest["quality"]["n_critical_failed"] == 0
+    assert manifest["quality"]["report"] == f"{QUALITY_DIR}/index.html"
+    gate = json.loads((good.path / QUALITY_DIR / GATE_FILE).read_text(encoding="utf-8"))
+    assert gate["passed"] and {r["severity"] for r in gate["results"]} == {CRITICAL, WARNING}
+
+    # The Data Docs render offline: every script, stylesheet, image and font is a local file.
+    report = good.path / QUALITY_DIR
+    index = (report / "index.html").read_text(encoding="utf-8")
+    assert "Quality gate passed" in index
+    assert remote_references(report) == []
+    pages = list(report.rglob("*.html"))
+    assert len(pages) >= 1 + 2 * len(TABLES)  # index, a suite page and a result page per table
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        for ref in re.findall(r'(?:src|href)="([^"#]+\.(?:js|css|png|ico))"', html):
+            assert (page.parent / ref).resolve().is_file(), (page, ref)
+    assert not re.search(r"<script[^>]+src=\"https?:", index)
+    assert (report / "static/vendor/fontawesome-6.6.0/webfonts/fa-solid-900.woff2").is_file()
+
+    # In a real browser with no network, the page's scripts run: bootstrap-table has built the results table.
+    dom = _rendered_dom(report / "index.html")
+    if dom is not None:
+        assert 'class="bootstrap-table bootstrap4"' in dom and "Showing 1 to 7 of 7 rows" in dom
+
+    # A broken table is refused: nothing new is published and latest is unchanged.
+    latest_before = os.readlink(curated / "latest")
+    with pytest.raises(ReleaseRefused) as refused:
+        publish_release(_broken(small_tables), curated, inputs=[], extras=[quality_gate_extra])
+    message = str(refused.value)
+    assert "metrics: expect_column_values_to_be_unique(metric_id)" in message
+    assert DANGLING_ORG in message
+    assert os.readlink(curated / "latest") == latest_before
+    kept = re.search(r"quality report of the refused release: (\S+)", message).group(1)
+    assert Path(kept).is_file() and "Quality gate FAILED" in Path(kept).read_text(encoding="utf-8")
+    assert sorted(p.name for p in curated.iterdir() if not p.name.startswith(".")) == sorted([good.version, "latest"])
+    assert [m["version"] for m in list_releases(curated)] == [good.version]
+
+
+def _rendered_dom(page: Path) -> str | None:
+    """The page's DOM after its scripts ran in headless chromium, with every network request failing."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        return None
+    with tempfile.TemporaryDirectory() as profile:
+        out = subprocess.run(
+            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND", f"--user-data-dir={profile}",
+             "--dump-dom", page.resolve().as_uri()],
+            capture_output=True, text=True, timeout=120)
+    return out.stdout
+
+
+def test_validate_release_finds_a_tampered_folder(small_tables, tmp_path, capsys):
+    from aiplus.publish_release import parquet_bytes
+
+    release = tmp_path / "release"
+    release.mkdir()
+    for table, df in small_tables.items():
+        (release / f"{table}.parquet").write_bytes(parquet_bytes(table, df))
+    (release / "manifest.json").write_text("{}", encoding="utf-8")
+    assert validate_command(release) == 0
+    assert "quality gate PASSED" in capsys.readouterr().out
+
+    for table, df in _broken(small_tables).items():
+        (release / f"{table}.parquet").write_bytes(parquet_bytes(table, df))
+    failures, result = validate_release(release)
+    assert not result.passed
+    assert any("metric_id" in r.message for r in result.critical_failures)
+    assert failures  # Pandera sees the duplicated metric_id too (the model says unique)
+    assert any(line.startswith("pandera metrics:") for line in failures)
+    assert validate_command(release) == 1
+    out = capsys.readouterr().out
+    assert "CRITICAL initiative_organisations: expect_column_values_to_be_null(org_id_missing_from_organisations)" \
+        in out
