@@ -86,7 +86,8 @@ def test_failed_publish_leaves_previous_release_untouched(raw_copy: Path, tmp_pa
 
     curated = tmp_path / "curated"
     good = build_release(raw_dir=str(raw_copy), curated_dir=str(curated))
-    snapshot = {p.name: p.read_bytes() for p in (curated / good.version).iterdir()}
+    release = curated / good.version
+    snapshot = {p.relative_to(release): p.read_bytes() for p in release.rglob("*") if p.is_file()}
 
     (raw_copy / "new.txt").write_text("本报讯（记者 王明）昨日，某市启动人工智能夜校，首期培训200人。\n", encoding="utf-8")
 
@@ -98,4 +99,4 @@ def test_failed_publish_leaves_previous_release_untouched(raw_copy: Path, tmp_pa
         build_release(raw_dir=str(raw_copy), curated_dir=str(curated))
     assert os.readlink(curated / "latest") == good.version
     assert sorted(p.name for p in curated.iterdir()) == sorted(["latest", good.version])
-    assert {p.name: p.read_bytes() for p in (curated / good.version).iterdir()} == snapshot
+    assert {p.relative_to(release): p.read_bytes() for p in release.rglob("*") if p.is_file()} == snapshot
