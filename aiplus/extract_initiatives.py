@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from aiplus.text_resources import read_list
 from aiplus.records import Article, InitiativeRecord, OrganisationMention
 
 _DATA = Path(__file__).parent / "data"
@@ -76,14 +77,7 @@ SIGNING_WORDS = ("签约", "签订", "签署", "协议", "备忘录", "合作")
 # ---------------------------------------------------------------- resources (loaded once)
 
 
-def _lines(name: str) -> list[str]:
-    path = _DATA / name
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.rstrip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+_lines = read_list  # word lists in aiplus/data, comments and blank lines skipped
 
 
 @lru_cache(maxsize=1)

@@ -30,6 +30,7 @@ from typing import NamedTuple
 import ahocorasick
 import rjieba
 
+from aiplus.text_resources import read_list
 from aiplus.records import Article, OrganisationMention
 from aiplus.regions import (ancestors, division, find_region_mentions, find_streets, full_name, region_of_name,
                             resolve_region)
@@ -75,13 +76,7 @@ class _Resources:
     automaton: ahocorasick.Automaton
 
 
-def _lines(name: str) -> list[str]:
-    out = []
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+_lines = read_list  # word lists in aiplus/data, comments and blank lines skipped
 
 
 @lru_cache(maxsize=1)
