@@ -33,7 +33,6 @@ from pathlib import Path
 from aiplus.text_resources import read_list
 from aiplus.records import Article, InitiativeRecord, OrganisationMention
 
-_DATA = Path(__file__).parent / "data"
 
 MAX_NAME_LEN = 40  # longer "names" are sentences, not names
 MAX_LEFT_GROWTH = 22  # characters a name may grow left of its head

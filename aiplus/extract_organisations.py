@@ -35,7 +35,6 @@ from aiplus.records import Article, OrganisationMention
 from aiplus.regions import (ancestors, division, find_region_mentions, find_streets, full_name, region_of_name,
                             resolve_region)
 
-DATA_DIR = Path(__file__).parent / "data"
 
 CJK = "\u4e00-\u9fff"
 _IS_CJK = re.compile(f"[{CJK}]")
