@@ -28,7 +28,6 @@ import re
 from bisect import bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
-from pathlib import Path
 
 from aiplus.text_resources import read_list
 from aiplus.records import Article, InitiativeRecord, OrganisationMention
