@@ -96,7 +96,17 @@ def test_served_deployment_runs_and_publishes(prefect_server_process, raw_copy: 
         crons = [s["schedule"].get("cron") for s in dep.get("schedules", [])]
         assert CRON in crons
 
-        run = httpx.post(f"{api}/deployments/{dep['id']}/create_flow_run", json={}, timeout=10).json()
+        answers = []
+
+        def trigger():
+            r = httpx.post(f"{api}/deployments/{dep['id']}/create_flow_run", json={}, timeout=30)
+            answers.append(f"{r.status_code} {r.text[:300]}")
+            return r.json() if r.status_code in (200, 201) and "id" in r.json() else None
+
+        try:
+            run = _wait_for(trigger, 60, "the server to create a run of the deployment", [serve])
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}; answers: {answers[-3:]}") from None
 
         def finished():
             state = httpx.get(f"{api}/flow_runs/{run['id']}", timeout=5).json()["state"]
