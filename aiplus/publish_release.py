@@ -111,7 +111,7 @@ def publish_release(tables: dict[str, pd.DataFrame], curated_dir: Path, inputs: 
 
     ``extras`` are the writers of the companion files (default: ``default_release_extras()``).
     """
-    curated_dir = Path(curated_dir)
+    curated_dir = Path(curated_dir).resolve()  # companions (GX Data Docs) need absolute paths
     curated_dir.mkdir(parents=True, exist_ok=True)
     _remove_stale_temporaries(curated_dir)
 

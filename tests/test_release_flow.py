@@ -100,3 +100,17 @@ def test_failed_publish_leaves_previous_release_untouched(raw_copy: Path, tmp_pa
     assert os.readlink(curated / "latest") == good.version
     assert sorted(p.name for p in curated.iterdir()) == sorted(["latest", good.version])
     assert {p.relative_to(release): p.read_bytes() for p in release.rglob("*") if p.is_file()} == snapshot
+
+
+def test_cli_run_as_in_the_readme(raw_copy: Path, tmp_path: Path, monkeypatch, capsys):
+    """`aiplus run` with its default, relative folders, from the project folder."""
+    from aiplus.cli import main
+
+    monkeypatch.chdir(raw_copy.parent)
+    assert main(["run", "--cache-dir", ".cache/aiplus"]) == 0
+    out = capsys.readouterr().out
+    assert "files read: 5" in out and "published release" in out and "quality report:" in out
+    assert (tmp_path / "curated" / "latest" / "report.html").exists()
+    assert (tmp_path / "curated" / "latest" / "quality" / "index.html").exists()
+    assert main(["run", "--cache-dir", ".cache/aiplus"]) == 0
+    assert "no change" in capsys.readouterr().out
