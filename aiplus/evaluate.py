@@ -16,6 +16,8 @@ from typing import Callable
 
 from opencc import OpenCC
 
+from aiplus.text_resources import bigram_dice
+
 _T2S = OpenCC("t2s")
 # Quotation marks removed before comparing names (GOLD.md: "removal of white space and quotation marks").
 QUOTATION_MARKS = "\"'“”‘’「」『』〝〞＂＇"
@@ -76,20 +78,6 @@ def organisation_matches(pred: PredictedOrganisation, gold: dict) -> bool:
             if len(short) >= 4 and short in long_:
                 return True
     return False
-
-
-def bigram_dice(a: str, b: str) -> float:
-    ba = [a[i : i + 2] for i in range(len(a) - 1)]
-    bb = [b[i : i + 2] for i in range(len(b) - 1)]
-    if not ba or not bb:
-        return 1.0 if a == b and a else 0.0
-    pool = list(bb)
-    common = 0
-    for g in ba:
-        if g in pool:
-            pool.remove(g)
-            common += 1
-    return 2 * common / (len(ba) + len(bb))
 
 
 def initiative_matches(pred: PredictedInitiative, gold: dict) -> bool:

@@ -29,7 +29,7 @@ from bisect import bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
 
-from aiplus.text_resources import read_list
+from aiplus.text_resources import bigram_dice, read_list
 from aiplus.records import Article, InitiativeRecord, OrganisationMention
 
 
@@ -707,20 +707,6 @@ def _merge_key(name: str) -> str:
 NEAR_SAME_DICE = 0.85
 
 
-def _dice(a: str, b: str) -> float:
-    ba = [a[i : i + 2] for i in range(len(a) - 1)]
-    bb = [b[i : i + 2] for i in range(len(b) - 1)]
-    if not ba or not bb:
-        return 0.0
-    pool = list(bb)
-    common = 0
-    for g in ba:
-        if g in pool:
-            pool.remove(g)
-            common += 1
-    return 2 * common / (len(ba) + len(bb))
-
-
 def _should_merge(short: list[_Candidate], long_: list[_Candidate]) -> bool:
     """Whether a shorter name inside a longer one is the same initiative.
 
@@ -828,7 +814,7 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
             if len(long_) <= len(short):
                 continue
             if short not in long_ and not (len(short) >= 6 and groups[short][0].head == groups[long_][0].head
-                                           and _dice(short, long_) >= NEAR_SAME_DICE):
+                                           and bigram_dice(short, long_) >= NEAR_SAME_DICE):
                 continue
             if _should_merge(groups[short], groups[long_]):
                 alias_of[short] = alias_of.get(long_, long_)

@@ -96,3 +96,18 @@ def paragraph_openers() -> frozenset[str]:
 def sentence_openers() -> tuple[str, ...]:
     """Words that open a sentence when a comma follows (data/text_sentence_openers.txt)."""
     return tuple(read_list("text_sentence_openers.txt"))
+
+
+def bigram_dice(a: str, b: str) -> float:
+    """Dice similarity of the character bigrams of two names (GOLD.md's initiative matching)."""
+    ba = [a[i : i + 2] for i in range(len(a) - 1)]
+    bb = [b[i : i + 2] for i in range(len(b) - 1)]
+    if not ba or not bb:
+        return 1.0 if a == b and a else 0.0
+    pool = list(bb)
+    common = 0
+    for g in ba:
+        if g in pool:
+            pool.remove(g)
+            common += 1
+    return 2 * common / (len(ba) + len(bb))
