@@ -96,10 +96,13 @@ def _resources() -> dict:
     domain_re = re.compile("|".join(re.escape(c) for c in sorted(cue_rank, key=len, reverse=True)))
     ai_cues = [c.lower() for c in _lines("initiative_ai_cues.txt")]
     ai_re = re.compile("|".join(re.escape(c) for c in sorted(ai_cues, key=len, reverse=True)), re.I)
+    stops = set(_lines("initiative_left_stops.txt"))
     return {
         "heads": heads,
         "head_re": head_re,
-        "stops": set(_lines("initiative_left_stops.txt")),
+        "stops": stops,
+        # a stop word can end only at one of these characters: most characters need no lookup
+        "stop_last_chars": frozenset(w[-1] for w in stops),
         "generic_re": re.compile("|".join(
             [re.escape(g) for g in sorted(set(_lines("initiative_generic_modifiers.txt")), key=len, reverse=True)]
             + ["[" + re.escape("".join(sorted(QUOTE_CHARS | NAME_PUNCT))) + " ]"])),
@@ -221,11 +224,14 @@ def _stop_before(flat: str, i: int, stops: set[str]) -> bool:
 # Verbs used as nouns after a naming head (智能工厂认定名单, 科普基地支持政策): there they
 # belong to the name instead of ending it.
 NOMINAL_VERBS = ("认定", "支持", "推进", "推广", "评选", "申报", "培育", "征集", "创建", "提升", "建设")
+_NOMINAL_LAST = frozenset(v[-1] for v in NOMINAL_VERBS)
 
 
 def _nominal_verb(flat: str, i: int) -> bool:
     """True when the stop ending at ``i`` is a nominal verb right after a naming head
     or a quoted name (“数字政府”建设工程)."""
+    if flat[i - 1 : i] not in _NOMINAL_LAST:
+        return False  # no nominal verb ends here
     for v in NOMINAL_VERBS:
         if flat.startswith(v, i - len(v)):
             j = i - len(v)
@@ -254,6 +260,7 @@ def _grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
     sharing the head: only the nearer one is taken, unless the head is a
     collective event (“A”“B”系列活动 is one series).
     """
+    stop_last_chars = _resources()["stop_last_chars"]
     i = hs
     grown = 0
     quotes_taken = 0
@@ -286,7 +293,9 @@ def _grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
                 break
         elif not _is_name_char(c) or c in QUOTE_CHARS:
             break
-        if c != " " and _stop_before(flat, i, stops) and not _nominal_verb(flat, i):
+        # (a stop word ending here ends with c: most characters are no stop's last)
+        if (c != " " and c in stop_last_chars and _stop_before(flat, i, stops)
+                and not _nominal_verb(flat, i)):
             if i == hs:
                 # a verb right before the head forms a compound with it (联合实验室, 开放平台)
                 verb = next((v for v in COMPOUND_VERBS if flat.startswith(v, i - len(v))), None)
@@ -354,6 +363,9 @@ def _chained_quotes(flat: str, start: int) -> list[tuple[int, int]]:
     return spans
 
 
+_DATE_OR_ORDINAL = re.compile(r"[\d年月日第届期.]+")
+
+
 def _head_candidates(flat: str) -> list[_Candidate]:
     """Names grown leftwards from every naming head in the text."""
     res = _resources()
@@ -385,11 +397,11 @@ def _head_candidates(flat: str) -> list[_Candidate]:
             continue
         modifier = name[: -len(head)]
         specific = _specific_modifier(modifier)
-        has_quote = any(ch in QUOTE_CHARS for ch in raw)
+        has_quote = not QUOTE_CHARS.isdisjoint(raw)
         need = MIN_SPECIFIC_MODIFIER if has_quote else max(MIN_SPECIFIC_MODIFIER, WEAK_HEADS.get(head, 0))
         if len(specific) < need:
             continue
-        if re.fullmatch(r"[\d年月日第届期.]+", specific):
+        if _DATE_OR_ORDINAL.fullmatch(specific):
             continue
         if flat[start] in OPEN_QUOTES and quoted and _metaphor(flat, start, he + 1):
             continue
@@ -693,13 +705,18 @@ def _compare(s: str) -> str:
 _CN_DIGITS = str.maketrans("一二两三四五六七八九", "1223456789")
 
 
+_TEN_ALONE = re.compile(r"(?<![\u4e00-\u9fff])十(?=[项条个大])|(?<=[项条个])十")
+_TEN_COUNT = re.compile(r"十(?=[项条个])")
+_CN_COUNT = re.compile(r"[一二两三四五六七八九十][项条个]")
+
+
 def _merge_key(name: str) -> str:
     """The form under which two names are the same: compare form with Chinese numerals
     as digits (服务职工十项实事 = 服务职工10项实事)."""
     key = _compare(name)
-    key = re.sub(r"(?<![\u4e00-\u9fff])十(?=[项条个大])|(?<=[项条个])十", "10", key)
-    key = re.sub(r"十(?=[项条个])", "10", key)
-    return key.translate(_CN_DIGITS) if re.search(r"[一二两三四五六七八九十][项条个]", key) else key
+    if "十" in key:
+        key = _TEN_COUNT.sub("10", _TEN_ALONE.sub("10", key))
+    return key.translate(_CN_DIGITS) if _CN_COUNT.search(key) else key
 
 
 # Two names this similar with the same head are spellings of one initiative
@@ -807,12 +824,14 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
             target = _merge_key(theme_alias[id(c0)].name)
             if target != key:
                 alias_of[key] = alias_of.get(target, target)
+    lengths = [len(k) for k in keys]
     for i, short in enumerate(keys):
         if short in alias_of:
             continue
-        for long_ in keys[:i]:
-            if len(long_) <= len(short):
-                continue
+        for j in range(i):
+            if lengths[j] <= lengths[i]:
+                break  # keys run from the longest: no longer one follows
+            long_ = keys[j]
             if short not in long_ and not (len(short) >= 6 and groups[short][0].head == groups[long_][0].head
                                            and bigram_dice(short, long_) >= NEAR_SAME_DICE):
                 continue

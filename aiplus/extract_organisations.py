@@ -27,10 +27,9 @@ from itertools import accumulate, repeat
 from pathlib import Path
 from typing import NamedTuple
 
-import ahocorasick
 import rjieba
 
-from aiplus.text_resources import read_list
+from aiplus.text_resources import CharAutomaton, read_list, tag
 from aiplus.records import Article, OrganisationMention
 from aiplus.regions import (ancestors, division, find_region_mentions, find_streets, full_name, region_of_name,
                             resolve_region)
@@ -69,10 +68,10 @@ class _Resources:
     generic_names: frozenset[str]
     generic_modifiers: frozenset[str]
     inner_words: frozenset[str]
-    head_automaton: ahocorasick.Automaton
+    head_automaton: CharAutomaton
     head_by_suffix: dict[str, _Head]
     gazetteer: dict[str, tuple[str, str]]  # surface → (canonical, org_type)
-    automaton: ahocorasick.Automaton
+    automaton: CharAutomaton
 
 
 _lines = read_list  # word lists in aiplus/data, comments and blank lines skipped
@@ -85,10 +84,7 @@ def _resources() -> _Resources:
         suffix, org_type, role = line.split("\t")
         heads.append(_Head(suffix, org_type, role == "unit"))
     heads.sort(key=lambda h: -len(h.suffix))
-    head_automaton = ahocorasick.Automaton()
-    for h in heads:
-        head_automaton.add_word(h.suffix, h.suffix)
-    head_automaton.make_automaton()
+    head_automaton = CharAutomaton((h.suffix, h.suffix) for h in heads)
     words = lambda name: frozenset(w for line in _lines(name) for w in line.split())  # noqa: E731
     generic_names: set[str] = set()
     generic_modifiers: set[str] = set()
@@ -99,7 +95,6 @@ def _resources() -> _Resources:
             continue
         (generic_names if section == "[names]" else generic_modifiers).update(line.split())
     gazetteer: dict[str, tuple[str, str]] = {}
-    automaton = ahocorasick.Automaton()
     for line in _lines("org_gazetteer.tsv"):
         parts = line.split("\t")
         canonical, org_type = parts[0], parts[1]
@@ -107,8 +102,7 @@ def _resources() -> _Resources:
         for form in forms:
             if form not in gazetteer:
                 gazetteer[form] = (canonical, org_type)
-                automaton.add_word(form, form)
-    automaton.make_automaton()
+    automaton = CharAutomaton((form, form) for form in gazetteer)
     return _Resources(heads, frozenset(words("org_not_heads.txt")), frozenset(words("org_boundary_words.txt")),
                       frozenset(generic_names), frozenset(generic_modifiers), frozenset(words("org_inner_words.txt")),
                       head_automaton, {h.suffix: h for h in heads}, gazetteer, automaton)
@@ -122,8 +116,8 @@ class _Token(NamedTuple):
 
 
 def _tokens(text: str) -> list[_Token]:
-    """Segmenter tokens with their tags and character offsets."""
-    pairs = rjieba.tag(text)
+    """Segmenter tokens with their tags and character offsets (the segmentation is shared with regions)."""
+    pairs = tag(text)
     if not pairs:
         return []
     words, tags = zip(*pairs)
@@ -226,6 +220,12 @@ _LAST_COMPANY = re.compile(r"(?:有限责任公司|股份有限公司|有限公�
 _POST_AFTER_HEAD = re.compile("|".join(_AFTER_HEAD_WORDS))
 
 
+@lru_cache(maxsize=4096)
+def _post_or_meeting_word(rest: str) -> bool:
+    """Whether ``rest``, the end of a token after a head, is (part of) a post or meeting word."""
+    return any(w.startswith(rest) or rest.startswith(w) for w in _AFTER_HEAD_WORDS)
+
+
 def _head_occurrences(text: str, tokens: list[_Token], res: _Resources) -> list[tuple[int, int, int, _Head]]:
     """(start, end, index of the token holding the start, head) for every head in the text.
 
@@ -244,10 +244,8 @@ def _head_occurrences(text: str, tokens: list[_Token], res: _Resources) -> list[
         head = res.head_by_suffix[suffix]
         start = end - len(suffix)
         last_tok = tokens[token_index(end - 1)]
-        if last_tok.end != end:
-            rest = text[end:last_tok.end]
-            if not any(w.startswith(rest) or rest.startswith(w) for w in _AFTER_HEAD_WORDS):
-                continue
+        if last_tok.end != end and not _post_or_meeting_word(text[end:last_tok.end]):
+            continue
         if _ends_with_common_word(text[max(0, end - 6):end], res):
             continue
         out.append((start, end, token_index(start), head))
@@ -575,7 +573,9 @@ _LEGAL_WORDS = re.compile(r"[(（]集团[)）]|集团有限责任公司|集团�
                           r"集团公司|集团|公司")
 
 
+@lru_cache(maxsize=4096)
 def _legal_key(name: str) -> str:
+    # asked for every pair of names of an article (_canonical_names): each name once
     return _LEGAL_WORDS.sub("", name)
 
 

@@ -367,12 +367,14 @@ LONG_LINE_WIDTH = 45  # longer than any headline: a line this long without an en
 MAX_BLANKS_BRIDGED = 4
 
 
+@lru_cache(maxsize=4096)  # reflow asks about the same lines many times
 def display_width(line: str) -> float:
     """Width of a line in Chinese-character units (ASCII counts half)."""
     ascii_chars = len(line.encode("ascii", "ignore"))
     return (len(line) - ascii_chars) + ascii_chars / 2
 
 
+@lru_cache(maxsize=4096)  # reflow asks about the same lines many times
 def _ends_paragraph(line: str) -> bool:
     return ends_sentence(line) or line.endswith(CREDIT_ENDINGS)
 

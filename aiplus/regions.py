@@ -13,11 +13,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 from pathlib import Path
 
-import ahocorasick
 import rjieba
+
+from aiplus.text_resources import CharAutomaton, word_boundaries
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -126,7 +126,9 @@ def _short_forms(name: str, level: int) -> list[str]:
 class _Gazetteer:
     divisions: dict[str, Division]
     names: dict[str, list[tuple[str, bool]]]  # surface → [(division key, is short form)]
-    automaton: ahocorasick.Automaton
+    # surface → (keys, short): the full-name readings if any, else every (short-form) reading
+    readings: dict[str, tuple[tuple[str, ...], bool]]
+    automaton: CharAutomaton
     weak_forms: frozenset[str]
 
 
@@ -155,17 +157,18 @@ def _gazetteer() -> _Gazetteer:
             entries = names.setdefault(surface, [])
             if all(k != key for k, _ in entries):
                 entries.append((key, short))
-    automaton = ahocorasick.Automaton()
-    for surface in names:
-        automaton.add_word(surface, surface)
-    automaton.make_automaton()
+    automaton = CharAutomaton((surface, surface) for surface in names)
     weak = set(_WEAK_CITY_FORMS)
     for surface, entries in names.items():
         if all(short and divisions[k].level >= 3 for k, short in entries):
             tags = rjieba.tag(surface)
             if not (len(tags) == 1 and tags[0][1] in _NAME_TAGS):
                 weak.add(surface)
-    return _Gazetteer(divisions, names, automaton, frozenset(weak))
+    readings = {}
+    for surface, entries in names.items():
+        full = tuple(k for k, short in entries if not short)
+        readings[surface] = (full, False) if full else (tuple(k for k, _ in entries), True)
+    return _Gazetteer(divisions, names, readings, automaton, frozenset(weak))
 
 
 def division(key: str) -> Division | None:
@@ -175,20 +178,26 @@ def division(key: str) -> Division | None:
 
 def ancestors(key: str) -> list[str]:
     """The keys from the province down to ``key`` itself."""
+    return list(_ancestors(key))
+
+
+@lru_cache(maxsize=8192)
+def _ancestors(key: str) -> tuple[str, ...]:
+    # asked for again and again while resolving the places of a text; the gazetteer never changes
     divisions = _gazetteer().divisions
     chain = []
     while key is not None and key in divisions:
         chain.append(key)
         parent = divisions[key].parent
         key = parent if parent != key else None
-    return chain[::-1]
+    return tuple(chain[::-1])
 
 
 def full_name(key: str, street: str | None = None) -> str:
     """Full name from the province down, e.g. 广东省深圳市宝安区 (municipalities not repeated)."""
     divisions = _gazetteer().divisions
     parts: list[str] = []
-    for k in ancestors(key):
+    for k in _ancestors(key):
         name = divisions[k].name
         if not parts or parts[-1] != name:
             parts.append(name)
@@ -221,10 +230,9 @@ def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMe
     or the place above it, is also named in a strong form.
     """
     gaz = _gazetteer()
-    found: list[tuple[int, int, str]] = []
-    for end_index, surface in gaz.automaton.iter(text):
-        start = end_index - len(surface) + 1
-        found.append((start, end_index + 1, surface))
+    found = gaz.automaton.spans(text)
+    if not found:
+        return []
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
     mentions: list[RegionMention] = []
     covered_until = -1
@@ -232,14 +240,9 @@ def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMe
     for start, end, surface in found:
         if start < covered_until:
             continue
-        entries = gaz.names[surface]
-        full = [k for k, short in entries if not short]
-        if full:
-            keys, short = tuple(full), False
-        else:
-            if end < len(text) and text[end] in _BLOCK_AFTER:
-                continue
-            keys, short = tuple(k for k, _ in entries), True
+        keys, short = gaz.readings[surface]
+        if short and end < len(text) and text[end] in _BLOCK_AFTER:
+            continue
         if start > 0 and end < len(text) and text[start - 1] in "(（" and text[end] in ")）":
             continue  # 佐管家科技发展(上海)有限公司: where a company is registered, not what the text is about
         if short:
@@ -254,9 +257,9 @@ def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMe
         for m in mentions:
             if not m.weak:
                 for k in m.keys:
-                    strong.update(ancestors(k))
+                    strong.update(_ancestors(k))
         mentions = [m for m in mentions
-                    if not m.weak or any(set(ancestors(k)[:-1]) & strong or k in strong for k in m.keys)]
+                    if not m.weak or any(set(_ancestors(k)[:-1]) & strong or k in strong for k in m.keys)]
     if not merge_chains:
         return mentions
     # 深圳市福田区, 广西南宁: the place above, written just before, adds nothing of its own.
@@ -264,15 +267,18 @@ def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMe
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt is not None and nxt.start == m.end and any(
-                k in ancestors(n)[:-1] for k in m.keys for n in nxt.keys):
+                k in _ancestors(n)[:-1] for k in m.keys for n in nxt.keys):
             continue
         kept.append(m)
     return kept
 
 
 def _word_boundaries(text: str) -> set[int]:
-    """Offsets at which the segmenter cuts ``text`` (both ends included)."""
-    return {0, *accumulate(map(len, rjieba.cut(text)))}
+    """Offsets at which the segmenter cuts ``text`` (both ends included).
+
+    Segmented line by line through a shared cache: the organisation extractor tags the same lines.
+    """
+    return word_boundaries(text)
 
 
 # Segmenter tags that mark a two-character stem before 街道/镇 as an ordinary word (成为街道…).
@@ -311,7 +317,7 @@ def _choose(keys: tuple[str, ...], support: Counter) -> str | None:
     """The reading of an ambiguous place name best supported by the other places around it."""
     if len(keys) == 1:
         return keys[0]
-    scored = sorted(((sum(support[a] for a in ancestors(k)[:-1]) + support[k], -division(k).level, k)
+    scored = sorted(((sum(support[a] for a in _ancestors(k)[:-1]) + support[k], -division(k).level, k)
                      for k in keys), reverse=True)
     if scored[0][0] == 0 and scored[0][1] == scored[1][1]:
         return None  # same level, no evidence: 朝阳区 of Beijing or of Changchun
@@ -323,7 +329,7 @@ def resolve_mentions(mentions: list[RegionMention]) -> list[tuple[RegionMention,
     support: Counter = Counter()
     for m in mentions:
         if len(m.keys) == 1:
-            for a in ancestors(m.keys[0]):
+            for a in _ancestors(m.keys[0]):
                 support[a] += 1
     out = []
     for m in mentions:
@@ -359,7 +365,7 @@ def resolve_article_region(text: str, publisher: str | None = None,
         return None, None
     support: Counter = Counter()
     for _, key in resolved:
-        for a in ancestors(key):
+        for a in _ancestors(key):
             support[a] += 1
     divisions = _gazetteer().divisions
     children: dict[str | None, list[str]] = {}
@@ -439,11 +445,11 @@ def resolve_region(name: str, context: str | None = None) -> tuple[str | None, s
     context_keys: set[str] = set()
     if context:
         if context.isdigit():
-            context_keys.update(ancestors(context))
+            context_keys.update(_ancestors(context))
         else:
             for m in find_region_mentions(context):
                 for k in m.keys:
-                    context_keys.update(ancestors(k))
+                    context_keys.update(_ancestors(k))
     chain: list[str] = []
     pos = 0
     while pos < len(name):
@@ -455,11 +461,11 @@ def resolve_region(name: str, context: str | None = None) -> tuple[str | None, s
                 continue
             keys = [k for k, _ in entries]
             if chain:
-                keys = [k for k in keys if chain[-1] in ancestors(k)[:-1]]
+                keys = [k for k in keys if chain[-1] in _ancestors(k)[:-1]]
             if not keys:
                 continue
             if len(keys) > 1:
-                preferred = [k for k in keys if context_keys & set(ancestors(k))]
+                preferred = [k for k in keys if context_keys & set(_ancestors(k))]
                 keys = preferred or sorted(keys, key=lambda k: division(k).level)
             match = (length, keys[0])
             break
