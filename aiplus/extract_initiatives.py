@@ -69,6 +69,9 @@ ROLE_AFTER = (
     ("制定", "organiser"), ("印发", "organiser"), ("建设", "organiser"), ("设立", "organiser"),
     ("研发", "organiser"), ("开发", "organiser"), ("推动", "organiser"), ("指导", "organiser"),
 )
+# (every role word has two characters: the role is found by one lookup of the two characters after the gap)
+_ROLE_OF_WORD = dict(ROLE_AFTER)
+assert all(len(w) == 2 for w, _ in ROLE_AFTER)
 SIGNING_WORDS = ("签约", "签订", "签署", "协议", "备忘录", "合作")
 
 
@@ -103,6 +106,9 @@ def _resources() -> dict:
         "stops": stops,
         # a stop word can end only at one of these characters: most characters need no lookup
         "stop_last_chars": frozenset(w[-1] for w in stops),
+        # characters _grow_left must look at closely; any other name character just extends the name
+        "grow_special": frozenset(w[-1] for w in stops) | set(_MATCHING_OPEN) | set(OPEN_QUOTES) | QUOTE_CHARS
+        | {" ", "—"} | ARABIC_COUNT_UNITS | CHINESE_COUNT_UNITS,
         "generic_re": re.compile("|".join(
             [re.escape(g) for g in sorted(set(_lines("initiative_generic_modifiers.txt")), key=len, reverse=True)]
             + ["[" + re.escape("".join(sorted(QUOTE_CHARS | NAME_PUNCT))) + " ]"])),
@@ -260,12 +266,21 @@ def _grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
     sharing the head: only the nearer one is taken, unless the head is a
     collective event (“A”“B”系列活动 is one series).
     """
-    stop_last_chars = _resources()["stop_last_chars"]
+    res = _resources()
+    stop_last_chars = res["stop_last_chars"]
+    special = res["grow_special"]
     i = hs
     grown = 0
     quotes_taken = 0
     while i > 0 and grown < limit:
         c = flat[i - 1]
+        if c not in special:
+            # the common case: a plain character, a name character or the end of the name
+            if not ("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() or c in NAME_PUNCT):
+                break
+            i -= 1
+            grown += 1
+            continue
         if c in _MATCHING_OPEN:
             if quotes_taken and not collective:
                 break
@@ -337,8 +352,13 @@ def _balanced(name: str) -> str:
 
 
 def _name_from_span(raw: str) -> str:
-    name = _balanced(_strip_quotes(raw)).strip(" 、，,")
-    name = LEADING_COUNT.sub("", name)
+    name = _strip_quotes(raw)
+    if "（" in name or "(" in name or "）" in name or ")" in name:
+        name = _balanced(name)
+    name = name.strip(" 、，,")
+    count = LEADING_COUNT.match(name)
+    if count:
+        name = name[count.end():]
     if name.startswith("建设") and not name.startswith("建设银行"):
         name = name[2:]  # the verb 建设 before a facility (建设人工智能实验室)
     return name
@@ -616,11 +636,7 @@ def _link_organisations(sentence: str, organisations: list[OrganisationMention],
         after = sentence[a : a + 14]
         gap = ROLE_GAP.match(after).end()
         before = sentence[max(0, org.start - text_start - 3) : org.start - text_start]
-        role = None
-        for word, r in ROLE_AFTER:
-            if after.startswith(word, gap):
-                role = r
-                break
+        role = _ROLE_OF_WORD.get(after[gap : gap + 2])
         if role is None and VENUE_THEN_VERB.match(after, gap):
             role = "organiser"  # 某县农业农村局在城关镇举办…
         if role is None:

@@ -23,7 +23,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate, repeat
+from itertools import accumulate
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -115,16 +116,45 @@ class _Token(NamedTuple):
     end: int
 
 
-def _tokens(text: str) -> list[_Token]:
-    """Segmenter tokens with their tags and character offsets (the segmentation is shared with regions)."""
-    pairs = tag(text)
-    if not pairs:
-        return []
-    words, tags = zip(*pairs)
-    ends = list(accumulate(map(len, words)))
-    starts = [0, *ends[:-1]]
-    # tuple.__new__ through map builds the named tuples without a Python call per token.
-    return list(map(tuple.__new__, repeat(_Token), zip(words, tags, starts, ends)))
+class _Tokens:
+    """Segmenter tokens of a text with their tags and character offsets (the segmentation is shared
+    with regions).
+
+    A ``_Token`` is built only when asked for: the rules look at the few tokens left of a head,
+    and building one object per token of the text cost more than all of them.
+    """
+
+    __slots__ = ("pairs", "starts", "ends", "_made")
+
+    def __init__(self, text: str):
+        self.pairs = tag(text)  # (word, tag) pairs
+        self.ends = list(accumulate(map(len, map(itemgetter(0), self.pairs))))
+        self.starts = [0, *self.ends[:-1]] if self.ends else []
+        self._made: dict[int, _Token] = {}
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self.pairs)))]
+        if i < 0:
+            i += len(self.pairs)
+        tok = self._made.get(i)
+        if tok is None:
+            if not 0 <= i < len(self.pairs):
+                raise IndexError(i)
+            word, tag_ = self.pairs[i]
+            tok = self._made[i] = _Token(word, tag_, self.starts[i], self.ends[i])
+        return tok
+
+    def __iter__(self):
+        return map(self.__getitem__, range(len(self.pairs)))
+
+
+def _tokens(text: str) -> _Tokens:
+    """Segmenter tokens of ``text`` (see ``_Tokens``)."""
+    return _Tokens(text)
 
 
 @dataclass
@@ -185,7 +215,7 @@ def _is_name_token(tok: _Token, res: _Resources) -> bool:
     return True
 
 
-def _bracket_group(tokens: list[_Token], j: int, text: str) -> int | None:
+def _bracket_group(tokens: _Tokens, j: int, text: str) -> int | None:
     """Index of the '(' token of a bracketed place or 集团 ending at token j, e.g. (上海)."""
     if tokens[j].word not in (")", "）"):
         return None
@@ -226,14 +256,14 @@ def _post_or_meeting_word(rest: str) -> bool:
     return any(w.startswith(rest) or rest.startswith(w) for w in _AFTER_HEAD_WORDS)
 
 
-def _head_occurrences(text: str, tokens: list[_Token], res: _Resources) -> list[tuple[int, int, int, _Head]]:
+def _head_occurrences(text: str, tokens: _Tokens, res: _Resources) -> list[tuple[int, int, int, _Head]]:
     """(start, end, index of the token holding the start, head) for every head in the text.
 
     A head may be a whole token (协会), the end of one (执法局), span tokens (实践/站), or be
     followed inside its token by a post or meeting (政协会议); a head inside another word
     (大学生, 格局) is not one.
     """
-    token_starts = [t.start for t in tokens]
+    token_starts = tokens.starts
 
     def token_index(pos: int) -> int:
         return bisect_right(token_starts, pos) - 1
@@ -257,7 +287,7 @@ def _head_occurrences(text: str, tokens: list[_Token], res: _Resources) -> list[
     return sorted(best.values())
 
 
-def _suffix_candidates(text: str, tokens: list[_Token], res: _Resources) -> list[_Candidate]:
+def _suffix_candidates(text: str, tokens: _Tokens, res: _Resources) -> list[_Candidate]:
     out: list[_Candidate] = []
     for head_start, end, i, head in _head_occurrences(text, tokens, res):
         tok = tokens[i]
@@ -325,7 +355,7 @@ def _suffix_candidates(text: str, tokens: list[_Token], res: _Resources) -> list
     return out
 
 
-def _start_at_place(text: str, start: int, head_start: int, tokens: list[_Token], first: int, last: int,
+def _start_at_place(text: str, start: int, head_start: int, tokens: _Tokens, first: int, last: int,
                     res: _Resources) -> int:
     """Cut common words before the place that opens a name (作品深度融合市北区总工会 → 市北区总工会)."""
     places = find_region_mentions(text[start:head_start], merge_chains=False)
@@ -387,7 +417,7 @@ def _acceptable(name: str, head: _Head, toks: list[_Token], res: _Resources, fol
     return True
 
 
-def _tech_brand_candidates(text: str, tokens: list[_Token], starts: list[int],
+def _tech_brand_candidates(text: str, tokens: _Tokens, starts: list[int],
                            res: _Resources) -> list[_Candidate]:
     """Firms written as an unknown name plus 科技 (帝视科技, 强脑科技, 宇树科技)."""
     out = []
@@ -410,13 +440,13 @@ def _tech_brand_candidates(text: str, tokens: list[_Token], starts: list[int],
 _NUMBERED_SCHOOL = re.compile(r"[一二三四五六七八九十]{1,2}[小中]")
 
 
-def _token_index_at(tokens: list[_Token], starts: list[int], pos: int) -> int | None:
+def _token_index_at(tokens: _Tokens, starts: list[int], pos: int) -> int | None:
     """Index of the token that starts exactly at ``pos``, if any."""
     k = bisect_right(starts, pos) - 1
     return k if k >= 0 and tokens[k].start == pos else None
 
 
-def _numbered_school_candidates(text: str, tokens: list[_Token], starts: list[int],
+def _numbered_school_candidates(text: str, tokens: _Tokens, starts: list[int],
                                 res: _Resources) -> list[_Candidate]:
     out = []
     for m in _NUMBERED_SCHOOL.finditer(text):
@@ -433,9 +463,9 @@ def _numbered_school_candidates(text: str, tokens: list[_Token], starts: list[in
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
-def _gazetteer_candidates(text: str, tokens: list[_Token], res: _Resources) -> list[_Candidate]:
-    starts = {t.start for t in tokens} | {len(text)}
-    ends = {t.end for t in tokens} | {0}
+def _gazetteer_candidates(text: str, tokens: _Tokens, res: _Resources) -> list[_Candidate]:
+    starts = {*tokens.starts, len(text)}
+    ends = {*tokens.ends, 0}
     found = []
     for end_index, form in res.automaton.iter(text):
         start, end = end_index - len(form) + 1, end_index + 1
@@ -549,7 +579,7 @@ def extract_organisations(article: Article) -> list[OrganisationMention]:
         return []
     res = _resources()
     tokens = _tokens(text)
-    starts = [t.start for t in tokens]
+    starts = tokens.starts
     cands = (_gazetteer_candidates(text, tokens, res) + _suffix_candidates(text, tokens, res)
              + _tech_brand_candidates(text, tokens, starts, res)
              + _numbered_school_candidates(text, tokens, starts, res)

@@ -219,16 +219,70 @@ def find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMen
 
 @lru_cache(maxsize=65536)
 def _short_text_mentions(text: str, merge_chains: bool) -> tuple[RegionMention, ...]:
-    return tuple(_find_region_mentions(text, merge_chains))
+    # (scanned whole: short names must not crowd the lines out of the line cache)
+    return tuple(_find_region_mentions(text, merge_chains, by_line=False))
 
 
-def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMention]:
+def _find_region_mentions(text: str, merge_chains: bool = True, by_line: bool = True) -> list[RegionMention]:
     """Place names of the gazetteer in ``text``, longest match first, no overlaps.
 
     A short form followed by a character that makes it another thing (吕梁山, 龙湖镇) is
     skipped; a weak short form (a common word too) is kept only when the same place,
     or the place above it, is also named in a strong form.
+
+    No place name spans a line break, so the matching is done line by line through a
+    cache (a page and then each of its articles are scanned: the same lines); only the
+    weak forms and the chains depend on the whole text.
     """
+    if not by_line or "\r" in text:
+        mentions = _scan_mentions(text)
+    else:
+        mentions = []
+        pos = 0
+        for line in text.split("\n"):
+            if line:
+                found = _line_mentions(line)
+                if found:
+                    if pos:
+                        found = [RegionMention(m.start + pos, m.end + pos, m.surface, m.keys, m.short, m.weak)
+                                 for m in found]
+                    mentions.extend(found)
+            pos += len(line) + 1
+    if not mentions:
+        return []
+    if any(m.weak for m in mentions):
+        strong = set()
+        for m in mentions:
+            if not m.weak:
+                for k in m.keys:
+                    strong.update(_ancestors(k))
+        mentions = [m for m in mentions
+                    if not m.weak or any(set(_ancestors(k)[:-1]) & strong or k in strong for k in m.keys)]
+    if not merge_chains:
+        return mentions
+    # 深圳市福田区, 广西南宁: the place above, written just before, adds nothing of its own.
+    kept: list[RegionMention] = []
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
+        if nxt is not None and nxt.start == m.end and any(
+                k in _ancestors(n)[:-1] for k in m.keys for n in nxt.keys):
+            continue
+        kept.append(m)
+    return kept
+
+
+# Lines scanned lately (a file's lines are scanned for the page, then again for each article).
+SCANNED_LINES = 2048
+
+
+@lru_cache(maxsize=SCANNED_LINES)
+def _line_mentions(line: str) -> tuple[RegionMention, ...]:
+    return tuple(_scan_mentions(line))
+
+
+def _scan_mentions(text: str) -> list[RegionMention]:
+    """Gazetteer matches of ``text``, longest first, no overlaps, without the short forms that
+    name something else (吕梁山, 云台山) or a place of registration ((上海)有限公司)."""
     gaz = _gazetteer()
     found = gaz.automaton.spans(text)
     if not found:
@@ -252,25 +306,7 @@ def _find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMe
                 continue  # 云台山 is not 台山, 和安全 is not 和安
         mentions.append(RegionMention(start, end, surface, keys, short, short and surface in gaz.weak_forms))
         covered_until = end
-    if any(m.weak for m in mentions):
-        strong = set()
-        for m in mentions:
-            if not m.weak:
-                for k in m.keys:
-                    strong.update(_ancestors(k))
-        mentions = [m for m in mentions
-                    if not m.weak or any(set(_ancestors(k)[:-1]) & strong or k in strong for k in m.keys)]
-    if not merge_chains:
-        return mentions
-    # 深圳市福田区, 广西南宁: the place above, written just before, adds nothing of its own.
-    kept: list[RegionMention] = []
-    for i, m in enumerate(mentions):
-        nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if nxt is not None and nxt.start == m.end and any(
-                k in _ancestors(n)[:-1] for k in m.keys for n in nxt.keys):
-            continue
-        kept.append(m)
-    return kept
+    return mentions
 
 
 def _word_boundaries(text: str) -> set[int]:

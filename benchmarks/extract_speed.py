@@ -57,7 +57,7 @@ def corpus() -> list[tuple[Path, Path]]:
 
 
 # Memo caches keyed by lines of text, which a new file does not share with the files before it.
-LINE_CACHES = {"_tag_line", "_line_cuts", "display_width", "_ends_paragraph"}
+LINE_CACHES = {"_tag_line", "_line_cuts", "display_width", "_ends_paragraph", "_line_mentions"}
 
 
 def clear_memo_caches(which: str) -> None:
