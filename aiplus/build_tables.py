@@ -10,10 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections import Counter, defaultdict
 from dataclasses import asdict
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from aiplus.records import ArticleExtraction, RawDocument
 from schemas.tables import ARROW_SCHEMAS
@@ -45,50 +46,45 @@ def reject_row(table: str, record: dict, reasons: list[str] | str, source_file: 
     }
 
 
-def build_tables(documents: list[RawDocument], extractions: list[ArticleExtraction]) -> dict[str, pd.DataFrame]:
-    """All release tables from the documents read and the extractions made.
+# Columns a batch's fragments carry besides the table's own, for the steps that need the whole corpus:
+# which article a row came from (to drop the rows of a duplicate article), and what merging
+# organisations across articles needs.
+ARTICLE_KEY = "_article_key"
+MENTION_MERGE_FIELDS = [pa.field("key_name", pa.string()), pa.field("name", pa.string()),
+                        pa.field("org_type", pa.string()), pa.field("region_name", pa.string()),
+                        pa.field("region_code", pa.string()), pa.field("is_region", pa.bool_())]
+FRAGMENT_TABLES = {"articles": "articles", "mentions": "organisation_mentions", "initiatives": "initiatives",
+                   "links": "initiative_organisations", "metrics": "metrics"}
 
-    Files that could not be read and exact duplicates (of a file or of an
-    article) become rows of ``rejects`` with their reason; nothing is dropped silently.
+
+def _fragment_schema(fragment: str) -> pa.Schema:
+    schema = ARROW_SCHEMAS[FRAGMENT_TABLES[fragment]].append(pa.field(ARTICLE_KEY, pa.string()))
+    if fragment == "mentions":
+        for f in MENTION_MERGE_FIELDS:
+            schema = schema.append(f)
+    return schema
+
+
+FRAGMENT_SCHEMAS = {name: _fragment_schema(name) for name in FRAGMENT_TABLES}
+
+
+def article_fragments(extractions: list[ArticleExtraction]) -> dict[str, pa.Table]:
+    """The rows each article contributes to the tables, with their keys, as Arrow tables.
+
+    Everything that depends on one article only is done here, so that it runs
+    in the batch's worker; ``assemble_tables`` does what needs the whole corpus.
     """
-    rejects: list[dict] = []
-    documents = sorted(documents, key=lambda d: d.source_file)
-    first_file_of_sha: dict[str, str] = {}
-    skipped_files: set[str] = set()
-    for doc in documents:
-        if doc.error:
-            rejects.append(reject_row("files", _file_record(doc), doc.error, doc.source_file))
-            skipped_files.add(doc.source_file)
-        elif doc.sha256 in first_file_of_sha:
-            rejects.append(reject_row("files", _file_record(doc),
-                                      f"duplicate: same content as {first_file_of_sha[doc.sha256]}", doc.source_file))
-            skipped_files.add(doc.source_file)
-        else:
-            first_file_of_sha[doc.sha256] = doc.source_file
-
-    extractions = sorted((e for e in extractions if e.article.source_file not in skipped_files),
-                         key=lambda e: (e.article.source_file, e.article.index))
-
-    articles, mentions, initiatives, links, metrics = [], [], [], [], []
-    seen_articles: dict[str, str] = {}
-    org_mentions: dict[str, list] = defaultdict(list)  # key name → mentions (with their article ids)
-
+    rows: dict[str, list[dict]] = {name: [] for name in FRAGMENT_TABLES}
     for ex in extractions:
         a = ex.article
         article_id = content_key("a", a.text)
-        if article_id in seen_articles:
-            rejects.append(reject_row("articles", {"source_file": a.source_file, "article_index": a.index,
-                                                   "title": a.title},
-                                      f"duplicate: same text as article {article_id} of {seen_articles[article_id]}",
-                                      a.source_file, article_id))
-            continue
-        seen_articles[article_id] = a.source_file
-        articles.append({
+        article_key = f"{a.source_file}\x1f{a.index}"
+        rows["articles"].append({
             "article_id": article_id, "source_file": a.source_file, "source_sha256": a.source_sha256,
             "article_index": a.index, "title": a.title, "publisher": a.publisher,
             "published_date": a.published_date, "byline": a.byline, "region_name": a.region_name,
             "region_code": a.region_code, "script": a.script, "text": a.text, "original_text": a.original_text,
-            "n_chars": len(a.text), "quality_flags": sorted(set(a.quality_flags)),
+            "n_chars": len(a.text), "quality_flags": sorted(set(a.quality_flags)), ARTICLE_KEY: article_key,
         })
 
         org_id_of_name: dict[str, str] = {}
@@ -96,9 +92,11 @@ def build_tables(documents: list[RawDocument], extractions: list[ArticleExtracti
             key_name = organisation_key_name(m.name)
             org_id = content_key("o", key_name)
             org_id_of_name[m.name] = org_id
-            org_mentions[key_name].append((article_id, m))
-            mentions.append({"mention_id": content_key("om", article_id, m.start, m.end, org_id), "org_id": org_id,
-                             "article_id": article_id, "surface": m.surface, "start": m.start, "end": m.end})
+            rows["mentions"].append({
+                "mention_id": content_key("om", article_id, m.start, m.end, org_id), "org_id": org_id,
+                "article_id": article_id, "surface": m.surface, "start": m.start, "end": m.end,
+                ARTICLE_KEY: article_key, "key_name": key_name, "name": m.name, "org_type": m.org_type,
+                "region_name": m.region_name, "region_code": m.region_code, "is_region": bool(m.is_region)})
 
         initiative_id_of_name: dict[str, str] = {}
         for i in ex.initiatives:
@@ -108,18 +106,20 @@ def build_tables(documents: list[RawDocument], extractions: list[ArticleExtracti
             initiative_id_of_name[i.name] = initiative_id
             for alias in i.aliases:
                 initiative_id_of_name.setdefault(alias, initiative_id)
-            initiatives.append({
+            rows["initiatives"].append({
                 "initiative_id": initiative_id, "article_id": article_id, "name": i.name,
                 "aliases": sorted(set(i.aliases) - {i.name}), "kind": i.kind, "ai_related": bool(i.ai_related),
                 "domain": i.domain, "region_name": i.region_name, "region_code": i.region_code,
                 "start_date": i.start_date, "evidence": i.evidence, "start": i.start, "end": i.end,
+                ARTICLE_KEY: article_key,
             })
             for org_name, role in i.organisations:
                 org_id = org_id_of_name.get(org_name) or content_key("o", organisation_key_name(org_name))
-                links.append({"initiative_id": initiative_id, "org_id": org_id, "role": role})
+                rows["links"].append({"initiative_id": initiative_id, "org_id": org_id, "role": role,
+                                      ARTICLE_KEY: article_key})
 
         for m in ex.metrics:
-            metrics.append({
+            rows["metrics"].append({
                 "metric_id": content_key("m", article_id, m.start, m.end, m.surface, m.value, m.value_max, m.unit),
                 "article_id": article_id,
                 "initiative_id": initiative_id_of_name.get(m.initiative_name) if m.initiative_name else None,
@@ -128,20 +128,106 @@ def build_tables(documents: list[RawDocument], extractions: list[ArticleExtracti
                 "value_max": None if m.value_max is None else float(m.value_max), "unit": m.unit,
                 "qualifier": m.qualifier, "period": m.period, "is_target": bool(m.is_target),
                 "surface": m.surface, "evidence": m.evidence, "start": m.start, "end": m.end,
+                ARTICLE_KEY: article_key,
             })
+    return {name: pa.Table.from_pylist(r, schema=FRAGMENT_SCHEMAS[name]) for name, r in rows.items()}
 
-    organisations = [_merge_organisation(key_name, ms) for key_name, ms in org_mentions.items()]
 
+def build_tables(documents: list[RawDocument], extractions: list[ArticleExtraction]) -> dict[str, pd.DataFrame]:
+    """All release tables from the documents read and the extractions made (in one process)."""
+    return assemble_tables(documents, [article_fragments(extractions)])
+
+
+def assemble_tables(documents: list[RawDocument], fragments: list[dict[str, pa.Table]]) -> dict[str, pd.DataFrame]:
+    """All release tables from the documents read and the fragments of every batch.
+
+    Files that could not be read and exact duplicates (of a file or of an
+    article) become rows of ``rejects`` with their reason; nothing is dropped silently.
+    Organisations are merged across articles here.  The work is columnar, so
+    its cost grows with rows, not with Python objects.
+    """
+    rejects: list[dict] = []
+    documents = sorted(documents, key=lambda d: d.source_file)
+    first_file_of_sha: dict[str, str] = {}
+    skipped_files: list[str] = []
+    for doc in documents:
+        if doc.error:
+            rejects.append(reject_row("files", _file_record(doc), doc.error, doc.source_file))
+            skipped_files.append(doc.source_file)
+        elif doc.sha256 in first_file_of_sha:
+            rejects.append(reject_row("files", _file_record(doc),
+                                      f"duplicate: same content as {first_file_of_sha[doc.sha256]}", doc.source_file))
+            skipped_files.append(doc.source_file)
+        else:
+            first_file_of_sha[doc.sha256] = doc.source_file
+
+    frames = {name: _concat(name, [f[name] for f in fragments if name in f]) for name in FRAGMENT_TABLES}
+
+    # Articles in file order; the second copy of an article's text is a duplicate.
+    arts = frames["articles"]
+    arts = arts[~arts["source_file"].isin(skipped_files)]
+    arts = arts.sort_values(["source_file", "article_index"], kind="mergesort")
+    duplicate = arts["article_id"].duplicated(keep="first")
+    first_file_of_article = dict(zip(arts.loc[~duplicate, "article_id"], arts.loc[~duplicate, "source_file"]))
+    for row in arts.loc[duplicate, ["article_id", "source_file", "article_index", "title"]].itertuples(index=False):
+        rejects.append(reject_row("articles", {"source_file": row.source_file, "article_index": int(row.article_index),
+                                               "title": None if pd.isna(row.title) else row.title},
+                                  f"duplicate: same text as article {row.article_id} of "
+                                  f"{first_file_of_article[row.article_id]}", row.source_file, row.article_id))
+    kept = set(arts.loc[~duplicate, ARTICLE_KEY])
+    arts = arts[~duplicate]
+    rest = {name: df[df[ARTICLE_KEY].isin(kept)] for name, df in frames.items() if name != "articles"}
+
+    mentions = rest["mentions"]
     tables = {
-        "articles": articles,
-        "organisations": organisations,
-        "organisation_mentions": _dedupe(mentions, ["mention_id"]),
-        "initiatives": initiatives,
-        "initiative_organisations": _dedupe(links, ["initiative_id", "org_id", "role"]),
-        "metrics": _dedupe(metrics, ["metric_id"]),
+        "articles": arts,
+        "organisations": _merge_organisations(mentions),
+        "organisation_mentions": mentions.drop_duplicates("mention_id"),
+        "initiatives": rest["initiatives"],
+        "initiative_organisations": rest["links"].drop_duplicates(["initiative_id", "org_id", "role"]),
+        "metrics": rest["metrics"].drop_duplicates("metric_id"),
         "rejects": rejects,
     }
     return {name: to_frame(name, rows) for name, rows in tables.items()}
+
+
+def _concat(fragment: str, parts: list[pa.Table]) -> pd.DataFrame:
+    table = pa.concat_tables(parts) if parts else FRAGMENT_SCHEMAS[fragment].empty_table()
+    return table.to_pandas()
+
+
+def _most_frequent(mentions: pd.DataFrame, column: str) -> pd.Series:
+    """Per organisation, the most frequent value of ``column`` (ties: the smallest)."""
+    counts = mentions.groupby(["key_name", column], sort=False).size().rename("n").reset_index()
+    counts = counts.sort_values(["key_name", "n", column], ascending=[True, False, True], kind="mergesort")
+    return counts.drop_duplicates("key_name").set_index("key_name")[column]
+
+
+def _merge_organisations(mentions: pd.DataFrame) -> list[dict] | pd.DataFrame:
+    """One organisation row per key name, from all its mentions across articles."""
+    if mentions.empty:
+        return []
+    groups = mentions.groupby("key_name", sort=True)
+    orgs = pd.DataFrame({
+        "name": _most_frequent(mentions, "name"),
+        "org_type": _most_frequent(mentions, "org_type"),
+        "is_region": groups["is_region"].any(),
+        "n_articles": groups["article_id"].nunique(),
+        "n_mentions": groups.size(),
+    })
+    placed = mentions[mentions["region_name"].notna()]
+    placed = placed.sort_values(["key_name", "region_name", "region_code"], kind="mergesort", na_position="first")
+    region = placed.drop_duplicates("key_name").set_index("key_name")[["region_name", "region_code"]]
+    orgs = orgs.join(region)
+    # Aliases: every surface and every fuller name seen, but the chosen name.
+    names = pd.concat([mentions[["key_name", "surface"]].rename(columns={"surface": "alias"}),
+                       mentions[["key_name", "name"]].rename(columns={"name": "alias"})]).drop_duplicates()
+    names = names[names["alias"] != orgs["name"].reindex(names["key_name"]).to_numpy()]
+    aliases = names.sort_values(["key_name", "alias"], kind="mergesort").groupby("key_name")["alias"].agg(list)
+    orgs["aliases"] = aliases.reindex(orgs.index)
+    orgs = orgs.reset_index()
+    orgs["org_id"] = [content_key("o", k) for k in orgs["key_name"]]
+    return orgs
 
 
 def _file_record(doc: RawDocument) -> dict:
@@ -150,37 +236,14 @@ def _file_record(doc: RawDocument) -> dict:
     return record
 
 
-def _merge_organisation(key_name: str, mentions: list) -> dict:
-    """One organisation row from all its mentions across articles."""
-    names = Counter(m.name for _, m in mentions)
-    name = sorted(names, key=lambda n: (-names[n], n))[0]
-    types = Counter(m.org_type for _, m in mentions)
-    org_type = sorted(types, key=lambda t: (-types[t], t))[0]
-    regions = sorted({(m.region_name, m.region_code) for _, m in mentions if m.region_name})
-    aliases = sorted(({m.surface for _, m in mentions} | set(names)) - {name})
-    return {
-        "org_id": content_key("o", key_name), "name": name, "aliases": aliases, "org_type": org_type,
-        "region_name": regions[0][0] if regions else None, "region_code": regions[0][1] if regions else None,
-        "is_region": any(m.is_region for _, m in mentions),
-        "n_articles": len({a for a, _ in mentions}), "n_mentions": len(mentions),
-    }
-
-
-def _dedupe(rows: list[dict], key: list[str]) -> list[dict]:
-    seen, out = set(), []
-    for row in rows:
-        k = tuple(row[c] for c in key)
-        if k not in seen:
-            seen.add(k)
-            out.append(row)
-    return out
-
-
-def to_frame(table: str, rows: list[dict]) -> pd.DataFrame:
-    """Rows as a DataFrame with the table's columns, dtypes and a deterministic row order."""
+def to_frame(table: str, rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    """Rows (dicts or a frame) as a DataFrame with the table's columns, dtypes and a deterministic row order."""
     schema = ARROW_SCHEMAS[table]
     columns = schema.names
-    df = pd.DataFrame(rows, columns=columns)
+    if isinstance(rows, pd.DataFrame):
+        df = rows.reset_index(drop=True).reindex(columns=columns)
+    else:
+        df = pd.DataFrame(rows, columns=columns)
     for field in schema:
         col = field.name
         if str(field.type) == "string":
@@ -192,7 +255,7 @@ def to_frame(table: str, rows: list[dict]) -> pd.DataFrame:
         elif str(field.type) == "bool":
             df[col] = df[col].astype(bool)
         else:  # lists
-            df[col] = df[col].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])
+            df[col] = df[col].map(_as_list)
     sort_cols = {
         "articles": ["article_id"], "organisations": ["org_id"], "organisation_mentions": ["mention_id"],
         "initiatives": ["initiative_id"], "initiative_organisations": ["initiative_id", "org_id", "role"],
@@ -201,3 +264,9 @@ def to_frame(table: str, rows: list[dict]) -> pd.DataFrame:
     if len(df):
         df = df.sort_values(sort_cols, kind="mergesort", na_position="first").reset_index(drop=True)
     return df
+
+
+def _as_list(value) -> list:
+    if isinstance(value, np.ndarray):  # list columns read back from Arrow
+        return value.tolist()
+    return list(value) if isinstance(value, (list, tuple)) else []

@@ -39,27 +39,43 @@ def _evaluate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from flows.prefect_env import configure_prefect_environment
+    import os
+
+    from flows.prefect_env import TemporaryPrefectServer, configure_prefect_environment
 
     configure_prefect_environment()
-    from flows.release_flow import build_release
-    from flows.task_runners import make_task_runner
-
     raw_dir = Path(args.raw)
     if not raw_dir.is_dir():
         print(f"error: raw folder {raw_dir} does not exist", file=sys.stderr)
         return 2
-    flow = build_release
-    if args.task_runner != "threads" or args.dask_address:
-        runner = "dask" if args.dask_address else args.task_runner
-        flow = build_release.with_options(task_runner=make_task_runner(runner, args.dask_address, args.workers))
+    # With no Prefect server configured, start the temporary one now: it boots while the pipeline imports.
+    server = None if os.environ.get("PREFECT_API_URL") else TemporaryPrefectServer()
     try:
-        summary = flow(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size,
-                                cache_dir=None if args.no_cache else args.cache_dir)
-    except Exception as exc:  # noqa: BLE001 - say why, keep the previous release
-        print(f"error: the run failed and published nothing ({type(exc).__name__}: {exc}); "
-              f"{Path(args.curated) / 'latest'} is unchanged", file=sys.stderr)
-        return 1
+        from prefect.settings import PREFECT_API_URL, temporary_settings
+
+        from flows.release_flow import build_release
+        from flows.task_runners import auto_task_runner, make_task_runner
+
+        runner = "dask" if args.dask_address else args.task_runner
+        if runner == "auto":
+            runner = auto_task_runner(raw_dir, args.batch_size, None if args.no_cache else args.cache_dir)
+        flow = build_release
+        if runner != "threads":
+            flow = build_release.with_options(task_runner=make_task_runner(runner, args.dask_address, args.workers))
+        try:
+            api_url = server.wait() if server else os.environ["PREFECT_API_URL"]
+            os.environ["PREFECT_API_URL"] = api_url  # worker processes inherit it
+            with temporary_settings(updates={PREFECT_API_URL: api_url}):
+                summary = flow(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size,
+                               cache_dir=None if args.no_cache else args.cache_dir)
+        except Exception as exc:  # noqa: BLE001 - say why, keep the previous release
+            print(f"error: the run failed and published nothing ({type(exc).__name__}: {exc}); "
+                  f"{Path(args.curated) / 'latest'} is unchanged", file=sys.stderr)
+            return 1
+    finally:
+        if server:
+            server.stop()
+            os.environ.pop("PREFECT_API_URL", None)
     print(summary.format())
     if args.summary_json:
         import dataclasses
@@ -112,12 +128,14 @@ def main(argv: list[str] | None = None) -> int:
     run = sub.add_parser("run", help="build a release from the raw articles and publish it if anything changed")
     run.add_argument("--raw", default="raw", help="folder of raw articles (default: raw)")
     run.add_argument("--curated", default="curated", help="folder of releases (default: curated)")
-    run.add_argument("--batch-size", type=int, default=200, help="files per task (default: 200)")
+    run.add_argument("--batch-size", type=int,
+                     help="files per task (default: about four batches per core, 25 to 500 files each)")
     run.add_argument("--cache-dir", default=".cache/aiplus",
                      help="extraction cache, keyed by file content and extractor (default: .cache/aiplus)")
     run.add_argument("--no-cache", action="store_true", help="process every file again, ignoring the cache")
-    run.add_argument("--task-runner", choices=["threads", "processes", "dask"], default="threads",
-                     help="how batches run: threads in this process (default), a process per core, or Dask")
+    run.add_argument("--task-runner", choices=["auto", "threads", "processes", "dask"], default="auto",
+                     help="how batches run: threads in this process, a process per core, or a Dask cluster; "
+                          "auto (default) takes processes when there is more than one batch to run, else threads")
     run.add_argument("--dask-address", help="scheduler address of an existing Dask cluster (implies dask)")
     run.add_argument("--workers", type=int, help="worker threads/processes (default: one per core)")
     run.add_argument("--summary-json", help="also write the run summary to this JSON file")

@@ -23,7 +23,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 # Parts of the package that only act after extraction (tables, gates, publishing, reports) and so
 # do not shape the cached records. Anything not listed counts, so a new module errs on the safe side.
 NOT_EXTRACTION = ("build_tables.py", "validate_tables.py", "publish_release.py", "evaluate.py", "cli.py", "api.py",
-                  "__main__.py", "extraction_cache.py", "quality_gate.py", "datapackage.py", "dataset_card.py",
+                  "__main__.py", "extraction_cache.py", "release_inputs.py", "quality_gate.py", "datapackage.py", "dataset_card.py",
                   "duckdb_export.py", "release_diff.py", "summary_report.py", "data/extraction_scores.json",
                   "data/report/", "data/datadocs_assets/")
 # Libraries whose behaviour shapes the extracted records.
@@ -74,6 +74,10 @@ class ExtractionCache:
 
     def _path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.pickle"
+
+    def has(self, sha256: str) -> bool:
+        """Whether content ``sha256`` has an entry (without reading it)."""
+        return self._path(sha256).exists()
 
     def get(self, sha256: str, source_file: str) -> CachedFile | None:
         """The cached records of content ``sha256``, relabelled with the file's current path."""

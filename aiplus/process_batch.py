@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aiplus.build_tables import article_fragments
 from aiplus.extract import extract_article
 from aiplus.extraction_cache import CachedFile, ExtractionCache, file_sha256
 from aiplus.normalise_text import normalise_document
@@ -17,6 +18,17 @@ from aiplus.read_raw import read_file
 from aiplus.records import ArticleExtraction, RawDocument
 from aiplus.regions import resolve_article_region
 from aiplus.split_articles import split_articles
+
+
+@dataclass
+class BatchFragments:
+    """A batch as the flow keeps it: the files read and the rows of its articles (no extraction objects)."""
+
+    documents: list[RawDocument] = field(default_factory=list)
+    fragments: dict = field(default_factory=dict)  # fragment name → pyarrow.Table (see build_tables)
+    n_articles: int = 0
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    cache_hits: int = 0
 
 
 @dataclass
@@ -80,3 +92,17 @@ def process_batch(paths: list[Path], raw_dir: Path, cache_dir: Path | None = Non
         if cache is not None and sha is not None and raw.sha256 == sha:
             cache.put(sha, CachedFile(raw, result.extractions[n_before:]))
     return result
+
+
+def process_batch_to_fragments(paths: list[Path], raw_dir: Path, cache_dir: Path | None = None) -> BatchFragments:
+    """``process_batch``, then the batch's table rows (``article_fragments``); the extraction objects are dropped.
+
+    Arrow fragments are compact and cheap to send between processes, so a
+    corpus of any size is held as rows, not as millions of Python objects.
+    """
+    result = process_batch(paths, raw_dir, cache_dir)
+    t = time.perf_counter()
+    fragments = article_fragments(result.extractions)
+    result.stage_seconds["rows"] = time.perf_counter() - t
+    return BatchFragments(result.documents, fragments, len(result.extractions), result.stage_seconds,
+                          result.cache_hits)

@@ -12,6 +12,7 @@ Pure functions, nothing about Prefect.  GX is imported lazily (it costs ~5 s).
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import re
@@ -258,7 +259,13 @@ def _import_gx():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations as gx
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its temporary folders are not news
     return gx
+
+
+def preload_quality_gate() -> None:
+    """Import Great Expectations now (4–6 s), e.g. in a thread while the batches are being extracted."""
+    _import_gx()
 
 
 def _gx_expectation(gxe, spec: TableExpectation):

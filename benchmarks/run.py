@@ -1,13 +1,15 @@
 """Benchmark the pipeline on a synthetic corpus built from the seeds.
 
-    python benchmarks/run.py --articles 1000 [--articles 10000] [--json OUT] [--task-runner processes]
+    python benchmarks/run.py --articles N [--articles M] [--json OUT] [--task-runner auto|threads|processes|dask]
+                             [--prefect-server temporary|running] [--workdir DIR]
 
 The corpus is a deterministic recombination of the seeds' paragraphs (after
 normalisation) with varied place names, reporters and numbers, so that rows
 differ from article to article; articles are about as long as the seeds'.
 For each size it runs `aiplus run` three times in a fresh folder (full run,
 re-run with nothing changed, re-run with 1 % new files) and prints articles per
-second overall and per stage, peak memory, the share of time outside the
+second overall and per stage, peak memory (of the run's whole process tree:
+workers and Prefect's server included), the share of time outside the
 pipeline's own stages (Prefect start-up and orchestration), and the re-run times.
 """
 
@@ -15,9 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -39,10 +41,20 @@ NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 def seed_paragraphs() -> tuple[list[str], int]:
-    """Paragraphs of the seeds after normalisation and splitting, and the seeds' mean article length."""
+    """Paragraphs of the seeds after normalisation and splitting, and the seeds' mean article length.
+
+    A paragraph that opens an article of its own (a dateline such as 本报讯, a
+    numbered heading) is left out, so that each synthetic file is one article.
+    """
     from aiplus.normalise_text import normalise_document
     from aiplus.read_raw import discover_files, read_file
+    from aiplus.records import RawDocument
     from aiplus.split_articles import split_articles
+
+    def one_article(paragraph: str) -> bool:
+        text = f"标题\n\n本报讯（记者 王伟）1月1日，开头一句。\n\n{paragraph}\n"
+        doc = normalise_document(RawDocument("p.txt", "0" * 64, len(text), "utf-8", text))
+        return len(split_articles(doc)) == 1
 
     raw = ROOT / "raw"
     paragraphs, lengths = [], []
@@ -53,7 +65,7 @@ def seed_paragraphs() -> tuple[list[str], int]:
         for article in split_articles(normalise_document(doc)):
             lengths.append(len(article.text))
             paragraphs.extend(p.strip() for p in article.text.split("\n") if len(p.strip()) >= 30)
-    return paragraphs, int(sum(lengths) / max(1, len(lengths)))
+    return [p for p in paragraphs if one_article(p)], int(sum(lengths) / max(1, len(lengths)))
 
 
 def synthetic_article(i: int, paragraphs: list[str], mean_length: int) -> str:
@@ -94,51 +106,73 @@ def write_corpus(folder: Path, start: int, count: int, paragraphs: list[str], me
     return chars
 
 
-def run_pipeline(raw: Path, curated: Path, cache: Path, summary: Path, task_runner: str) -> tuple[float, dict]:
+def run_pipeline(raw: Path, curated: Path, cache: Path, summary: Path, task_runner: str,
+                 env: dict | None = None) -> tuple[float, dict, float]:
+    """One `aiplus run`: its wall time, its summary, and the peak memory of its whole process tree (MB)."""
+    import psutil
+
     cmd = [sys.executable, "-m", "aiplus", "run", "--raw", str(raw), "--curated", str(curated), "--cache-dir",
            str(cache), "--summary-json", str(summary), "--task-runner", task_runner]
     t = time.perf_counter()
-    proc = subprocess.run(cmd, cwd=raw.parent, capture_output=True, text=True)
+    log = tempfile.TemporaryFile()
+    proc = subprocess.Popen(cmd, cwd=raw.parent, stdout=log, stderr=subprocess.STDOUT, env=env)
+    root, peak = psutil.Process(proc.pid), 0
+    while proc.poll() is None:
+        # Memory of the run, its worker processes and its temporary Prefect server, taken together.
+        try:
+            tree = [root, *root.children(recursive=True)]
+            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+        except psutil.Error:
+            pass
+        time.sleep(0.1)
     wall = time.perf_counter() - t
     if proc.returncode != 0:
-        raise SystemExit(f"aiplus run failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
-    return wall, json.loads(summary.read_text(encoding="utf-8"))
+        log.seek(0)
+        raise SystemExit(f"aiplus run failed ({proc.returncode}):\n{log.read().decode(errors='replace')[-5000:]}")
+    return wall, json.loads(summary.read_text(encoding="utf-8")), peak / 2**20
 
 
-def benchmark(n: int, task_runner: str, workdir: Path) -> dict:
+def benchmark(n: int, task_runner: str, workdir: Path, env: dict | None = None) -> dict:
     paragraphs, mean_length = seed_paragraphs()
     raw, curated, cache = workdir / "raw", workdir / "curated", workdir / "cache"
     t = time.perf_counter()
     chars = write_corpus(raw, 0, n, paragraphs, mean_length)
     corpus_s = time.perf_counter() - t
 
-    full_s, full = run_pipeline(raw, curated, cache, workdir / "full.json", task_runner)
-    noop_s, noop = run_pipeline(raw, curated, cache, workdir / "noop.json", task_runner)
+    full_s, full, full_mb = run_pipeline(raw, curated, cache, workdir / "full.json", task_runner, env)
+    noop_s, noop, noop_mb = run_pipeline(raw, curated, cache, workdir / "noop.json", task_runner, env)
     write_corpus(raw, n, max(1, n // 100), paragraphs, mean_length)
-    new_s, new = run_pipeline(raw, curated, cache, workdir / "new.json", task_runner)
+    new_s, new, new_mb = run_pipeline(raw, curated, cache, workdir / "new.json", task_runner, env)
 
     stages = dict(full["stage_seconds"])
     inside = sum(stages.values())
+    steps = full["step_seconds"]
     return {
         "articles": n,
         "characters": chars,
         "mean_article_chars": round(chars / n),
         "task_runner": task_runner,
+        "prefect_server": "running" if env else "temporary, started by each run",
         "corpus_build_s": round(corpus_s, 2),
         "full_run_s": round(full_s, 2),
         "articles_per_s": round(n / full_s, 1),
         "articles_published": full["articles"],
         "rows": full["rows"],
         "stage_s": {k: round(v, 3) for k, v in stages.items()},
-        "step_cpu_s": {k: round(v, 3) for k, v in full["step_seconds"].items()},
-        "extract_chars_per_cpu_s": round(chars / max(1e-9, sum(full["step_seconds"].values()))),
+        "stage_articles_per_s": {k: round(n / v, 1) for k, v in stages.items() if v > 0},
+        "step_cpu_s": {k: round(v, 3) for k, v in steps.items()},
+        "extract_chars_per_cpu_s": round(chars / max(1e-9, sum(steps.values()))),
         "prefect_overhead_s": round(full_s - inside, 2),
         "prefect_overhead_share": round((full_s - inside) / full_s, 3),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "peak_rss_mb": round(max(full_mb, noop_mb, new_mb), 1),
         "noop_rerun_s": round(noop_s, 2),
+        "noop_rerun_inside_flow_s": round(sum(noop["stage_seconds"].values()), 2),
         "noop_rerun_published": noop["published"],
         "rerun_1pct_new_s": round(new_s, 2),
         "rerun_1pct_share_of_full": round(new_s / full_s, 3),
+        "rerun_1pct_inside_flow_s": round(sum(new["stage_seconds"].values()), 2),
+        "rerun_1pct_inside_flow_share_of_full": round(sum(new["stage_seconds"].values()) / inside, 3),
+        "rerun_1pct_stage_s": {k: round(v, 3) for k, v in new["stage_seconds"].items()},
         "rerun_1pct_cache_hits": new["cache_hits"],
     }
 
@@ -147,23 +181,37 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, action="append", help="corpus size (repeatable; default 1000 and 10000)")
     parser.add_argument("--json", help="write the results to this JSON file (a list if several sizes)")
-    parser.add_argument("--task-runner", default="processes", choices=["threads", "processes", "dask"])
+    parser.add_argument("--task-runner", default="auto", choices=["auto", "threads", "processes", "dask"])
+    parser.add_argument("--prefect-server", choices=["temporary", "running"], default="temporary",
+                        help="temporary: each run starts Prefect's temporary server, as a plain `aiplus run` "
+                             "does (default); running: one server is started first and every run uses it, as "
+                             "scheduled runs do")
     parser.add_argument("--workdir", help="keep the corpus and releases here (default: a temporary folder)")
     args = parser.parse_args()
     sizes = args.articles or [1000, 10000]
+    server, env = None, None
+    if args.prefect_server == "running":
+        from flows.prefect_env import TemporaryPrefectServer
+
+        server = TemporaryPrefectServer()
+        env = {**os.environ, "PREFECT_API_URL": server.wait()}
     results = []
-    for n in sizes:
-        base = Path(args.workdir) / str(n) if args.workdir else Path(tempfile.mkdtemp(prefix=f"aiplus-bench-{n}-"))
-        if base.exists():
-            shutil.rmtree(base)
-        base.mkdir(parents=True)
-        try:
-            r = benchmark(n, args.task_runner, base)
-        finally:
-            if not args.workdir:
-                shutil.rmtree(base, ignore_errors=True)
-        results.append(r)
-        print(json.dumps(r, ensure_ascii=False, indent=2), flush=True)
+    try:
+        for n in sizes:
+            base = Path(args.workdir) / str(n) if args.workdir else Path(tempfile.mkdtemp(prefix=f"aiplus-bench-{n}-"))
+            if base.exists():
+                shutil.rmtree(base)
+            base.mkdir(parents=True)
+            try:
+                r = benchmark(n, args.task_runner, base, env)
+            finally:
+                if not args.workdir:
+                    shutil.rmtree(base, ignore_errors=True)
+            results.append(r)
+            print(json.dumps(r, ensure_ascii=False, indent=2), flush=True)
+    finally:
+        if server:
+            server.stop()
     if args.json:
         Path(args.json).write_text(json.dumps(results[0] if len(results) == 1 else results, ensure_ascii=False,
                                               indent=2), encoding="utf-8")

@@ -8,6 +8,34 @@ import os
 TASK_RUNNERS = ("threads", "processes", "dask")
 
 
+def auto_task_runner(raw_dir, batch_size: int | None = None, cache_dir=None) -> str:
+    """``processes`` when more than one batch of files must be extracted (not in the cache), else ``threads``.
+
+    Extraction is pure Python, so only processes use more than one core; but
+    starting them costs seconds, which a single batch, or a run that takes
+    nearly everything from the cache, does not repay.
+    """
+    from pathlib import Path
+
+    from aiplus.extraction_cache import ExtractionCache, file_sha256
+    from aiplus.read_raw import discover_files
+    from flows.release_flow import batch_size_for
+
+    if (os.cpu_count() or 1) < 2:
+        return "threads"
+    paths = discover_files(Path(raw_dir))
+    if cache_dir is not None:
+        cache = ExtractionCache(Path(cache_dir))
+        def cached(path) -> bool:
+            try:
+                return cache.has(file_sha256(path))
+            except OSError:  # unreadable: the batch reports it
+                return False
+
+        paths = [p for p in paths if not cached(p)]
+    return "processes" if len(paths) > (batch_size or batch_size_for(len(paths))) else "threads"
+
+
 def make_task_runner(name: str, dask_address: str | None = None, workers: int | None = None):
     """A Prefect task runner: threads (one process), processes (one per core), or a Dask cluster.
 
