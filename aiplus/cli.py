@@ -50,6 +50,10 @@ def _run(args: argparse.Namespace) -> int:
         return 2
     # With no Prefect server configured, start the temporary one now: it boots while the pipeline imports.
     server = None if os.environ.get("PREFECT_API_URL") else TemporaryPrefectServer()
+    if server:
+        # Before Prefect is imported: its settings, its background threads and the worker processes
+        # all take the address from here (left unset, each would start a temporary server of its own).
+        os.environ["PREFECT_API_URL"] = server.api_url
     try:
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -64,7 +68,6 @@ def _run(args: argparse.Namespace) -> int:
             flow = build_release.with_options(task_runner=make_task_runner(runner, args.dask_address, args.workers))
         try:
             api_url = server.wait() if server else os.environ["PREFECT_API_URL"]
-            os.environ["PREFECT_API_URL"] = api_url  # worker processes inherit it
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
                 summary = flow(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size,
                                cache_dir=None if args.no_cache else args.cache_dir)
