@@ -102,3 +102,51 @@ class ExtractionCache:
         with open(tmp, "wb") as fh:
             pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)  # readers never see half an entry
+
+
+# Code that turns extractions into a batch's rows (see BatchCache).
+FRAGMENT_CODE = (PACKAGE_DIR / "build_tables.py", PACKAGE_DIR.parent / "schemas" / "tables.py")
+
+
+@lru_cache(maxsize=1)
+def fragments_fingerprint() -> str:
+    """The extractor's fingerprint, plus the code and Arrow version that turn extractions into rows."""
+    h = hashlib.sha256(f"extractor {extractor_fingerprint()}\npyarrow {version('pyarrow')}\n".encode())
+    for path in FRAGMENT_CODE:
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()[:16]
+
+
+class BatchCache:
+    """The rows of whole batches, keyed by their files' names and hashes and by ``fragments_fingerprint``.
+
+    A batch whose files are all unchanged is loaded in one read instead of one
+    per file.  Batches are cut where file names say (see the flow's
+    ``plan_batches``), so a new file changes only the batch it falls in.
+    """
+
+    def __init__(self, cache_dir: Path):
+        self.root = Path(cache_dir) / "batches" / fragments_fingerprint()
+
+    @staticmethod
+    def key(files: list[tuple[str, str]]) -> str:
+        """The key of a batch of (source file, SHA-256) pairs."""
+        h = hashlib.sha256()
+        for source_file, sha256 in files:
+            h.update(f"{source_file}\0{sha256}\n".encode())
+        return h.hexdigest()
+
+    def get(self, key: str):
+        try:
+            with open(self.root / f"{key}.pickle", "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+            return None
+
+    def put(self, key: str, entry) -> None:
+        self.root.mkdir(parents=True, exist_ok=True)
+        path = self.root / f"{key}.pickle"
+        tmp = path.with_suffix(f".tmp{os.getpid()}")
+        with open(tmp, "wb") as fh:
+            pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from aiplus.build_tables import article_fragments
 from aiplus.extract import extract_article
-from aiplus.extraction_cache import CachedFile, ExtractionCache, file_sha256
+from aiplus.extraction_cache import BatchCache, CachedFile, ExtractionCache, file_sha256
 from aiplus.normalise_text import normalise_document
 from aiplus.read_raw import read_file
 from aiplus.records import ArticleExtraction, RawDocument
@@ -99,10 +99,30 @@ def process_batch_to_fragments(paths: list[Path], raw_dir: Path, cache_dir: Path
 
     Arrow fragments are compact and cheap to send between processes, so a
     corpus of any size is held as rows, not as millions of Python objects.
+    With ``cache_dir``, a batch whose files are all unchanged comes whole from
+    the batch cache.
     """
+    t = time.perf_counter()
+    batch_cache, key = None, None
+    if cache_dir is not None:
+        try:
+            files = [(Path(p).relative_to(raw_dir).as_posix(), file_sha256(p)) for p in paths]
+        except OSError:  # an unreadable file: processed (and reported) file by file
+            files = None
+        if files is not None:
+            batch_cache = BatchCache(cache_dir)
+            key = batch_cache.key(files)
+            cached = batch_cache.get(key)
+            if cached is not None:
+                cached.cache_hits = len(paths)
+                cached.stage_seconds = {"read": time.perf_counter() - t}
+                return cached
     result = process_batch(paths, raw_dir, cache_dir)
     t = time.perf_counter()
     fragments = article_fragments(result.extractions)
     result.stage_seconds["rows"] = time.perf_counter() - t
-    return BatchFragments(result.documents, fragments, len(result.extractions), result.stage_seconds,
-                          result.cache_hits)
+    batch = BatchFragments(result.documents, fragments, len(result.extractions), result.stage_seconds,
+                           result.cache_hits)
+    if batch_cache is not None and not any(d.error and d.error.startswith("unreadable") for d in result.documents):
+        batch_cache.put(key, batch)
+    return batch

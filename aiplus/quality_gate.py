@@ -28,6 +28,7 @@ import pandas as pd
 from schemas.expectations import (ARTICLE_LENGTH_COLUMN, CRITICAL, DATE_COLUMNS, LATEST_SANE_DATE_YEARS,
                                   MAX_REJECTS_SHARE, MAX_ROW_DROP_SHARE, SPAN_TABLES, SUITES, TableExpectation,
                                   date_column, missing_key_column)
+from aiplus.validate_tables import arrow_isin
 from schemas.tables import FOREIGN_KEYS, MODELS, TABLE_KEYS, TABLES
 
 QUALITY_DIR = "quality"  # inside a release folder
@@ -131,9 +132,11 @@ def add_joined_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
         if table not in out or column not in out[table].columns:
             continue
         df = out[table]
-        known = set(tables[ref_table][ref_column].dropna()) if ref_column in tables[ref_table].columns else set()
         values = df[column]
-        dangling = values.notna() & ~values.isin(known)
+        if ref_column in tables[ref_table].columns:
+            dangling = values.notna().to_numpy() & ~arrow_isin(values, tables[ref_table][ref_column])
+        else:
+            dangling = values.notna().to_numpy()
         df[missing_key_column(column, ref_table)] = values.where(dangling, None).astype("object")
     articles = tables["articles"]
     if {"article_id", "n_chars"} <= set(articles.columns):

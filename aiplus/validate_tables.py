@@ -8,7 +8,10 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa_arrow
+import pyarrow.compute as pc
 import pandera.pandas as pa
 
 from aiplus.build_tables import reject_row, to_frame
@@ -30,6 +33,12 @@ class ValidationReport:
         for r in reasons:
             label = r.split(":")[0] if ":" in r else r
             self.reasons[label] = self.reasons.get(label, 0) + 1
+
+
+def prepare_row_gate() -> None:
+    """Build the Pandera schemas now (the first build imports Pandera's optional backends: seconds)."""
+    for model in MODELS.values():
+        model.to_schema()
 
 
 def schema_failures(table: str, df: pd.DataFrame) -> dict[int, list[str]]:
@@ -59,19 +68,32 @@ def span_failures(table: str, df: pd.DataFrame, article_text: dict[str, str]) ->
     column = {"organisation_mentions": "surface", "initiatives": "evidence", "metrics": "evidence"}.get(table)
     if column is None or df.empty:
         return failures
-    for i, (aid, start, end, span) in enumerate(zip(df["article_id"], df["start"], df["end"], df[column])):
+    # Plain lists: iterating Arrow-backed columns element by element is many times slower.
+    rows = zip(df["article_id"].tolist(), _ints(df["start"]), _ints(df["end"]), df[column].tolist())
+    for i, (aid, start, end, span) in enumerate(rows):
         text = article_text.get(aid)
         if text is None:
             continue  # reported as a foreign key failure
-        if pd.isna(start) or pd.isna(end) or not (0 <= start < end <= len(text)):
+        if start is None or end is None or not (0 <= start < end <= len(text)):
             failures[i].append(f"offsets: [{start}, {end}) outside the article text ({len(text)} chars)")
-        elif text[int(start):int(end)] != span:
+        elif text[start:end] != span:
             failures[i].append(f"offsets: text[{start}:{end}] is not the row's {column}")
     if table == "metrics":
-        for i, (surface, evidence) in enumerate(zip(df["surface"], df["evidence"])):
+        for i, (surface, evidence) in enumerate(zip(df["surface"].tolist(), df["evidence"].tolist())):
             if isinstance(surface, str) and isinstance(evidence, str) and surface not in evidence:
                 failures[i].append("offsets: surface not inside the evidence sentence")
     return failures
+
+
+def arrow_isin(values: pd.Series, reference: pd.Series) -> np.ndarray:
+    """``values.isin(reference)`` computed by Arrow (pandas loops in Python over Arrow-backed strings)."""
+    found = pc.is_in(pa_arrow.array(values, from_pandas=True), value_set=pa_arrow.array(reference, from_pandas=True))
+    return found.to_numpy(zero_copy_only=False).astype(bool)
+
+
+def _ints(column: pd.Series) -> list[int | None]:
+    return [None if pd.isna(v) else int(v) for v in column.astype("object").tolist()] if column.hasnans \
+        else [int(v) for v in column.tolist()]
 
 
 def validate_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], ValidationReport]:
@@ -107,15 +129,14 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataF
             for (t, col), (ref_table, ref_col) in FOREIGN_KEYS.items():
                 if t != table or tables[table].empty:
                     continue
-                valid = set(tables[ref_table][ref_col])
-                for i, v in enumerate(tables[table][col]):
-                    if not pd.isna(v) and v not in valid:
-                        failures[i].append(f"foreign key: {col} {v} not in {ref_table}")
+                values = tables[table][col]
+                dangling = values.notna().to_numpy() & ~arrow_isin(values, tables[ref_table][ref_col])
+                for i in np.flatnonzero(dangling):
+                    failures[int(i)].append(f"foreign key: {col} {values.iat[i]} not in {ref_table}")
             if table == "organisations" and not tables[table].empty:
-                mentioned = set(tables["organisation_mentions"]["org_id"])
-                for i, v in enumerate(tables[table]["org_id"]):
-                    if v not in mentioned:
-                        failures[i].append("foreign key: organisation has no valid mention")
+                unmentioned = ~arrow_isin(tables[table]["org_id"], tables["organisation_mentions"]["org_id"])
+                for i in np.flatnonzero(unmentioned):
+                    failures[int(i)].append("foreign key: organisation has no valid mention")
             if failures:
                 drop(table, failures)
                 changed = True

@@ -7,6 +7,7 @@ small next to the work.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -27,7 +28,7 @@ from aiplus.process_batch import BatchFragments, process_batch_to_fragments
 from aiplus.quality_gate import preload_quality_gate
 from aiplus.publish_release import PublishResult, publish_release
 from aiplus.release_inputs import RawFile, inputs_digest, record_release, snapshot_raw, unchanged_release
-from aiplus.validate_tables import ValidationReport, validate_tables
+from aiplus.validate_tables import ValidationReport, prepare_row_gate, validate_tables
 
 # Files per task when not given: about four batches per core, so that cores finish together, within
 # bounds that keep Prefect's per-task cost small (lower) and a batch's rows small in memory (upper).
@@ -90,6 +91,25 @@ class RunSummary:
         return "\n".join(lines)
 
 
+def plan_batches(files: list[RawFile], batch_size: int) -> list[list[RawFile]]:
+    """Batches of about ``batch_size`` files (at most twice that), cut where the files' names say.
+
+    A batch ends after a file whose name hashes to 0 modulo ``batch_size``, so
+    boundaries do not move when files are added or removed elsewhere: a new
+    file changes only its own batch, and the batch cache keeps the others.
+    """
+    batches, current = [], []
+    for f in files:
+        current.append(f)
+        name_hash = int.from_bytes(hashlib.blake2b(f.source_file.encode(), digest_size=8).digest(), "big")
+        if name_hash % batch_size == 0 or len(current) >= 2 * batch_size:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return batches
+
+
 @task(name="discover and hash raw files", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
 def snapshot_task(raw_dir: str) -> list[RawFile]:
     return snapshot_raw(Path(raw_dir))
@@ -142,12 +162,11 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     if cache_dir and (version := unchanged_release(Path(cache_dir), Path(curated_dir), digest)):
         return _unchanged(summary, Path(curated_dir), version, logger)
 
-    # The quality gate's library takes seconds to import: do it while the batches run elsewhere.
-    preload = threading.Thread(target=preload_quality_gate, name="import great_expectations", daemon=True)
+    # The gates' libraries take seconds to import: do it while the batches run.
+    preload = threading.Thread(target=_prepare_gates, name="prepare the quality gates", daemon=True)
     preload.start()
     t = time.perf_counter()
-    batch_size = batch_size or batch_size_for(len(files))
-    batches = [[f.path for f in files[i:i + batch_size]] for i in range(0, len(files), batch_size)]
+    batches = [[f.path for f in batch] for batch in plan_batches(files, batch_size or batch_size_for(len(files)))]
     futures = [process_batch_task.submit(b, raw_abs, cache_dir) for b in batches]
     progress = _Progress(logger, len(batches), len(files))
     results: list[BatchFragments] = []
@@ -175,6 +194,7 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     summary.stage_seconds["build tables"] = time.perf_counter() - t
     logger.info("build tables: %s in %.1fs", _counts(tables), summary.stage_seconds["build tables"])
 
+    preload.join()
     t = time.perf_counter()
     tables, report = validate_tables_task(quote(tables))
     summary.stage_seconds["validate"] = time.perf_counter() - t
@@ -193,7 +213,6 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     extra = {"code": {"extractor_version": EXTRACTOR_VERSION},
              "validation": {"rejected_rows": dict(sorted(report.rejected.items())),
                             "reasons": dict(sorted(report.reasons.items()))}}
-    preload.join()
     t = time.perf_counter()
     result = publish_task(quote(tables), curated_dir, quote(inputs), extra)
     summary.stage_seconds["publish"] = time.perf_counter() - t
@@ -211,6 +230,11 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     if cache_dir:
         record_release(Path(cache_dir), Path(curated_dir), digest, result.version)
     return summary
+
+
+def _prepare_gates() -> None:
+    prepare_row_gate()
+    preload_quality_gate()
 
 
 def _unchanged(summary: RunSummary, curated_dir: Path, version: str, logger) -> RunSummary:

@@ -130,3 +130,35 @@ def test_unchanged_release_needs_same_files_code_and_latest(tmp_path: Path):
     (curated / "latest").unlink()
     (curated / "latest").symlink_to("v2")
     assert unchanged_release(cache, curated, digest) is None  # latest moved since
+
+
+def test_batches_are_cut_by_name_so_a_new_file_changes_only_its_own_batch():
+    from aiplus.release_inputs import RawFile
+    from flows.release_flow import plan_batches
+
+    files = [RawFile(f"{i:05d}.txt", f"/raw/{i:05d}.txt", "0" * 64, 1) for i in range(0, 4000, 2)]
+    before = plan_batches(files, 50)
+    assert [f for b in before for f in b] == files and max(len(b) for b in before) <= 100
+    assert 20 <= len(before) <= 80
+    grown = sorted(files + [RawFile("01001.txt", "/raw/01001.txt", "0" * 64, 1)], key=lambda f: f.source_file)
+    after = plan_batches(grown, 50)
+    changed = [b for b in after if b not in before]
+    assert len(changed) == 1 and any(f.source_file == "01001.txt" for f in changed[0])
+
+
+def test_a_batch_of_unchanged_files_comes_whole_from_the_batch_cache(tmp_path: Path):
+    from aiplus.process_batch import process_batch_to_fragments
+
+    raw = tmp_path / "raw"
+    shutil.copytree(RAW, raw)
+    cache = tmp_path / "cache"
+    first = process_batch_to_fragments(discover_files(raw), raw, cache)
+    second = process_batch_to_fragments(discover_files(raw), raw, cache)
+    assert first.cache_hits == 0 and second.cache_hits == 5 and "extract" not in second.stage_seconds
+    for name, table in first.fragments.items():
+        assert second.fragments[name].equals(table)
+    # One changed file: the batch is rebuilt, the other four files still come from the file cache.
+    path = raw / "003_9667f61e04ef14cb.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    third = process_batch_to_fragments(discover_files(raw), raw, cache)
+    assert third.cache_hits == 4 and third.stage_seconds["extract"] > 0
