@@ -127,7 +127,8 @@ def add_joined_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
     resolve (else null), ``article_n_chars`` the length of the row's article,
     ``<col>_as_date`` an ISO date string as a date.
     """
-    out = {name: df.reset_index(drop=True).copy() for name, df in tables.items()}
+    # Shallow: with pandas' copy-on-write the added columns never reach the caller's tables.
+    out = {name: df.reset_index(drop=True) for name, df in tables.items()}
     for (table, column), (ref_table, ref_column) in FOREIGN_KEYS.items():
         if table not in out or column not in out[table].columns:
             continue
@@ -262,7 +263,9 @@ def _import_gx():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         import great_expectations as gx
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)  # its temporary folders are not news
+    # Its temporary folders are not news (this module sets its own logger to INFO).
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     return gx
 
 

@@ -169,12 +169,7 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     batches = [[f.path for f in batch] for batch in plan_batches(files, batch_size or batch_size_for(len(files)))]
     futures = [process_batch_task.submit(b, raw_abs, cache_dir) for b in batches]
     progress = _Progress(logger, len(batches), len(files))
-    results: list[BatchFragments] = []
-    for future in as_completed(futures):
-        result = future.result()
-        results.append(result)
-        progress.batch_done(len(result.documents), result.n_articles, result.cache_hits)
-    progress.finish()
+    results = _collect(futures, progress)
     summary.stage_seconds["read and extract"] = time.perf_counter() - t
     for r in results:
         for step, secs in r.stage_seconds.items():
@@ -187,7 +182,7 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     t = time.perf_counter()
     documents = [d for r in results for d in r.documents]
     fragments = [r.fragments for r in results]
-    del results
+    del results, futures  # the futures hold the batches too; only the fragments list may keep them
     # quote(): hand the batches over as they are, without Prefect walking every object in them.
     tables = build_tables_task(quote(documents), quote(fragments))
     del fragments
@@ -230,6 +225,17 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     if cache_dir:
         record_release(Path(cache_dir), Path(curated_dir), digest, result.version)
     return summary
+
+
+def _collect(futures: list, progress: _Progress) -> list[BatchFragments]:
+    """The batches' results in the order they finish, reporting progress as they come."""
+    results = []
+    for future in as_completed(futures):
+        result = future.result()
+        results.append(result)
+        progress.batch_done(len(result.documents), result.n_articles, result.cache_hits)
+    progress.finish()
+    return results
 
 
 def _prepare_gates() -> None:
