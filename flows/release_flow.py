@@ -19,7 +19,9 @@ from pathlib import Path
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.context import get_run_context
 from prefect.futures import as_completed
+from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from aiplus.build_tables import assemble_tables
@@ -162,9 +164,12 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     if cache_dir and (version := unchanged_release(Path(cache_dir), Path(curated_dir), digest)):
         return _unchanged(summary, Path(curated_dir), version, logger)
 
-    # The gates' libraries take seconds to import: do it while the batches run.
+    # The gates' libraries take seconds to import: do it while the batches run in other processes. Not
+    # beside batches in threads of this process: imports hold the interpreter and the import locks, and
+    # would slow those batches by more than they save.
     preload = threading.Thread(target=_prepare_gates, name="prepare the quality gates", daemon=True)
-    preload.start()
+    if not isinstance(get_run_context().task_runner, ThreadPoolTaskRunner):
+        preload.start()
     t = time.perf_counter()
     batches = [[f.path for f in batch] for batch in plan_batches(files, batch_size or batch_size_for(len(files)))]
     futures = [process_batch_task.submit(b, raw_abs, cache_dir) for b in batches]
@@ -189,7 +194,8 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     summary.stage_seconds["build tables"] = time.perf_counter() - t
     logger.info("build tables: %s in %.1fs", _counts(tables), summary.stage_seconds["build tables"])
 
-    preload.join()
+    if preload.is_alive():
+        preload.join()
     t = time.perf_counter()
     tables, report = validate_tables_task(quote(tables))
     summary.stage_seconds["validate"] = time.perf_counter() - t
