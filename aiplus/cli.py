@@ -63,9 +63,7 @@ def _run(args: argparse.Namespace) -> int:
         runner = "dask" if args.dask_address else args.task_runner
         if runner == "auto":
             runner = auto_task_runner(raw_dir, args.batch_size, None if args.no_cache else args.cache_dir)
-        flow = build_release
-        if runner != "threads":
-            flow = build_release.with_options(task_runner=make_task_runner(runner, args.dask_address, args.workers))
+        flow = build_release.with_options(task_runner=make_task_runner(runner, args.dask_address, args.workers))
         try:
             api_url = server.wait() if server else os.environ["PREFECT_API_URL"]
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
