@@ -24,8 +24,10 @@ def auto_task_runner(raw_dir, batch_size: int | None = None, cache_dir=None) -> 
     if (os.cpu_count() or 1) < 2:
         return "threads"
     paths = discover_files(Path(raw_dir))
+    batch_size = batch_size or batch_size_for(len(paths))  # as the flow will cut them
     if cache_dir is not None:
         cache = ExtractionCache(Path(cache_dir))
+
         def cached(path) -> bool:
             try:
                 return cache.has(file_sha256(path))
@@ -33,7 +35,7 @@ def auto_task_runner(raw_dir, batch_size: int | None = None, cache_dir=None) -> 
                 return False
 
         paths = [p for p in paths if not cached(p)]
-    return "processes" if len(paths) > (batch_size or batch_size_for(len(paths))) else "threads"
+    return "processes" if len(paths) > batch_size else "threads"
 
 
 def make_task_runner(name: str, dask_address: str | None = None, workers: int | None = None):
