@@ -36,17 +36,32 @@ def extractor_fingerprint() -> str:
     from aiplus.extract import EXTRACTOR_VERSION
 
     h = hashlib.sha256(f"extractor {EXTRACTOR_VERSION}\n".encode())
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        rel = path.relative_to(PACKAGE_DIR).as_posix()
-        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc" and not rel.startswith(NOT_EXTRACTION):
-            h.update(rel.encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-    for lib in TEXT_LIBRARIES:
+    hash_source_files(h, PACKAGE_DIR, PACKAGE_DIR, skip=NOT_EXTRACTION)
+    hash_library_versions(h, TEXT_LIBRARIES)
+    return h.hexdigest()[:16]
+
+
+def hash_source_files(h, folder: Path, relative_to: Path, skip: tuple[str, ...] = ()) -> None:
+    """Feed ``h`` the path (relative to ``relative_to``) and content digest of every file under ``folder``.
+
+    Compiled files are left out; so are files whose path relative to ``folder`` starts with one of ``skip``.
+    """
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+            continue
+        if skip and path.relative_to(folder).as_posix().startswith(skip):
+            continue
+        h.update(path.relative_to(relative_to).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+def hash_library_versions(h, libraries: tuple[str, ...]) -> None:
+    """Feed ``h`` the installed version of each library (or that it is missing)."""
+    for lib in libraries:
         try:
             h.update(f"{lib}=={version(lib)}\n".encode())
         except PackageNotFoundError:
             h.update(f"{lib} missing\n".encode())
-    return h.hexdigest()[:16]
 
 
 def file_sha256(path: Path) -> str:

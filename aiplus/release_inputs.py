@@ -13,10 +13,9 @@ import json
 import os
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from aiplus.extraction_cache import extractor_fingerprint, file_sha256
+from aiplus.extraction_cache import extractor_fingerprint, file_sha256, hash_library_versions, hash_source_files
 from aiplus.read_raw import discover_files
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -53,16 +52,8 @@ def release_code_fingerprint() -> str:
     """A digest of the package's and schemas' files, the extractor and the release libraries' versions."""
     h = hashlib.sha256(f"extractor {extractor_fingerprint()}\n".encode())
     for folder in RELEASE_CODE_DIRS:
-        base = PROJECT_DIR / folder
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                h.update(path.relative_to(PROJECT_DIR).as_posix().encode() + b"\0")
-                h.update(hashlib.sha256(path.read_bytes()).digest())
-    for lib in RELEASE_LIBRARIES:
-        try:
-            h.update(f"{lib}=={version(lib)}\n".encode())
-        except PackageNotFoundError:
-            h.update(f"{lib} missing\n".encode())
+        hash_source_files(h, PROJECT_DIR / folder, PROJECT_DIR)
+    hash_library_versions(h, RELEASE_LIBRARIES)
     return h.hexdigest()[:16]
 
 

@@ -242,7 +242,6 @@ def _collect(futures: list, progress: _Progress) -> list[BatchFragments]:
         result = future.result()
         results.append(result)
         progress.batch_done(len(result.documents), result.n_articles, result.cache_hits)
-    progress.finish()
     return results
 
 
@@ -296,7 +295,3 @@ class _Progress:
                          100 * self.files / max(1, self.n_files), self.articles, self.hits, rate, left)
         if self.artifact is not None:
             update_progress_artifact(self.artifact, 100 * self.batches / self.n_batches)
-
-    def finish(self) -> None:
-        if self.artifact is not None and self.batches < self.n_batches:
-            update_progress_artifact(self.artifact, 100.0)
