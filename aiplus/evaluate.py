@@ -16,7 +16,8 @@ from typing import Callable
 
 from opencc import OpenCC
 
-from aiplus.text_resources import bigram_dice
+from aiplus.release.companions.scores import EXTRACTION_SCORES
+from aiplus.text import bigram_dice
 
 _T2S = OpenCC("t2s")
 # Quotation marks removed before comparing names (GOLD.md: "removal of white space and quotation marks").
@@ -348,7 +349,7 @@ def format_result(result: EvaluationResult, verbose: bool = False) -> str:
     return "\n".join(lines)
 
 
-SCORES_FILE = Path(__file__).resolve().parent / "data" / "extraction_scores.json"
+SCORES_FILE = EXTRACTION_SCORES
 
 
 def record_scores(set_name: str, result: EvaluationResult, gold_dir: str | Path) -> Path:

@@ -2,7 +2,7 @@
 
     python benchmarks/extract_speed.py [--repeat 10] [--caches lines|all|none] [--profile]
 
-Runs the same functions as ``aiplus.process_batch`` over the files of ``raw/`` and
+Runs the same functions as ``aiplus.runtime.batch`` over the files of ``raw/`` and
 ``/work/shared/articles/`` (read in place), the corpus repeated ``--repeat`` times,
 and prints characters per CPU-second (``time.process_time``) overall and per step;
 inside extract, also per extractor (regions, organisations, initiatives, metrics).
@@ -34,14 +34,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import aiplus  # noqa: E402
-from aiplus.extract_initiatives import extract_initiatives  # noqa: E402
-from aiplus.extract_metrics import extract_metrics  # noqa: E402
-from aiplus.extract_organisations import extract_organisations  # noqa: E402
-from aiplus.normalise_text import normalise_document  # noqa: E402
-from aiplus.process_batch import process_batch  # noqa: E402
-from aiplus.read_raw import discover_files, read_file  # noqa: E402
-from aiplus.regions import resolve_article_region  # noqa: E402
-from aiplus.split_articles import split_articles  # noqa: E402
+from aiplus.extract.initiatives import extract_initiatives  # noqa: E402
+from aiplus.extract.metrics import extract_metrics  # noqa: E402
+from aiplus.extract.organisations import extract_organisations  # noqa: E402
+from aiplus.ingest.normalise import normalise_document  # noqa: E402
+from aiplus.runtime.batch import process_batch  # noqa: E402
+from aiplus.ingest.read import discover_files, read_file  # noqa: E402
+from aiplus.extract.regions import resolve_article_region  # noqa: E402
+from aiplus.ingest.split import split_articles  # noqa: E402
 
 FOLDERS = [ROOT / "raw", Path("/work/shared/articles")]
 

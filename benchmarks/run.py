@@ -46,10 +46,10 @@ def seed_paragraphs() -> tuple[list[str], int]:
     A paragraph that opens an article of its own (a dateline such as 本报讯, a
     numbered heading) is left out, so that each synthetic file is one article.
     """
-    from aiplus.normalise_text import normalise_document
-    from aiplus.read_raw import discover_files, read_file
+    from aiplus.ingest.normalise import normalise_document
+    from aiplus.ingest.read import discover_files, read_file
     from aiplus.records import RawDocument
-    from aiplus.split_articles import split_articles
+    from aiplus.ingest.split import split_articles
 
     def one_article(paragraph: str) -> bool:
         text = f"标题\n\n本报讯（记者 王伟）1月1日，开头一句。\n\n{paragraph}\n"

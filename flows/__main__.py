@@ -2,6 +2,6 @@
 
 import sys
 
-from aiplus.cli import main
+from flows.cli import main
 
 sys.exit(main(["run", *sys.argv[1:]]))

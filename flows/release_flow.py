@@ -24,13 +24,13 @@ from prefect.futures import as_completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from aiplus.build_tables import assemble_tables
+from aiplus.tables.assemble import assemble_tables
 from aiplus.extract import EXTRACTOR_VERSION
-from aiplus.process_batch import BatchFragments, process_batch_to_fragments
-from aiplus.quality_gate import preload_quality_gate
-from aiplus.publish_release import PublishResult, publish_release
-from aiplus.release_inputs import RawFile, inputs_digest, record_release, snapshot_raw, unchanged_release
-from aiplus.validate_tables import ValidationReport, prepare_row_gate, validate_tables
+from aiplus.runtime.batch import BatchFragments, process_batch_to_fragments
+from aiplus.release.gate import preload_quality_gate
+from aiplus.release.publish import PublishResult, publish_release
+from aiplus.runtime.inputs import RawFile, inputs_digest, record_release, snapshot_raw, unchanged_release
+from aiplus.tables.validate import ValidationReport, prepare_row_gate, validate_tables
 
 # Files per task when not given: about four batches per core, so that cores finish together, within
 # bounds that keep Prefect's per-task cost small (lower) and a batch's rows small in memory (upper).

@@ -12,7 +12,7 @@ warning when the data is merely implausible (dates, percentages, unit shape,
 row counts of extracted tables, share of rejects).
 
 GX checks one table at a time, so the gate first adds *joined columns* to a
-table (``aiplus.quality_gate.add_joined_columns``):
+table (``aiplus.release.gate.add_joined_columns``):
 
 - ``<col>_missing_from_<table>``: the value of a foreign key when it does not
   resolve in the referenced table, else null (so a failure lists the dangling keys);
@@ -20,7 +20,7 @@ table (``aiplus.quality_gate.add_joined_columns``):
 - ``<col>_as_date``: an ISO date string as a date (GX compares dates, not strings).
 
 Values written ``{"$PARAMETER": name}`` are filled in at run time
-(``aiplus.quality_gate.expectation_parameters``).  This module does not import GX.
+(``aiplus.release.gate.expectation_parameters``).  This module does not import GX.
 """
 
 from __future__ import annotations

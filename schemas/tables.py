@@ -2,7 +2,7 @@
 
 This is DATASET.md as code.  A row that fails its model goes to ``rejects`` with
 the reasons; cross-table rules (foreign keys, offsets inside the article text)
-are checked in ``aiplus.validate_tables`` because they need two tables at once.
+are checked in ``aiplus.tables.validate`` because they need two tables at once.
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ QUALIFIERS = ["exact", "over", "about", "under"]
 SCRIPTS = ["simplified", "traditional"]
 QUALITY_FLAGS_PATTERN = r"^[a-z0-9_:.-]+$"
 
-# Key formats: a prefix and 16 hex digits of a SHA-256 over content (aiplus.build_tables).
+# Key formats: a prefix and 16 hex digits of a SHA-256 over content (aiplus.tables.assemble).
 ARTICLE_ID = r"^a_[0-9a-f]{16}$"
 ORG_ID = r"^o_[0-9a-f]{16}$"
 MENTION_ID = r"^om_[0-9a-f]{16}$"

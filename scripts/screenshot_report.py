@@ -118,7 +118,7 @@ def report_for(release_dir: Path, rebuild: bool, workdir: Path) -> Path:
     report = Path(release_dir) / "report.html"
     if report.exists() and not rebuild:
         return report
-    from aiplus.summary_report import build_summary_report, load_extraction_scores, load_release_tables
+    from aiplus.release.companions.report import build_summary_report, load_extraction_scores, load_release_tables
 
     tables, manifest = load_release_tables(Path(release_dir))
     out = workdir / "report.html"

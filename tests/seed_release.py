@@ -1,7 +1,7 @@
 """Test helper: a release folder written without Prefect, from raw/ or from small hand-made tables.
 
 The seeds' tables are extracted once per test session (process_batch → build_tables → validate_tables)
-and written like ``aiplus.publish_release`` writes them (same Parquet bytes, same manifest shape), then
+and written like ``aiplus.release.publish`` writes them (same Parquet bytes, same manifest shape), then
 the release writers under test are run on the folder.
 """
 
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.build_tables import build_tables, content_key, to_frame
-from aiplus.process_batch import process_batch
-from aiplus.publish_release import LATEST, parquet_bytes, release_version, write_manifest
-from aiplus.read_raw import discover_files
-from aiplus.validate_tables import validate_tables
+from aiplus.tables.assemble import build_tables, content_key, to_frame
+from aiplus.runtime.batch import process_batch
+from aiplus.release.publish import LATEST, parquet_bytes, release_version, write_manifest
+from aiplus.ingest.read import discover_files
+from aiplus.tables.validate import validate_tables
 from schemas.tables import SCHEMA_VERSIONS, TABLES
 
 RAW = Path(__file__).resolve().parents[1] / "raw"

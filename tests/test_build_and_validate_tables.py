@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from aiplus.build_tables import build_tables, content_key
+from aiplus.tables.assemble import build_tables, content_key
 from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
                             RawDocument)
-from aiplus.validate_tables import validate_tables
+from aiplus.tables.validate import validate_tables
 
 TEXT = "本报讯（记者 王明）昨日，晋江市残联启动“AI助残夜校”，首期培训超200人次。"
 

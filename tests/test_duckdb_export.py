@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from seed_release import empty_tables, seed_tables, small_tables, write_release
 
-from aiplus.duckdb_export import DUCKDB_FILE, VIEWS, connect_read_only, write_duckdb
+from aiplus.release.companions.duckdb import DUCKDB_FILE, VIEWS, connect_read_only, write_duckdb
 from schemas.tables import TABLE_KEYS, TABLES
 
 

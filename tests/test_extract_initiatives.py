@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from aiplus.extract_initiatives import extract_initiatives
+from aiplus.extract.initiatives import extract_initiatives
 from aiplus.records import Article, OrganisationMention
 
 RAW = Path(__file__).resolve().parent.parent / "raw"
@@ -123,9 +123,9 @@ def test_organiser_and_operator_roles_from_the_sentence():
 
 
 def test_seed_files_give_evidence_spans_that_match_the_text():
-    from aiplus.normalise_text import normalise_document
-    from aiplus.read_raw import read_file
-    from aiplus.split_articles import split_articles
+    from aiplus.ingest.normalise import normalise_document
+    from aiplus.ingest.read import read_file
+    from aiplus.ingest.split import split_articles
 
     total = 0
     for path in sorted(RAW.glob("*.txt")):

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from aiplus.extract_metrics import extract_metrics, sentence_spans
+from aiplus.extract.metrics import extract_metrics, sentence_spans
 from aiplus.records import Article, OrganisationMention
 
 ROOT = Path(__file__).resolve().parents[1]

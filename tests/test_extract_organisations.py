@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from aiplus.extract_organisations import extract_organisations
+from aiplus.extract.organisations import extract_organisations
 from aiplus.records import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,8 +112,8 @@ def test_enumerated_firms_before_deng_qiye():
 def _gold_recall(source: str) -> float:
     """Share of a seed's required gold organisations found in the seed's text (containment ≥ 4 as in scoring)."""
     from aiplus.evaluate import compare_form
-    from aiplus.normalise_text import normalise_document
-    from aiplus.read_raw import read_file
+    from aiplus.ingest.normalise import normalise_document
+    from aiplus.ingest.read import read_file
 
     gold = json.loads((ROOT / "tests/gold/dev" / f"{Path(source).stem}.json").read_text(encoding="utf-8"))
     doc = normalise_document(read_file(ROOT / "raw" / source, ROOT / "raw"))

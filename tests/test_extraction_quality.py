@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from aiplus.evaluate import predictions_from_extractions, score_predictions
-from aiplus.process_batch import process_batch
-from aiplus.read_raw import discover_files
+from aiplus.runtime.batch import process_batch
+from aiplus.ingest.read import discover_files
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASURED_F1 = {"organisations": 0.979, "initiatives": 0.861, "metrics": 1.000}

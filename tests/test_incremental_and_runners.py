@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from aiplus.extraction_cache import ExtractionCache, extractor_fingerprint
-from aiplus.process_batch import process_batch
-from aiplus.read_raw import discover_files
+from aiplus.runtime.cache import ExtractionCache, extractor_fingerprint
+from aiplus.runtime.batch import process_batch
+from aiplus.ingest.read import discover_files
 from schemas.tables import TABLES
 
 RAW = Path(__file__).resolve().parents[1] / "raw"
@@ -107,15 +107,15 @@ def test_auto_runner_uses_processes_only_for_more_than_a_batch_to_extract(tmp_pa
     assert auto_task_runner(raw) == "processes"
     cache = ExtractionCache(tmp_path / "cache")
     for path in sorted(raw.iterdir())[:50]:
-        from aiplus.extraction_cache import CachedFile, file_sha256
-        from aiplus.read_raw import read_file
+        from aiplus.runtime.cache import CachedFile, file_sha256
+        from aiplus.ingest.read import read_file
 
         cache.put(file_sha256(path), CachedFile(read_file(path, raw), []))
     assert auto_task_runner(raw, cache_dir=tmp_path / "cache") == "threads"  # ten files left to extract
 
 
 def test_unchanged_release_needs_same_files_code_and_latest(tmp_path: Path):
-    from aiplus.release_inputs import inputs_digest, record_release, snapshot_raw, unchanged_release
+    from aiplus.runtime.inputs import inputs_digest, record_release, snapshot_raw, unchanged_release
 
     curated, cache = tmp_path / "curated", tmp_path / "cache"
     (curated / "v1").mkdir(parents=True)
@@ -133,7 +133,7 @@ def test_unchanged_release_needs_same_files_code_and_latest(tmp_path: Path):
 
 
 def test_batches_are_cut_by_name_so_a_new_file_changes_only_its_own_batch():
-    from aiplus.release_inputs import RawFile
+    from aiplus.runtime.inputs import RawFile
     from flows.release_flow import plan_batches
 
     files = [RawFile(f"{i:05d}.txt", f"/raw/{i:05d}.txt", "0" * 64, 1) for i in range(0, 4000, 2)]
@@ -147,7 +147,7 @@ def test_batches_are_cut_by_name_so_a_new_file_changes_only_its_own_batch():
 
 
 def test_a_batch_of_unchanged_files_comes_whole_from_the_batch_cache(tmp_path: Path):
-    from aiplus.process_batch import process_batch_to_fragments
+    from aiplus.runtime.batch import process_batch_to_fragments
 
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)

@@ -11,9 +11,9 @@ import polars as pl
 import pytest
 from seed_release import seed_tables, write_release
 
-from aiplus.dataset_card import CARD_FILE, write_dataset_card
-from aiplus.datapackage import write_datapackage
-from aiplus.duckdb_export import write_duckdb
+from aiplus.release.companions.card import CARD_FILE, write_dataset_card
+from aiplus.release.companions.datapackage import write_datapackage
+from aiplus.release.companions.duckdb import write_duckdb
 from schemas.tables import TABLES
 
 

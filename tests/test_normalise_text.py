@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from aiplus.normalise_text import normalise_document, normalise_text, repair_mojibake, strip_pinyin
-from aiplus.read_raw import read_file
+from aiplus.ingest.normalise import normalise_document, normalise_text, repair_mojibake, strip_pinyin
+from aiplus.ingest.read import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"

@@ -1,8 +1,8 @@
-"""Number forms of Chinese news: aiplus.numerals."""
+"""Number forms of Chinese news: aiplus.extract.numerals."""
 
 import pytest
 
-from aiplus.numerals import find_numbers, parse_chinese, parse_number
+from aiplus.extract.numerals import find_numbers, parse_chinese, parse_number
 
 
 @pytest.mark.parametrize("text, value", [

@@ -13,15 +13,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aiplus.build_tables import build_tables
-from aiplus.process_batch import process_batch
-from aiplus.publish_release import ReleaseRefused, list_releases, publish_release
-from aiplus.quality_gate import (GATE_FILE, QUALITY_DIR, format_gate, quality_gate_extra, remote_references,
+from aiplus.tables.assemble import build_tables
+from aiplus.runtime.batch import process_batch
+from aiplus.release.publish import ReleaseRefused, list_releases, publish_release
+from aiplus.release.gate import (GATE_FILE, QUALITY_DIR, format_gate, quality_gate_extra, remote_references,
                                  run_quality_gate, validate_command, validate_release)
-from aiplus.read_raw import discover_files
+from aiplus.ingest.read import discover_files
 from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
                             RawDocument)
-from aiplus.validate_tables import validate_tables
+from aiplus.tables.validate import validate_tables
 from schemas.expectations import CRITICAL, SUITES, WARNING
 from schemas.tables import TABLES
 
@@ -184,7 +184,7 @@ def _rendered_dom(page: Path) -> str | None:
 
 
 def test_validate_release_finds_a_tampered_folder(small_tables, tmp_path, capsys):
-    from aiplus.publish_release import parquet_bytes
+    from aiplus.release.publish import parquet_bytes
 
     release = tmp_path / "release"
     release.mkdir()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aiplus.read_raw import MAX_FILE_BYTES, discover_files, read_file
+from aiplus.ingest.read import MAX_FILE_BYTES, discover_files, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"

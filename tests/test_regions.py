@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aiplus.regions import find_region_mentions, find_streets, region_of_name, resolve_article_region, resolve_region
+from aiplus.extract.regions import find_region_mentions, find_streets, region_of_name, resolve_article_region, resolve_region
 
 
 @pytest.mark.parametrize("name, full, code", [

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from seed_release import empty_tables, small_tables, write_release
 
-from aiplus.build_tables import to_frame
-from aiplus.release_diff import (diff_command, diff_releases, format_diff, format_release_rows, list_release_rows,
+from aiplus.tables.assemble import to_frame
+from aiplus.release.diff import (diff_command, diff_releases, format_diff, format_release_rows, list_release_rows,
                                  releases_command)
 from schemas.tables import TABLES
 

@@ -82,7 +82,7 @@ def test_bad_inputs_are_rejected_and_good_files_still_published(raw_copy: Path, 
 
 
 def test_failed_publish_leaves_previous_release_untouched(raw_copy: Path, tmp_path: Path, monkeypatch):
-    import aiplus.publish_release as publish
+    import aiplus.release.publish as publish
 
     curated = tmp_path / "curated"
     good = build_release(raw_dir=str(raw_copy), curated_dir=str(curated))
@@ -104,7 +104,7 @@ def test_failed_publish_leaves_previous_release_untouched(raw_copy: Path, tmp_pa
 
 def test_cli_run_as_in_the_readme(raw_copy: Path, tmp_path: Path, monkeypatch, capsys):
     """`aiplus run` with its default, relative folders, from the project folder."""
-    from aiplus.cli import main
+    from flows.cli import main
 
     monkeypatch.chdir(raw_copy.parent)
     assert main(["run", "--cache-dir", ".cache/aiplus"]) == 0

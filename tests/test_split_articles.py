@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from aiplus.evaluate import compare_form
-from aiplus.normalise_text import normalise_document, normalise_text
-from aiplus.read_raw import read_file
+from aiplus.ingest.normalise import normalise_document, normalise_text
+from aiplus.ingest.read import read_file
 from aiplus.records import NormalisedDocument
-from aiplus.split_articles import split_articles
+from aiplus.ingest.split import split_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "raw"

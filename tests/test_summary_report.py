@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from aiplus.build_tables import content_key, to_frame
-from aiplus.summary_report import (REPORT_FILE, build_summary_report, initiatives_by_region,
+from aiplus.tables.assemble import content_key, to_frame
+from aiplus.release.companions.report import (REPORT_FILE, build_summary_report, initiatives_by_region,
                                    load_extraction_scores, metric_values_by_unit, most_active_organisations, province_city_label,
                                    recent_initiatives, write_summary_report)
 from schemas.tables import TABLES
@@ -154,10 +154,10 @@ def test_report_renders_in_headless_chromium(tmp_path):
 
 
 def test_report_of_the_seeds_in_raw(tmp_path):
-    from aiplus.build_tables import build_tables
-    from aiplus.process_batch import process_batch
-    from aiplus.read_raw import discover_files
-    from aiplus.validate_tables import validate_tables
+    from aiplus.tables.assemble import build_tables
+    from aiplus.runtime.batch import process_batch
+    from aiplus.ingest.read import discover_files
+    from aiplus.tables.validate import validate_tables
 
     raw = ROOT / "raw"
     batch = process_batch(discover_files(raw), raw)

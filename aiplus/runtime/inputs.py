@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from aiplus.extraction_cache import extractor_fingerprint, file_sha256, hash_library_versions, hash_source_files
-from aiplus.read_raw import discover_files
+from aiplus.runtime.cache import extractor_fingerprint, file_sha256, hash_library_versions, hash_source_files
+from aiplus.ingest.read import discover_files
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 # Code that shapes the release's files besides the extractor: tables, gates, companions, schemas.
 RELEASE_CODE_DIRS = ("aiplus", "schemas")
 # Libraries whose versions shape the release's bytes (Parquet writer, frames, gates, DuckDB file).

@@ -19,13 +19,10 @@ from pathlib import Path
 
 from aiplus.records import ArticleExtraction, RawDocument
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-# Parts of the package that only act after extraction (tables, gates, publishing, reports) and so
-# do not shape the cached records. Anything not listed counts, so a new module errs on the safe side.
-NOT_EXTRACTION = ("build_tables.py", "validate_tables.py", "publish_release.py", "evaluate.py", "cli.py", "api.py",
-                  "__main__.py", "extraction_cache.py", "release_inputs.py", "quality_gate.py", "datapackage.py", "dataset_card.py",
-                  "duckdb_export.py", "release_diff.py", "summary_report.py", "data/extraction_scores.json",
-                  "data/report/", "data/datadocs_assets/")
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+# The parts of the package that shape the extracted records: the records, the text layer, the word
+# lists, the reading, normalising and splitting of files, and the extractors.
+EXTRACTION_CODE = ("records.py", "text.py", "lexicon/", "ingest/", "extract/")
 # Libraries whose behaviour shapes the extracted records.
 TEXT_LIBRARIES = ("opencc", "rjieba", "pyahocorasick", "cn2an", "charset-normalizer", "trafilatura", "cpca")
 
@@ -36,20 +33,21 @@ def extractor_fingerprint() -> str:
     from aiplus.extract import EXTRACTOR_VERSION
 
     h = hashlib.sha256(f"extractor {EXTRACTOR_VERSION}\n".encode())
-    hash_source_files(h, PACKAGE_DIR, PACKAGE_DIR, skip=NOT_EXTRACTION)
+    hash_source_files(h, PACKAGE_DIR, PACKAGE_DIR, only=EXTRACTION_CODE)
     hash_library_versions(h, TEXT_LIBRARIES)
     return h.hexdigest()[:16]
 
 
-def hash_source_files(h, folder: Path, relative_to: Path, skip: tuple[str, ...] = ()) -> None:
+def hash_source_files(h, folder: Path, relative_to: Path, only: tuple[str, ...] = ()) -> None:
     """Feed ``h`` the path (relative to ``relative_to``) and content digest of every file under ``folder``.
 
-    Compiled files are left out; so are files whose path relative to ``folder`` starts with one of ``skip``.
+    Compiled files are left out; with ``only``, so are files whose path relative to ``folder`` starts
+    with none of its entries.
     """
     for path in sorted(folder.rglob("*")):
         if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
             continue
-        if skip and path.relative_to(folder).as_posix().startswith(skip):
+        if only and not path.relative_to(folder).as_posix().startswith(only):
             continue
         h.update(path.relative_to(relative_to).as_posix().encode() + b"\0")
         h.update(hashlib.sha256(path.read_bytes()).digest())
@@ -120,7 +118,7 @@ class ExtractionCache:
 
 
 # Code that turns extractions into a batch's rows (see BatchCache).
-FRAGMENT_CODE = (PACKAGE_DIR / "build_tables.py", PACKAGE_DIR.parent / "schemas" / "tables.py")
+FRAGMENT_CODE = (PACKAGE_DIR / "tables" / "assemble.py", PACKAGE_DIR.parent / "schemas" / "tables.py")
 
 
 @lru_cache(maxsize=1)

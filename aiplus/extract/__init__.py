@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from aiplus.extract_initiatives import extract_initiatives
-from aiplus.extract_metrics import extract_metrics
-from aiplus.extract_organisations import extract_organisations
+from aiplus.extract.initiatives import extract_initiatives
+from aiplus.extract.metrics import extract_metrics
+from aiplus.extract.organisations import extract_organisations
 from aiplus.records import Article, ArticleExtraction
-from aiplus.regions import resolve_article_region
+from aiplus.extract.regions import resolve_article_region
 
 # Bump when extraction rules or resources change: it is recorded in the manifest
 # and keys the incremental cache.

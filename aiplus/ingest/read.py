@@ -10,7 +10,7 @@ import hashlib
 from pathlib import Path
 
 from aiplus.records import RawDocument
-from aiplus.text_resources import hanzi_score
+from aiplus.ingest.hanzi import hanzi_score
 
 # File kinds the pipeline reads; anything else under raw/ is reported, not read.
 TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html", ".htm": "text/html"}

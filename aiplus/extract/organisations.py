@@ -2,13 +2,13 @@
 
 Three sources of mentions, merged per article:
 
-1. a gazetteer of well-known bodies and brands (``data/org_gazetteer.tsv``: 腾讯, 优必选,
+1. a gazetteer of well-known bodies and brands (``lexicon/organisations/gazetteer.tsv``: 腾讯, 优必选,
    国务院, 新华社…), matched in one Aho-Corasick pass;
 2. suffix rules over segmenter tokens: a token that ends in an organisation head
-   (``data/org_suffixes.tsv``: 公司, 局, 协会, 医院, 党支部…) starts a name that runs left
+   (``lexicon/organisations/suffixes.tsv``: 公司, 局, 协会, 医院, 党支部…) starts a name that runs left
    over name material until a boundary word, a function word or punctuation
-   (``data/org_boundary_words.txt``), then generic names are dropped
-   (``data/org_generic_names.txt``, ``data/org_not_heads.txt``);
+   (``lexicon/organisations/boundary_words.txt``), then generic names are dropped
+   (``lexicon/organisations/generic_names.txt``, ``lexicon/organisations/not_heads.txt``);
 3. enumerations of firms (``瑞芯微、美图、帝视科技等一批优势企业``) and the publisher
    when its name is printed in the text.
 
@@ -30,9 +30,10 @@ from typing import NamedTuple
 
 import rjieba
 
-from aiplus.text_resources import CharAutomaton, read_list, tag
+from aiplus.extract.segment import CharAutomaton, tag
+from aiplus.lexicon import read_list
 from aiplus.records import Article, OrganisationMention
-from aiplus.regions import (ancestors, division, find_region_mentions, find_streets, full_name, region_of_name,
+from aiplus.extract.regions import (ancestors, division, find_region_mentions, find_streets, full_name, region_of_name,
                             resolve_region)
 
 
@@ -81,7 +82,7 @@ _lines = read_list  # word lists in aiplus/data, comments and blank lines skippe
 @lru_cache(maxsize=1)
 def _resources() -> _Resources:
     heads = []
-    for line in _lines("org_suffixes.tsv"):
+    for line in _lines("organisations/suffixes.tsv"):
         suffix, org_type, role = line.split("\t")
         heads.append(_Head(suffix, org_type, role == "unit"))
     heads.sort(key=lambda h: -len(h.suffix))
@@ -90,13 +91,13 @@ def _resources() -> _Resources:
     generic_names: set[str] = set()
     generic_modifiers: set[str] = set()
     section = None
-    for line in _lines("org_generic_names.txt"):
+    for line in _lines("organisations/generic_names.txt"):
         if line.startswith("["):
             section = line
             continue
         (generic_names if section == "[names]" else generic_modifiers).update(line.split())
     gazetteer: dict[str, tuple[str, str]] = {}
-    for line in _lines("org_gazetteer.tsv"):
+    for line in _lines("organisations/gazetteer.tsv"):
         parts = line.split("\t")
         canonical, org_type = parts[0], parts[1]
         forms = [canonical] + (parts[2].split("|") if len(parts) > 2 and parts[2] else [])
@@ -104,8 +105,8 @@ def _resources() -> _Resources:
             if form not in gazetteer:
                 gazetteer[form] = (canonical, org_type)
     automaton = CharAutomaton((form, form) for form in gazetteer)
-    return _Resources(heads, frozenset(words("org_not_heads.txt")), frozenset(words("org_boundary_words.txt")),
-                      frozenset(generic_names), frozenset(generic_modifiers), frozenset(words("org_inner_words.txt")),
+    return _Resources(heads, frozenset(words("organisations/not_heads.txt")), frozenset(words("organisations/boundary_words.txt")),
+                      frozenset(generic_names), frozenset(generic_modifiers), frozenset(words("organisations/inner_words.txt")),
                       head_automaton, {h.suffix: h for h in heads}, gazetteer, automaton)
 
 

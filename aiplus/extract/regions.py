@@ -1,6 +1,6 @@
 """Administrative regions: names, full names and 6-digit codes.
 
-The gazetteer (``data/region_adcodes.tsv``) lists provinces, prefecture-level
+The gazetteer (``lexicon/regions/adcodes.tsv``) lists provinces, prefecture-level
 cities and counties with their codes; towns and streets (``…街道``, ``…镇``,
 ``…乡``) are recognised by their suffix and written under their county.  Short
 forms (深圳, 宝安, 黔东南州, 内蒙古) are generated from the full names; a short form
@@ -13,13 +13,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 import rjieba
 
-from aiplus.text_resources import CharAutomaton, word_boundaries
+from aiplus.extract.segment import CharAutomaton, word_boundaries
+from aiplus.lexicon import read_rows
 
-DATA_DIR = Path(__file__).parent / "data"
 
 # Suffixes stripped from division names to build the short forms news uses (深圳市 → 深圳).
 # Longest first, so that 苗族侗族自治州 is tried before 自治州.
@@ -95,15 +94,6 @@ class RegionMention:
     weak: bool = False  # a short form that is also a common word: kept only with support nearby
 
 
-def _read_table(name: str) -> list[list[str]]:
-    rows = []
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            rows.append(line.split("\t"))
-    return rows
-
-
 def _short_forms(name: str, level: int) -> list[str]:
     suffixes = _PROVINCE_SUFFIXES if level == 1 else _PREFECTURE_SUFFIXES if level == 2 else _COUNTY_SUFFIXES
     forms = []
@@ -135,7 +125,7 @@ class _Gazetteer:
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     divisions: dict[str, Division] = {}
-    for code, name in _read_table("region_adcodes.tsv"):
+    for code, name in read_rows("regions/adcodes.tsv"):
         level = 1 if code.endswith("0000") else 2 if code.endswith("00") else 3
         divisions[code] = Division(code, name, level, None)
     for code, div in list(divisions.items()):
@@ -145,7 +135,7 @@ def _gazetteer() -> _Gazetteer:
         city = code[:4] + "00"
         parent = city if div.level == 3 and city in divisions else province
         divisions[code] = Division(code, div.name, div.level, parent if parent in divisions else None)
-    for name, parent in _read_table("region_new_areas.tsv"):
+    for name, parent in read_rows("regions/new_areas.tsv"):
         key = f"{name}@{parent}"
         divisions[key] = Division(parent, name, 4, parent, own_code=False)
 

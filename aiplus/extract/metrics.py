@@ -1,7 +1,7 @@
 """Quantities stated in an article: counts, money, percentages, durations, ranges (GOLD.md "Metrics").
 
-A metric is a number (``aiplus.numerals``) followed by a measure word from
-``data/metric_units.txt``.  Numbers that are dates, ordinals, codes, parts of
+A metric is a number (``aiplus.extract.numerals``) followed by a measure word from
+``lexicon/metrics/units.txt``.  Numbers that are dates, ordinals, codes, parts of
 names or slogans are dropped; the rest get a qualifier (exact/over/about/under)
 from the words around them, a target flag from plan words earlier in the
 sentence, a period, an indicator (what is counted) and the sentence as evidence.
@@ -13,24 +13,13 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from aiplus.numerals import (CHINESE_DIGITS, NUMBER_PATTERN, NumberMatch, chinese_percent_tenths, number_from_match,
+from aiplus.extract.numerals import (CHINESE_DIGITS, NUMBER_PATTERN, NumberMatch, chinese_percent_tenths, number_from_match,
                              parse_chinese)
+from aiplus.lexicon import read_list
 from aiplus.records import Article, InitiativeRecord, MetricRecord, OrganisationMention
 
-DATA_DIR = Path(__file__).parent / "data"
-
-
-def _data_lines(name: str) -> list[str]:
-    """Non-empty, non-comment lines of a data file (leading/trailing blanks kept out)."""
-    lines = []
-    for line in (DATA_DIR / name).read_text(encoding="utf-8").splitlines():
-        line = line.rstrip("\n")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        lines.append(line.strip())
-    return lines
+_data_lines = read_list  # word lists in aiplus/lexicon, comments and blank lines skipped
 
 
 @dataclass(frozen=True)
@@ -48,20 +37,20 @@ class _Resources:
 @lru_cache(maxsize=1)
 def _resources() -> _Resources:
     units: dict[str, str] = {}
-    for line in _data_lines("metric_units.txt"):
+    for line in _data_lines("metrics/units.txt"):
         written, _, recorded = line.partition("=")
         units[written] = recorded or written
     false_words: dict[str, list[str]] = {}
-    for word in _data_lines("metric_unit_false_words.txt"):
+    for word in _data_lines("metrics/unit_false_words.txt"):
         false_words.setdefault(word[0], []).append(word)
-    phrases = sorted(_data_lines("metric_name_phrases.txt"), key=len, reverse=True)
+    phrases = sorted(_data_lines("metrics/name_phrases.txt"), key=len, reverse=True)
     before: dict[str, str] = {}
     after: dict[str, str] = {}
-    for line in _data_lines("metric_qualifiers.txt"):
+    for line in _data_lines("metrics/qualifiers.txt"):
         word, qualifier, position = line.split("\t")
         (before if position == "before" else after)[word] = qualifier
-    targets = sorted(_data_lines("metric_target_cues.txt"), key=len, reverse=True)
-    realised = sorted(_data_lines("metric_realised_cues.txt"), key=len, reverse=True)
+    targets = sorted(_data_lines("metrics/target_cues.txt"), key=len, reverse=True)
+    realised = sorted(_data_lines("metrics/realised_cues.txt"), key=len, reverse=True)
     target_alternatives = []
     for cue in targets:
         escaped = re.escape(cue)
@@ -86,7 +75,7 @@ def _resources() -> _Resources:
         qualifiers_after=after,
         target_cues=re.compile("|".join(target_alternatives)),
         realised_cues=re.compile("|".join(map(re.escape, realised))),
-        money_words=re.compile("|".join(map(re.escape, sorted(_data_lines("metric_money_words.txt"), key=len,
+        money_words=re.compile("|".join(map(re.escape, sorted(_data_lines("metrics/money_words.txt"), key=len,
                                                                reverse=True)))),
     )
 

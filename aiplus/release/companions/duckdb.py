@@ -31,7 +31,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from aiplus.datapackage import COLUMN_DESCRIPTIONS, DATA_LICENSE, TABLE_DESCRIPTIONS
+from aiplus.release.companions.datapackage import COLUMN_DESCRIPTIONS, DATA_LICENSE, TABLE_DESCRIPTIONS
 from schemas.tables import ARROW_SCHEMAS, FOREIGN_KEYS, ROLES, TABLE_KEYS, TABLES
 
 DUCKDB_FILE = "aiplus.duckdb"

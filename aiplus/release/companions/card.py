@@ -1,9 +1,9 @@
 """The dataset card: ``README.md`` inside each release.
 
 What the data is, how it was made, what every column means, how many rows,
-how good the extraction measurably is (``aiplus/data/extraction_scores.json``),
+how good the extraction measurably is (``aiplus/release/companions/extraction_scores.json``),
 the licence, how to cite this exact version, and how to load it.  Column
-descriptions and allowed values come from ``aiplus.datapackage`` (and through
+descriptions and allowed values come from ``aiplus.release.companions.datapackage`` (and through
 it from ``schemas/tables.py``), so the card, the data package and the DuckDB
 comments say the same thing.
 """
@@ -16,12 +16,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.datapackage import (CODE_LICENSE, DATA_LICENSE, PACKAGE_NAME, PACKAGE_TITLE, TABLE_DESCRIPTIONS,
+from aiplus.release.companions.datapackage import (CODE_LICENSE, DATA_LICENSE, PACKAGE_NAME, PACKAGE_TITLE, TABLE_DESCRIPTIONS,
                                 table_schema)
+from aiplus.release.companions.scores import load_extraction_scores
 from schemas.tables import TABLE_KEYS, TABLES
 
 CARD_FILE = "README.md"
-EXTRACTION_SCORES = Path(__file__).resolve().parent / "data" / "extraction_scores.json"
 SCORED_TABLES = ["organisations", "initiatives", "metrics"]
 
 # "One row per ..." of each table (DATASET.md), for the card's table of tables.
@@ -84,14 +84,6 @@ def release_fingerprint(manifest: dict) -> str:
     for name in sorted(digests):
         h.update(f"{name}={digests[name]}\n".encode())
     return h.hexdigest()
-
-
-def load_extraction_scores(path: Path = EXTRACTION_SCORES) -> dict | None:
-    """The measured extraction scores, or None when the file is missing or unreadable."""
-    try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
 
 
 def render_card(manifest: dict, scores: dict | None, files: list[str] | None = None) -> str:

@@ -22,10 +22,24 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
-from aiplus.normalise_text import CREDIT_END, DATE_LINE, display_width, ends_sentence
+from aiplus.ingest.normalise import CREDIT_END, DATE_LINE, display_width, ends_sentence
 from aiplus.records import Article, NormalisedDocument
-from aiplus.text_resources import CJK, column_names
+from aiplus.lexicon import read_list
+from aiplus.text import CJK
+
+@lru_cache(maxsize=1)
+def column_names() -> tuple[frozenset[str], tuple[str, ...]]:
+    """(exact column names, column-name suffixes) from lexicon/ingest/column_names.txt."""
+    exact, suffixes = set(), []
+    for entry in read_list("ingest/column_names.txt"):
+        if entry.startswith("suffix:"):
+            suffixes.append(entry[len("suffix:"):])
+        else:
+            exact.add(entry)
+    return frozenset(exact), tuple(suffixes)
+
 
 # ------------------------------------------------------------------ patterns
 

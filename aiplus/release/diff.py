@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.publish_release import LATEST, list_releases
+from aiplus.release.publish import LATEST, list_releases
 from schemas.tables import TABLE_KEYS, TABLES
 
 EXAMPLES_PER_KIND = 5  # keys listed per table for added / removed / changed rows

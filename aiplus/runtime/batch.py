@@ -10,14 +10,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiplus.build_tables import article_fragments
+from aiplus.tables.assemble import article_fragments
 from aiplus.extract import extract_article
-from aiplus.extraction_cache import BatchCache, CachedFile, ExtractionCache, file_sha256
-from aiplus.normalise_text import normalise_document
-from aiplus.read_raw import read_file
+from aiplus.runtime.cache import BatchCache, CachedFile, ExtractionCache, file_sha256
+from aiplus.ingest.normalise import normalise_document
+from aiplus.ingest.read import read_file
 from aiplus.records import ArticleExtraction, RawDocument
-from aiplus.regions import resolve_article_region
-from aiplus.split_articles import split_articles
+from aiplus.extract.regions import resolve_article_region
+from aiplus.ingest.split import split_articles
 
 
 @dataclass

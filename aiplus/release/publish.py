@@ -44,11 +44,11 @@ def default_release_extras() -> list:
     and may raise ReleaseRefused to stop the publication.  The dataset card runs
     last because it lists the files present.
     """
-    from aiplus.datapackage import write_datapackage
-    from aiplus.dataset_card import write_dataset_card
-    from aiplus.duckdb_export import write_duckdb
-    from aiplus.quality_gate import quality_gate_extra
-    from aiplus.summary_report import write_summary_report
+    from aiplus.release.companions.datapackage import write_datapackage
+    from aiplus.release.companions.card import write_dataset_card
+    from aiplus.release.companions.duckdb import write_duckdb
+    from aiplus.release.gate import quality_gate_extra
+    from aiplus.release.companions.report import write_summary_report
 
     # The gate runs first: a refused release builds nothing else, and the card can quote its verdict.
     return [quality_gate_extra, write_datapackage, write_duckdb, write_summary_report, write_dataset_card]

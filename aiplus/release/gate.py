@@ -1,10 +1,10 @@
 """The table-level quality gate: Great Expectations suites (``schemas.expectations``) run on a release's tables.
 
-Pandera (``aiplus.validate_tables``) moves bad rows to ``rejects``; this gate
+Pandera (``aiplus.tables.validate``) moves bad rows to ``rejects``; this gate
 looks at whole tables and the links between them, and refuses a release that
 fails a critical expectation.  It also writes the Data Docs report, made to
 render offline: GX pages load bootstrap, jQuery, vega… from CDNs, so the
-report's links are rewritten to copies vendored in ``aiplus/data/datadocs_assets``.
+report's links are rewritten to copies vendored in ``aiplus/release/datadocs_assets``.
 
 Pure functions, nothing about Prefect.  GX is imported lazily (it costs ~5 s).
 """
@@ -28,20 +28,20 @@ import pandas as pd
 from schemas.expectations import (ARTICLE_LENGTH_COLUMN, CRITICAL, DATE_COLUMNS, LATEST_SANE_DATE_YEARS,
                                   MAX_REJECTS_SHARE, MAX_ROW_DROP_SHARE, SPAN_TABLES, SUITES, TableExpectation,
                                   date_column, missing_key_column)
-from aiplus.validate_tables import arrow_isin
+from aiplus.tables.validate import arrow_isin
 from schemas.tables import FOREIGN_KEYS, MODELS, TABLE_KEYS, TABLES
 
 QUALITY_DIR = "quality"  # inside a release folder
 GATE_FILE = "gate.json"
 REFUSED_PREFIX = ".refused-"  # curated/.refused-<version>/quality/: the report of a refused release
-VENDORED_ASSETS = Path(__file__).resolve().parent / "data" / "datadocs_assets"
+VENDORED_ASSETS = Path(__file__).resolve().parent / "datadocs_assets"
 VENDOR_DIR = "static/vendor"  # inside the report folder
 # How many offending rows a message names.
 EXAMPLES_IN_MESSAGE = 5
 # How many offending rows GX keeps per expectation (shown in Data Docs).
 EXAMPLES_IN_REPORT = 20
 
-# CDN address in GX's Data Docs templates → vendored file (aiplus/data/datadocs_assets/VENDORED.md).
+# CDN address in GX's Data Docs templates → vendored file (aiplus/release/datadocs_assets/VENDORED.md).
 CDN_ASSETS = {
     "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "bootstrap-4.3.1.min.css",
     "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "bootstrap-4.3.1.min.js",
@@ -571,7 +571,7 @@ def remote_references(report_dir: Path) -> list[str]:
 def quality_gate_extra(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
                        previous_release_dir: Path | None) -> None:
     """Release extra: run the gate, write ``quality/`` into the release, refuse it on a critical failure."""
-    from aiplus.publish_release import ReleaseRefused
+    from aiplus.release.publish import ReleaseRefused
 
     folder = Path(folder)
     previous = _read_manifest(previous_release_dir)
@@ -630,7 +630,7 @@ def read_release_tables(release_dir: Path) -> dict[str, pd.DataFrame]:
     """The tables of a release folder, as the pipeline holds them (pandas, the release's dtypes)."""
     import pyarrow.parquet as pq
 
-    from aiplus.build_tables import to_frame
+    from aiplus.tables.assemble import to_frame
 
     tables = {}
     for table in TABLES:
@@ -644,7 +644,7 @@ def read_release_tables(release_dir: Path) -> dict[str, pd.DataFrame]:
 
 def pandera_failures(tables: dict[str, pd.DataFrame]) -> list[str]:
     """Row-level failures (Pandera models, offsets, foreign keys) of published tables: nothing should fail here."""
-    from aiplus.validate_tables import schema_failures, span_failures
+    from aiplus.tables.validate import schema_failures, span_failures
 
     failures: list[str] = []
     for table in TABLES:

@@ -12,8 +12,8 @@ def _evaluate(args: argparse.Namespace) -> int:
                                  score_predictions)
 
     if args.raw:
-        from aiplus.process_batch import process_batch
-        from aiplus.read_raw import discover_files
+        from aiplus.runtime.batch import process_batch
+        from aiplus.ingest.read import discover_files
 
         raw_dir = Path(args.raw)
         preds = predictions_from_extractions(process_batch(discover_files(raw_dir), raw_dir).extractions)
@@ -105,19 +105,19 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from aiplus.quality_gate import validate_command
+    from aiplus.release.gate import validate_command
 
     return validate_command(args.release_dir, args.previous)
 
 
 def _diff(args: argparse.Namespace) -> int:
-    from aiplus.release_diff import diff_command
+    from aiplus.release.diff import diff_command
 
     return diff_command(args.old, args.new, curated_dir=args.curated)
 
 
 def _releases(args: argparse.Namespace) -> int:
-    from aiplus.release_diff import releases_command
+    from aiplus.release.diff import releases_command
 
     return releases_command(args.curated)
 

@@ -2,18 +2,18 @@
 
 Where names come from (GOLD.md "Initiatives"):
 
-* naming heads (计划, 工程, 行动, 活动, 平台, 基地, 培训班, 大赛…, ``initiative_heads.txt``,
+* naming heads (计划, 工程, 行动, 活动, 平台, 基地, 培训班, 大赛…, ``initiatives/heads.txt``,
   each with the kind it implies): the name grows leftwards from the head over
   name characters and whole quotations until a stop word (function words,
-  launching verbs, adverbs: ``initiative_left_stops.txt``) or punctuation;
+  launching verbs, adverbs: ``initiatives/left_stops.txt``) or punctuation;
 * quotations (“…”, 「…」, 《…》) that end in a head, follow a launching verb
-  (开展“…”, ``initiative_triggers.txt``), follow a service class word (系统“晋快办”),
+  (开展“…”, ``initiatives/triggers.txt``), follow a service class word (系统“晋快办”),
   or are the title of a document (《…方案》) or a talk (以“…”为主题);
 * observance days (全国助残日), partnerships named by their parties
   (与X签署合作备忘录, 共建X研究院), and “A暨B” (one event named twice).
 
 Rejected: names whose modifier is only generic words (主题活动, 科普活动:
-``initiative_generic_modifiers.txt``), slogans and concepts (``initiative_reject.txt``),
+``initiatives/generic_modifiers.txt``), slogans and concepts (``initiatives/reject.txt``),
 metaphors (孩子们的“第二课堂”), counted categories (讲座500场), back-references
 (这场…嘉年华), and names inside an organisation's name.  Mentions of one initiative
 are folded into one record (shorter names become aliases); its evidence is the
@@ -29,7 +29,9 @@ from bisect import bisect_right
 from datetime import date, timedelta
 from functools import lru_cache
 
-from aiplus.text_resources import bigram_dice, read_list
+from aiplus.extract.regions import find_region_mentions, resolve_region
+from aiplus.lexicon import read_list
+from aiplus.text import bigram_dice
 from aiplus.records import Article, InitiativeRecord, OrganisationMention
 
 
@@ -84,22 +86,22 @@ _lines = read_list  # word lists in aiplus/data, comments and blank lines skippe
 @lru_cache(maxsize=1)
 def _resources() -> dict:
     heads: dict[str, tuple[str, bool]] = {}
-    for line in _lines("initiative_heads.txt"):
+    for line in _lines("initiatives/heads.txt"):
         parts = line.split("\t")
         heads[parts[0]] = (parts[1], len(parts) > 2 and "q" in parts[2])
     # Longest first so that 行动计划 wins over 计划 and 行动 at the same place.
     ordered = sorted(heads, key=len, reverse=True)
     head_re = re.compile("|".join(re.escape(h) for h in ordered))
-    domain_cues = [tuple(line.split("\t")) for line in _lines("initiative_domain_cues.txt")]
-    blockers = _lines("initiative_head_blockers.txt")
+    domain_cues = [tuple(line.split("\t")) for line in _lines("initiatives/domain_cues.txt")]
+    blockers = _lines("initiatives/head_blockers.txt")
     blockers_by_head = {h: tuple(b for b in blockers if b.startswith(h)) for h in heads}
     cue_rank: dict[str, tuple[int, str]] = {}
     for rank, (domain, cue) in enumerate(domain_cues):
         cue_rank.setdefault(cue, (rank, domain))
     domain_re = re.compile("|".join(re.escape(c) for c in sorted(cue_rank, key=len, reverse=True)))
-    ai_cues = [c.lower() for c in _lines("initiative_ai_cues.txt")]
+    ai_cues = [c.lower() for c in _lines("initiatives/ai_cues.txt")]
     ai_re = re.compile("|".join(re.escape(c) for c in sorted(ai_cues, key=len, reverse=True)), re.I)
-    stops = set(_lines("initiative_left_stops.txt"))
+    stops = set(_lines("initiatives/left_stops.txt"))
     return {
         "heads": heads,
         "head_re": head_re,
@@ -110,16 +112,16 @@ def _resources() -> dict:
         "grow_special": frozenset(w[-1] for w in stops) | set(_MATCHING_OPEN) | set(OPEN_QUOTES) | QUOTE_CHARS
         | {" ", "—"} | ARABIC_COUNT_UNITS | CHINESE_COUNT_UNITS,
         "generic_re": re.compile("|".join(
-            [re.escape(g) for g in sorted(set(_lines("initiative_generic_modifiers.txt")), key=len, reverse=True)]
+            [re.escape(g) for g in sorted(set(_lines("initiatives/generic_modifiers.txt")), key=len, reverse=True)]
             + ["[" + re.escape("".join(sorted(QUOTE_CHARS | NAME_PUNCT))) + " ]"])),
-        "reject": set(_lines("initiative_reject.txt")),
+        "reject": set(_lines("initiatives/reject.txt")),
         "ai_re": ai_re,
         "domain_re": domain_re,
         "cue_rank": cue_rank,
         "blockers_by_head": blockers_by_head,
         "max_head_len": max(len(h) for h in heads),
-        "triggers": tuple(_lines("initiative_triggers.txt")),
-        "trigger_re": re.compile("|".join(re.escape(t) for t in _lines("initiative_triggers.txt"))),
+        "triggers": tuple(_lines("initiatives/triggers.txt")),
+        "trigger_re": re.compile("|".join(re.escape(t) for t in _lines("initiatives/triggers.txt"))),
     }
 
 
@@ -692,13 +694,7 @@ def _region(name: str, context: str | None) -> tuple[str | None, str | None]:
     深圳职工文化建设三大节); ``context`` (the article's region) chooses between places
     of the same name.  Places named elsewhere in the sentence are left out: a sentence
     often names the host, the venue and the visitors' home at once."""
-    try:
-        from aiplus import regions
-    except ImportError:  # the regions module is optional for this step
-        return None, None
-    if not hasattr(regions, "find_region_mentions") or not hasattr(regions, "resolve_region"):
-        return None, None
-    mentions = regions.find_region_mentions(name)
+    mentions = find_region_mentions(name)
     if not mentions or mentions[0].start != 0 or mentions[0].weak:
         return None, None
     # the chain of places at the start (晋江市池店镇…): resolve it whole
@@ -707,9 +703,9 @@ def _region(name: str, context: str | None) -> tuple[str | None, str | None]:
         if m.start != end:
             break
         end = m.end
-    found = regions.resolve_region(name[:end], context)
+    found = resolve_region(name[:end], context)
     if not found[1] and end != mentions[0].end:
-        found = regions.resolve_region(name[: mentions[0].end], context)
+        found = resolve_region(name[: mentions[0].end], context)
     return found
 
 

@@ -1,5 +1,0 @@
-import sys
-
-from aiplus.cli import main
-
-sys.exit(main())
