@@ -3,7 +3,7 @@
     python benchmarks/extract_speed.py [--repeat 10] [--caches lines|all|none] [--profile]
 
 Runs the same functions as ``aiplus.runtime.batch`` over the files of ``raw/`` and
-``/work/shared/articles/`` (read in place), the corpus repeated ``--repeat`` times,
+``../shared/articles/`` (beside the project root, read in place), the corpus repeated ``--repeat`` times,
 and prints characters per CPU-second (``time.process_time``) overall and per step;
 inside extract, also per extractor (regions, organisations, initiatives, metrics).
 Characters are those of the decoded raw files.  ``--profile`` prints the cProfile
@@ -33,7 +33,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import aiplus  # noqa: E402
 from aiplus.extract.initiatives import extract_initiatives  # noqa: E402
 from aiplus.extract.metrics import extract_metrics  # noqa: E402
 from aiplus.extract.organisations import extract_organisations  # noqa: E402
@@ -43,7 +42,8 @@ from aiplus.ingest.read import discover_files, read_file  # noqa: E402
 from aiplus.extract.regions import resolve_article_region  # noqa: E402
 from aiplus.ingest.split import split_articles  # noqa: E402
 
-FOLDERS = [ROOT / "raw", Path("/work/shared/articles")]
+# The seeds and the real articles beside the project (``../shared/articles``, when present).
+FOLDERS = [ROOT / "raw", ROOT.parent / "shared" / "articles"]
 
 
 def corpus() -> list[tuple[Path, Path]]:

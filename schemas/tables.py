@@ -36,7 +36,7 @@ QUALIFIERS = ["exact", "over", "about", "under"]
 SCRIPTS = ["simplified", "traditional"]
 QUALITY_FLAGS_PATTERN = r"^[a-z0-9_:.-]+$"
 
-# Key formats: a prefix and 16 hex digits of a SHA-256 over content (aiplus.tables.assemble).
+# Key formats: a prefix and 16 hex digits of a SHA-256 over content (aiplus.tables.fragments).
 ARTICLE_ID = r"^a_[0-9a-f]{16}$"
 ORG_ID = r"^o_[0-9a-f]{16}$"
 MENTION_ID = r"^om_[0-9a-f]{16}$"

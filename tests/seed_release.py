@@ -14,7 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.tables.assemble import build_tables, content_key, to_frame
+from aiplus.tables.assemble import build_tables
+from aiplus.tables.conform import to_frame
+from aiplus.tables.fragments import content_key
 from aiplus.runtime.batch import process_batch
 from aiplus.release.publish import LATEST, parquet_bytes, release_version, write_manifest
 from aiplus.ingest.read import discover_files

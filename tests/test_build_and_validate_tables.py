@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from aiplus.tables.assemble import build_tables, content_key
+from aiplus.tables.assemble import build_tables
+from aiplus.tables.fragments import content_key
 from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
                             RawDocument)
 from aiplus.tables.validate import validate_tables

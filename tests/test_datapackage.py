@@ -10,7 +10,7 @@ import pytest
 from frictionless import validate
 from seed_release import empty_tables, seed_tables, small_tables, write_release
 
-from aiplus.tables.assemble import to_frame
+from aiplus.tables.conform import to_frame
 from aiplus.release.companions.datapackage import DATAPACKAGE_FILE, DATAPACKAGE_PROFILE, write_datapackage
 from aiplus.release.companions.card import CARD_FILE, release_fingerprint, write_dataset_card
 from schemas.tables import ARROW_SCHEMAS, FOREIGN_KEYS, TABLE_KEYS, TABLES

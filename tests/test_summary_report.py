@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from aiplus.tables.assemble import content_key, to_frame
+from aiplus.tables.conform import to_frame
+from aiplus.tables.fragments import content_key
 from aiplus.release.companions.report import (REPORT_FILE, build_summary_report, initiatives_by_region,
                                    load_extraction_scores, metric_values_by_unit, most_active_organisations, province_city_label,
                                    recent_initiatives, write_summary_report)

@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from operator import itemgetter
-from pathlib import Path
 from typing import NamedTuple
 
 import rjieba

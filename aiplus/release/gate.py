@@ -630,7 +630,7 @@ def read_release_tables(release_dir: Path) -> dict[str, pd.DataFrame]:
     """The tables of a release folder, as the pipeline holds them (pandas, the release's dtypes)."""
     import pyarrow.parquet as pq
 
-    from aiplus.tables.assemble import to_frame
+    from aiplus.tables.conform import to_frame
 
     tables = {}
     for table in TABLES:

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiplus.tables.assemble import article_fragments
+from aiplus.tables.fragments import article_fragments
 from aiplus.extract import extract_article
 from aiplus.runtime.cache import BatchCache, CachedFile, ExtractionCache, file_sha256
 from aiplus.ingest.normalise import normalise_document

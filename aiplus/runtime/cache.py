@@ -118,7 +118,7 @@ class ExtractionCache:
 
 
 # Code that turns extractions into a batch's rows (see BatchCache).
-FRAGMENT_CODE = (PACKAGE_DIR / "tables" / "assemble.py", PACKAGE_DIR.parent / "schemas" / "tables.py")
+FRAGMENT_CODE = (PACKAGE_DIR / "tables" / "fragments.py", PACKAGE_DIR.parent / "schemas" / "tables.py")
 
 
 @lru_cache(maxsize=1)

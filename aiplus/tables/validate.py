@@ -14,7 +14,7 @@ import pyarrow as pa_arrow
 import pyarrow.compute as pc
 import pandera.pandas as pa
 
-from aiplus.tables.assemble import reject_row, to_frame
+from aiplus.tables.conform import reject_row, to_frame
 from schemas.tables import FOREIGN_KEYS, MODELS
 
 # Tables in the order their rows are checked: a table's foreign keys point to earlier ones

@@ -11,7 +11,6 @@ comments say the same thing.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 
 import pandas as pd

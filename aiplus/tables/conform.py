@@ -1,0 +1,60 @@
+"""Rows as a table's frame: the contract's columns and dtypes, a deterministic row order; rows of ``rejects``."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+
+from schemas.tables import ARROW_SCHEMAS
+
+
+def reject_row(table: str, record: dict, reasons: list[str] | str, source_file: str | None = None,
+               article_id: str | None = None) -> dict:
+    """A row of the ``rejects`` table."""
+    if isinstance(reasons, list):
+        reasons = "; ".join(reasons)
+    return {
+        "table": table,
+        "record": json.dumps(record, ensure_ascii=False, sort_keys=True, default=str),
+        "reasons": reasons,
+        "source_file": source_file,
+        "article_id": article_id,
+    }
+
+
+def to_frame(table: str, rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
+    """Rows (dicts or a frame) as a DataFrame with the table's columns, dtypes and a deterministic row order."""
+    schema = ARROW_SCHEMAS[table]
+    columns = schema.names
+    if isinstance(rows, pd.DataFrame):
+        df = rows.reset_index(drop=True).reindex(columns=columns)
+    else:
+        df = pd.DataFrame(rows, columns=columns)
+    for field in schema:
+        col = field.name
+        if str(field.type) == "string":
+            df[col] = df[col].astype("str")  # None stays missing
+        elif str(field.type) == "int64":
+            df[col] = pd.array(df[col], dtype="Int64")
+        elif str(field.type) == "double":
+            df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
+        elif str(field.type) == "bool":
+            df[col] = df[col].astype(bool)
+        else:  # lists
+            df[col] = df[col].map(_as_list)
+    sort_cols = {
+        "articles": ["article_id"], "organisations": ["org_id"], "organisation_mentions": ["mention_id"],
+        "initiatives": ["initiative_id"], "initiative_organisations": ["initiative_id", "org_id", "role"],
+        "metrics": ["metric_id"], "rejects": ["table", "source_file", "article_id", "reasons", "record"],
+    }[table]
+    if len(df):
+        df = df.sort_values(sort_cols, kind="mergesort", na_position="first").reset_index(drop=True)
+    return df
+
+
+def _as_list(value) -> list:
+    if isinstance(value, np.ndarray):  # list columns read back from Arrow
+        return value.tolist()
+    return list(value) if isinstance(value, (list, tuple)) else []
