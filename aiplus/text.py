@@ -27,3 +27,10 @@ def bigram_dice(a: str, b: str) -> float:
             pool.remove(g)
             common += 1
     return 2 * common / (len(ba) + len(bb))
+
+
+# Punctuation that ends a sentence, that ends a clause inside a sentence, and that may close a
+# sentence after its end mark (。” ！」).  The text steps judge sentence and line ends with these.
+SENTENCE_END_MARKS = "。！？!?"
+CLAUSE_END_MARKS = "；;"
+CLOSING_MARKS = "”’」』）)】\"'"
