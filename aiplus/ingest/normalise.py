@@ -22,19 +22,19 @@ from functools import lru_cache
 
 from aiplus.records import NormalisedDocument, RawDocument
 from aiplus.ingest.hanzi import common_hanzi, hanzi_score
-from aiplus.lexicon import read_list
+from aiplus.lexicon import read_words
 from aiplus.text import CJK, CJK_RE, T2S
 
 @lru_cache(maxsize=1)
 def paragraph_openers() -> frozenset[str]:
-    """Short words that open a paragraph (lexicon/ingest/paragraph_openers.txt)."""
-    return frozenset(read_list("ingest/paragraph_openers.txt"))
+    """Short words that open a paragraph (lexicon/ingest/paragraph_openers.tsv)."""
+    return frozenset(read_words("ingest/paragraph_openers.tsv"))
 
 
 @lru_cache(maxsize=1)
 def sentence_openers() -> tuple[str, ...]:
-    """Words that open a sentence when a comma follows (lexicon/ingest/sentence_openers.txt)."""
-    return tuple(read_list("ingest/sentence_openers.txt"))
+    """Words that open a sentence when a comma follows (lexicon/ingest/sentence_openers.tsv)."""
+    return tuple(read_words("ingest/sentence_openers.tsv"))
 
 
 # ------------------------------------------------------------------ 1. pinyin annotations

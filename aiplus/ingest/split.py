@@ -26,18 +26,20 @@ from functools import lru_cache
 
 from aiplus.ingest.normalise import CREDIT_END, DATE_LINE, display_width, ends_sentence
 from aiplus.records import Article, NormalisedDocument
-from aiplus.lexicon import read_list
+from aiplus.lexicon import read_table
 from aiplus.text import CJK
 
 @lru_cache(maxsize=1)
 def column_names() -> tuple[frozenset[str], tuple[str, ...]]:
-    """(exact column names, column-name suffixes) from lexicon/ingest/column_names.txt."""
+    """(exact column names, column-name suffixes) from lexicon/ingest/column_names.tsv."""
     exact, suffixes = set(), []
-    for entry in read_list("ingest/column_names.txt"):
-        if entry.startswith("suffix:"):
-            suffixes.append(entry[len("suffix:"):])
+    for row in read_table("ingest/column_names.tsv"):
+        if row["match"] == "suffix":
+            suffixes.append(row["name"])
+        elif row["match"] == "exact":
+            exact.add(row["name"])
         else:
-            exact.add(entry)
+            raise ValueError(f"lexicon/ingest/column_names.tsv: unknown match {row['match']!r} for {row['name']}")
     return frozenset(exact), tuple(suffixes)
 
 
