@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from schemas.tables import ARROW_SCHEMAS
+from schemas.tables import ARROW_SCHEMAS, SORT_ORDERS
 
 
 def reject_row(table: str, record: dict, reasons: list[str] | str, source_file: str | None = None,
@@ -44,13 +44,8 @@ def to_frame(table: str, rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
             df[col] = df[col].astype(bool)
         else:  # lists
             df[col] = df[col].map(_as_list)
-    sort_cols = {
-        "articles": ["article_id"], "organisations": ["org_id"], "organisation_mentions": ["mention_id"],
-        "initiatives": ["initiative_id"], "initiative_organisations": ["initiative_id", "org_id", "role"],
-        "metrics": ["metric_id"], "rejects": ["table", "source_file", "article_id", "reasons", "record"],
-    }[table]
     if len(df):
-        df = df.sort_values(sort_cols, kind="mergesort", na_position="first").reset_index(drop=True)
+        df = df.sort_values(SORT_ORDERS[table], kind="mergesort", na_position="first").reset_index(drop=True)
     return df
 
 
