@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.release.publish import resolve_release
+from aiplus.release.store import resolve_release
 from schemas.tables import TABLES
 
 

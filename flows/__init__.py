@@ -13,8 +13,12 @@ def __getattr__(name: str):
         from aiplus.api import load  # the Python API, re-exported for `from flows import load`
 
         return load
-    if name in ("RunSummary", "build_release"):
-        import flows.release_flow as release_flow
+    if name == "build_release":
+        from flows.release_flow import build_release
 
-        return getattr(release_flow, name)
+        return build_release
+    if name == "RunSummary":
+        from flows.stages import RunSummary
+
+        return RunSummary
     raise AttributeError(f"module 'flows' has no attribute {name!r}")

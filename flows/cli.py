@@ -105,7 +105,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from aiplus.release.gate import validate_command
+    from aiplus.release.verify import validate_command
 
     return validate_command(args.release_dir, args.previous)
 

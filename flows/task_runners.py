@@ -17,9 +17,9 @@ def auto_task_runner(raw_dir, batch_size: int | None = None, cache_dir=None) -> 
     """
     from pathlib import Path
 
+    from aiplus.runtime.batch import batch_size_for
     from aiplus.runtime.cache import ExtractionCache, file_sha256
     from aiplus.ingest.read import discover_files
-    from flows.release_flow import batch_size_for
 
     if (os.cpu_count() or 1) < 2:
         return "threads"

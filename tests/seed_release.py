@@ -18,7 +18,8 @@ from aiplus.tables.assemble import build_tables
 from aiplus.tables.conform import to_frame
 from aiplus.tables.fragments import content_key
 from aiplus.runtime.batch import process_batch
-from aiplus.release.publish import LATEST, parquet_bytes, release_version, write_manifest
+from aiplus.release.publish import parquet_bytes, release_version
+from aiplus.release.store import LATEST, write_manifest
 from aiplus.ingest.read import discover_files
 from aiplus.tables.validate import validate_tables
 from schemas.tables import SCHEMA_VERSIONS, TABLES

@@ -89,7 +89,7 @@ def test_cached_rerun_and_other_runners_give_the_same_release(raw_copy: Path, tm
 
 
 def test_batch_size_gives_each_core_several_batches_within_bounds():
-    from flows.release_flow import BATCH_SIZE_BOUNDS, batch_size_for
+    from aiplus.runtime.batch import BATCH_SIZE_BOUNDS, batch_size_for
 
     assert batch_size_for(5, cores=2) == BATCH_SIZE_BOUNDS[0]
     assert batch_size_for(1000, cores=2) == 125
@@ -134,7 +134,7 @@ def test_unchanged_release_needs_same_files_code_and_latest(tmp_path: Path):
 
 def test_batches_are_cut_by_name_so_a_new_file_changes_only_its_own_batch():
     from aiplus.runtime.inputs import RawFile
-    from flows.release_flow import plan_batches
+    from aiplus.runtime.batch import plan_batches
 
     files = [RawFile(f"{i:05d}.txt", f"/raw/{i:05d}.txt", "0" * 64, 1) for i in range(0, 4000, 2)]
     before = plan_batches(files, 50)

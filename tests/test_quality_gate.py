@@ -15,9 +15,11 @@ import pytest
 
 from aiplus.tables.assemble import build_tables
 from aiplus.runtime.batch import process_batch
-from aiplus.release.publish import ReleaseRefused, list_releases, publish_release
-from aiplus.release.gate import (GATE_FILE, QUALITY_DIR, format_gate, quality_gate_extra, remote_references,
-                                 run_quality_gate, validate_command, validate_release)
+from aiplus.release.datadocs import remote_references
+from aiplus.release.gate import GATE_FILE, QUALITY_DIR, ReleaseRefused, format_gate, gate_release, run_quality_gate
+from aiplus.release.publish import commit_release, stage_release
+from aiplus.release.store import list_releases
+from aiplus.release.verify import validate_command, validate_release
 from aiplus.ingest.read import discover_files
 from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
                             RawDocument)
@@ -124,10 +126,17 @@ def test_empty_tables_pass_with_a_warning(small_tables):
     assert [r.expectation for r in result.warning_failures] == ["expect_table_row_count_to_be_between(min_value=1)"]
 
 
-def test_release_hook_publishes_a_good_release_with_an_offline_report_and_refuses_a_broken_one(
+def _publish_gated(tables, curated):
+    """The stages stage → gate → publish, as the flow runs them (without the companion files)."""
+    staged = stage_release(tables, curated, inputs=[])
+    gate_release(staged, tables)
+    return commit_release(staged)
+
+
+def test_gate_publishes_a_good_release_with_an_offline_report_and_refuses_a_broken_one(
         seed_tables, small_tables, tmp_path):
     curated = tmp_path / "curated"
-    good = publish_release(seed_tables, curated, inputs=[], extras=[quality_gate_extra])
+    good = _publish_gated(seed_tables, curated)
     assert good.published
     manifest = json.loads((good.path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["quality"]["passed"] is True and manifest["quality"]["n_critical_failed"] == 0
@@ -157,7 +166,7 @@ def test_release_hook_publishes_a_good_release_with_an_offline_report_and_refuse
     # A broken table is refused: nothing new is published and latest is unchanged.
     latest_before = os.readlink(curated / "latest")
     with pytest.raises(ReleaseRefused) as refused:
-        publish_release(_broken(small_tables), curated, inputs=[], extras=[quality_gate_extra])
+        _publish_gated(_broken(small_tables), curated)
     message = str(refused.value)
     assert "metrics: expect_column_values_to_be_unique(metric_id)" in message
     assert DANGLING_ORG in message

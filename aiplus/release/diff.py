@@ -17,22 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.release.publish import LATEST, list_releases
+from aiplus.release.store import LATEST, find_release, list_releases, read_release_tables
 from schemas.tables import TABLE_KEYS, TABLES
 
 EXAMPLES_PER_KIND = 5  # keys listed per table for added / removed / changed rows
 # The column shown next to an example key, so a reader sees what the row is.
 LABEL_COLUMNS = {"articles": "title", "organisations": "name", "organisation_mentions": "surface",
                  "initiatives": "name", "metrics": "surface"}
-
-
-def read_release_tables(release_dir: Path) -> dict[str, pd.DataFrame]:
-    """Every table of a release folder (a missing file reads as an empty table)."""
-    out = {}
-    for table in TABLES:
-        path = Path(release_dir) / f"{table}.parquet"
-        out[table] = pd.read_parquet(path) if path.exists() else pd.DataFrame()
-    return out
 
 
 def diff_tables(old: pd.DataFrame, new: pd.DataFrame, key: list[str], label_column: str | None = None) -> dict:
@@ -153,7 +144,7 @@ def format_release_rows(releases: list[dict]) -> str:
 
 def diff_command(old: str, new: str, curated_dir: str = "curated") -> int:
     """``aiplus diff OLD NEW``: print the diff; OLD and NEW are release folders or versions in ``curated_dir``."""
-    old_dir, new_dir = _release_dir(old, curated_dir), _release_dir(new, curated_dir)
+    old_dir, new_dir = find_release(old, curated_dir), find_release(new, curated_dir)
     for given, found in ((old, old_dir), (new, new_dir)):
         if found is None:
             print(f"error: no release at {given} (nor {Path(curated_dir) / given})", file=sys.stderr)
@@ -169,13 +160,6 @@ def releases_command(curated_dir: str = "curated") -> int:
         return 2
     print(format_release_rows(list_release_rows(curated_dir)))
     return 0
-
-
-def _release_dir(name: str, curated_dir: str) -> Path | None:
-    for candidate in (Path(name), Path(curated_dir) / name):
-        if (candidate / "manifest.json").exists():
-            return candidate
-    return None
 
 
 def _version_of(release_dir: Path) -> str:

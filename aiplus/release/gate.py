@@ -15,7 +15,6 @@ import json
 import logging
 import math
 import os
-import re
 import shutil
 import time
 import warnings
@@ -28,53 +27,21 @@ import pandas as pd
 from schemas.expectations import (ARTICLE_LENGTH_COLUMN, CRITICAL, DATE_COLUMNS, LATEST_SANE_DATE_YEARS,
                                   MAX_REJECTS_SHARE, MAX_ROW_DROP_SHARE, SPAN_TABLES, SUITES, TableExpectation,
                                   date_column, missing_key_column)
+from aiplus.release.datadocs import insert_at_top, make_report_offline
+from aiplus.release.publish import StagedRelease, discard_release
+from aiplus.release.store import REFUSED_PREFIX, read_manifest
 from aiplus.tables.validate import arrow_isin
-from schemas.tables import FOREIGN_KEYS, MODELS, TABLE_KEYS, TABLES
+from schemas.tables import FOREIGN_KEYS, TABLE_KEYS, TABLES
 
 QUALITY_DIR = "quality"  # inside a release folder
 GATE_FILE = "gate.json"
-REFUSED_PREFIX = ".refused-"  # curated/.refused-<version>/quality/: the report of a refused release
-VENDORED_ASSETS = Path(__file__).resolve().parent / "datadocs_assets"
-VENDOR_DIR = "static/vendor"  # inside the report folder
 # How many offending rows a message names.
 EXAMPLES_IN_MESSAGE = 5
 # How many offending rows GX keeps per expectation (shown in Data Docs).
 EXAMPLES_IN_REPORT = 20
 
-# CDN address in GX's Data Docs templates → vendored file (aiplus/release/datadocs_assets/VENDORED.md).
-CDN_ASSETS = {
-    "https://maxcdn.bootstrapcdn.com/bootstrap/4.3.1/css/bootstrap.min.css": "bootstrap-4.3.1.min.css",
-    "https://stackpath.bootstrapcdn.com/bootstrap/4.3.1/js/bootstrap.min.js": "bootstrap-4.3.1.min.js",
-    "https://code.jquery.com/jquery-3.7.1.min.js": "jquery-3.7.1.min.js",
-    "https://cdnjs.cloudflare.com/ajax/libs/popper.js/1.12.9/umd/popper.min.js": "popper-1.12.9.min.js",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.css": "bootstrap-table-1.19.1.min.css",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/bootstrap-table.min.js": "bootstrap-table-1.19.1.min.js",
-    "https://unpkg.com/bootstrap-table@1.19.1/dist/extensions/filter-control/bootstrap-table-filter-control.min.js":
-        "bootstrap-table-filter-control-1.19.1.min.js",
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.min.css":
-        "bootstrap-table-filter-control-1.19.1.min.css",
-    "https://unpkg.com/bootstrap-table@1.19.0/dist/extensions/filter-control/bootstrap-table-filter-control.css":
-        "bootstrap-table-filter-control-1.19.1.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/css/bootstrap-datepicker.min.css":
-        "bootstrap-datepicker-1.9.0.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/bootstrap-datepicker/1.9.0/js/bootstrap-datepicker.min.js":
-        "bootstrap-datepicker-1.9.0.min.js",
-    "https://cdn.jsdelivr.net/npm/@forevolve/bootstrap-dark@1.1.0/dist/css/bootstrap-prefers-dark.css":
-        "bootstrap-prefers-dark-1.1.0.min.css",
-    "https://cdnjs.cloudflare.com/ajax/libs/font-awesome/6.6.0/css/all.min.css": "fontawesome-6.6.0/css/all.min.css",
-    "https://cdn.jsdelivr.net/npm/vega@5": "vega-5.33.1.min.js",
-    "https://cdn.jsdelivr.net/npm/vega-lite@5": "vega-lite-5.23.0.min.js",
-    "https://cdn.jsdelivr.net/npm/vega-embed@6": "vega-embed-6.29.0.min.js",
-}
-# Files a vendored stylesheet loads in turn (Font Awesome's fonts; only the styles GX uses).
-ASSET_DEPENDENCIES = {
-    "fontawesome-6.6.0/css/all.min.css": ["fontawesome-6.6.0/webfonts/fa-solid-900.woff2",
-                                          "fontawesome-6.6.0/webfonts/fa-regular-400.woff2"],
-}
-VEGA_ASSETS = {"vega-5.33.1.min.js", "vega-lite-5.23.0.min.js", "vega-embed-6.29.0.min.js"}
-# GX's logo is fetched from S3; its package ships the same image.
-GX_LOGO_URL = re.compile(r"https://great-expectations-web-assets\.s3\.[a-z0-9-]+\.amazonaws\.com/logo-long\.png[^\"']*")
-GX_LOGO_LOCAL = "static/images/logo-long.png"
+class ReleaseRefused(Exception):
+    """The release failed a critical quality check and was not published."""
 
 
 @dataclass
@@ -252,7 +219,7 @@ def run_quality_gate(tables: dict[str, pd.DataFrame], previous_manifest: dict | 
         context.build_data_docs(site_names=["quality"])
         gate.dropped_urls = make_report_offline(report_dir)
         gate.report_path = report_dir / "index.html"
-        add_gate_summary(gate.report_path, gate)
+        insert_at_top(gate.report_path, gate_summary_html(gate), "aiplus-data quality report")
     gate.seconds = time.perf_counter() - clock
     return gate
 
@@ -405,15 +372,8 @@ def format_gate(result: GateResult) -> str:
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------------------------------------------------------
-# Offline Data Docs
-
-# Where the gate's own summary goes in GX's index page: the top of the main column.
-_INDEX_MAIN_COLUMN = re.compile(r'<div class="col-md-10 col-lg-10 col-xs-12 pl-md-4 pr-md-3">')
-
-
-def add_gate_summary(index_html: Path, result: GateResult) -> None:
-    """Put the verdict, the failures and every expectation with its severity at the top of the index page.
+def gate_summary_html(result: GateResult) -> str:
+    """The verdict, the failures and every expectation with its severity, for the top of the report's index.
 
     GX's pages do not show an expectation's severity; the gate's decision rests on it.
     """
@@ -454,131 +414,24 @@ def add_gate_summary(index_html: Path, result: GateResult) -> None:
     block.append(f'<details class="mb-4"><summary>All {len(result.results)} expectations and why they matter'
                  f'</summary><table class="table table-sm table-striped bg-white mt-2">{head}<tbody>'
                  f"{rows(result.results)}</tbody></table></details>")
-    html = index_html.read_text(encoding="utf-8")
-    html, n = _INDEX_MAIN_COLUMN.subn(lambda m: m.group(0) + "\n" + "\n".join(block), html, count=1)
-    if n == 0:  # another GX layout: still show the verdict, at the top of the body
-        html = html.replace("<body>", "<body>\n" + "\n".join(block), 1)
-    html = html.replace("<title>Data Docs created by Great Expectations</title>",
-                        "<title>aiplus-data quality report</title>", 1)
-    index_html.write_text(html, encoding="utf-8")
-
-# A script element that loads a file (its body is empty), a link or an image.
-_TAG = re.compile(r"<(script)\b[^>]*>\s*</script>|<(link|img)\b[^>]*>", re.IGNORECASE)
-_URL_ATTR = re.compile(r"""\b(src|href)\s*=\s*(["'])(https?://[^"']+)\2""", re.IGNORECASE)
-_CSS_URL = re.compile(r"""url\(\s*(['"]?)(https?://[^'")]+)\1\s*\)""", re.IGNORECASE)
-_LOCAL_STATIC = re.compile(r'\b(src|href)="((?:\.\./|\./)*)static/([^"]+)"')
-_NEWSLETTER_FOOTER = re.compile(r"<footer>\s*<p>[^<]*newsletter.*?</footer>", re.IGNORECASE | re.DOTALL)
-_SRI_ATTRS = re.compile(r"""\s+(integrity|crossorigin)\s*=\s*(["'])[^"']*\2""", re.IGNORECASE)
-
-
-def make_report_offline(report_dir: Path) -> list[str]:
-    """Point every script, stylesheet and image of the Data Docs at local files; return URLs it had to drop.
-
-    Vendored assets are copied into ``static/vendor`` only when a page uses them,
-    vega only when a page draws a chart, and GX's unused static images are removed.
-    """
-    report_dir = Path(report_dir)
-    used: set[str] = set()
-    dropped: list[str] = []
-    for page in sorted(report_dir.rglob("*.html")):
-        html = page.read_text(encoding="utf-8")
-        draws_charts = "vegaEmbed(" in html
-        to_root = os.path.relpath(report_dir, page.parent).replace(os.sep, "/")
-
-        def local(path: str) -> str:
-            return f"{to_root}/{path}" if to_root != "." else path
-
-        def fix_tag(match: re.Match) -> str:
-            tag = match.group(0)
-            url_match = _URL_ATTR.search(tag)
-            if not url_match:
-                return tag
-            url = url_match.group(3)
-            if _tag_name(match) == "link" and "stylesheet" not in tag.lower() and "icon" not in tag.lower():
-                return tag  # not a resource the page loads
-            if GX_LOGO_URL.fullmatch(url):
-                target = local(GX_LOGO_LOCAL)
-            elif url in CDN_ASSETS:
-                asset = CDN_ASSETS[url]
-                if asset in VEGA_ASSETS and not draws_charts:
-                    return ""  # no chart on this page: no need for 800 kB of vega
-                used.add(asset)
-                target = local(f"{VENDOR_DIR}/{asset}")
-            else:
-                dropped.append(url)
-                return ""
-            tag = _SRI_ATTRS.sub("", tag)  # local copies: no CORS, and hashes are the CDN's
-            return tag[:url_match.start(3)] + target + tag[url_match.end(3):]
-
-        html = _TAG.sub(fix_tag, html)
-        # GX gets the depth of its own static files wrong on result pages (four folders deep).
-        html = _LOCAL_STATIC.sub(lambda m: f'{m.group(1)}="{local("static/" + m.group(3))}"', html)
-        html = _NEWSLETTER_FOOTER.sub("", html)  # a tracking link, pinned over the bottom of every page
-        html = _CSS_URL.sub(lambda m: "none" if not GX_LOGO_URL.fullmatch(m.group(2))
-                            else f"url('{local(GX_LOGO_LOCAL)}')", html)
-        page.write_text(html, encoding="utf-8")
-
-    vendor = report_dir / VENDOR_DIR
-    for asset in sorted(used):
-        for name in [asset] + ASSET_DEPENDENCIES.get(asset, []):
-            dest = vendor / name
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(VENDORED_ASSETS / name, dest)
-    _remove_unused_static(report_dir)
-    return sorted(set(dropped))
-
-
-def _remove_unused_static(report_dir: Path) -> None:
-    """Delete GX's static files (3-4 MB of fonts and GIFs) that no page refers to."""
-    static = report_dir / "static"
-    if not static.is_dir():
-        return
-    pages = "\n".join(p.read_text(encoding="utf-8") for p in report_dir.rglob("*.html"))
-    for path in sorted(static.rglob("*"), reverse=True):
-        rel = path.relative_to(report_dir).as_posix()
-        if path.is_file() and not rel.startswith(VENDOR_DIR + "/") and f"static/{path.relative_to(static).as_posix()}" \
-                not in pages:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-
-
-def _tag_name(match: re.Match) -> str:
-    return (match.group(1) or match.group(2)).lower()
-
-
-def remote_references(report_dir: Path) -> list[str]:
-    """Every http(s) URL a report page or stylesheet would load (scripts, styles, images, fonts)."""
-    found = []
-    for path in sorted(Path(report_dir).rglob("*")):
-        if path.suffix not in (".html", ".css"):
-            continue
-        text = path.read_text(encoding="utf-8", errors="replace")
-        for tag in _TAG.finditer(text):
-            m = _URL_ATTR.search(tag.group(0))
-            is_link = _tag_name(tag) == "link"
-            if m and (not is_link or "stylesheet" in tag.group(0).lower() or "icon" in tag.group(0).lower()):
-                found.append(f"{path.name}: {m.group(3)}")
-        found += [f"{path.name}: {m.group(2)}" for m in _CSS_URL.finditer(text)]
-        found += [f"{path.name}: {u}" for u in re.findall(r"""@import\s+['"]?(https?://[^'")\s;]+)""", text)]
-    return found
+    return "\n".join(block)
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# The release hook and `aiplus validate`
+# The gate as a stage of the release
 
 
-def quality_gate_extra(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
-                       previous_release_dir: Path | None) -> None:
-    """Release extra: run the gate, write ``quality/`` into the release, refuse it on a critical failure."""
-    from aiplus.release.publish import ReleaseRefused
+def gate_release(staged: StagedRelease, tables: dict[str, pd.DataFrame]) -> GateResult:
+    """Run the gate on a staged release: ``quality/`` and the manifest's ``quality`` section are written into it.
 
-    folder = Path(folder)
-    previous = _read_manifest(previous_release_dir)
-    report_dir = folder / QUALITY_DIR
-    result = run_quality_gate(tables, previous, report_dir, run_name=str(manifest.get("version", "quality-gate")))
+    On a critical failure the staged release is discarded, its report kept in ``curated/.refused-<version>/``,
+    and ReleaseRefused raised.
+    """
+    previous = read_manifest(staged.previous)
+    report_dir = staged.folder / QUALITY_DIR
+    result = run_quality_gate(tables, previous, report_dir, run_name=staged.version)
     write_gate_json(report_dir, result)
-    manifest["quality"] = {
+    staged.manifest["quality"] = {
         "passed": result.passed,
         "n_expectations": len(result.results),
         "n_critical_failed": len(result.critical_failures),
@@ -589,13 +442,14 @@ def quality_gate_extra(folder: Path, tables: dict[str, pd.DataFrame], manifest: 
         "compared_with": previous.get("version") if previous else None,
     }
     if not result.passed:
-        # The temporary release folder is deleted on refusal: keep its report where list_releases does not look.
-        kept = folder.parent / f"{REFUSED_PREFIX}{manifest.get('version', 'unknown')}"
+        kept = staged.curated_dir / f"{REFUSED_PREFIX}{staged.version}"
         shutil.rmtree(kept, ignore_errors=True)
         shutil.copytree(report_dir, kept / QUALITY_DIR)
+        discard_release(staged)
         raise ReleaseRefused("the quality gate failed " + f"{len(result.critical_failures)} critical expectation(s):\n"
                              + "\n".join(f"  {r.message}" for r in result.critical_failures)
                              + f"\nquality report of the refused release: {kept / QUALITY_DIR / 'index.html'}")
+    return result
 
 
 def write_gate_json(report_dir: Path, result: GateResult) -> Path:
@@ -606,98 +460,3 @@ def write_gate_json(report_dir: Path, result: GateResult) -> Path:
     data["report"] = "index.html" if result.report_path else None
     path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return path
-
-
-def _read_manifest(release_dir: Path | None) -> dict | None:
-    if release_dir is None:
-        return None
-    path = Path(release_dir) / "manifest.json"
-    if not path.exists():
-        return None
-    return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _compared_release(release_dir: Path) -> Path | None:
-    manifest = _read_manifest(release_dir) or {}
-    version = (manifest.get("quality") or {}).get("compared_with")
-    if not version:
-        return None
-    sibling = release_dir.resolve().parent / version
-    return sibling if (sibling / "manifest.json").exists() else None
-
-
-def read_release_tables(release_dir: Path) -> dict[str, pd.DataFrame]:
-    """The tables of a release folder, as the pipeline holds them (pandas, the release's dtypes)."""
-    import pyarrow.parquet as pq
-
-    from aiplus.tables.conform import to_frame
-
-    tables = {}
-    for table in TABLES:
-        path = Path(release_dir) / f"{table}.parquet"
-        if not path.exists():
-            raise FileNotFoundError(f"{path} is missing")
-        # Through to_frame, so types match what the flow validates (str, Int64, lists).
-        tables[table] = to_frame(table, pq.read_table(path).to_pylist())
-    return tables
-
-
-def pandera_failures(tables: dict[str, pd.DataFrame]) -> list[str]:
-    """Row-level failures (Pandera models, offsets, foreign keys) of published tables: nothing should fail here."""
-    from aiplus.tables.validate import schema_failures, span_failures
-
-    failures: list[str] = []
-    for table in TABLES:
-        df = tables[table]
-        rows = schema_failures(table, df) if table in MODELS else {}
-        if table != "rejects":
-            article_text = dict(zip(tables["articles"]["article_id"], tables["articles"]["text"]))
-            for i, reasons in span_failures(table, df, article_text).items():
-                rows.setdefault(i, []).extend(reasons)
-        by_reason: dict[str, list[str]] = {}
-        keys = TABLE_KEYS[table]
-        for i, reasons in sorted(rows.items()):
-            who = ", ".join(str(df.iloc[i][k]) for k in keys) if keys else f"row {i}"
-            for reason in sorted(set(reasons)):
-                by_reason.setdefault(reason, []).append(who)
-        for reason, who in by_reason.items():
-            shown = "; ".join(who[:EXAMPLES_IN_MESSAGE])
-            failures.append(f"pandera {table}: {reason}: {len(who)} rows, e.g. {shown}")
-    return failures
-
-
-def validate_release(release_dir: Path, previous_release_dir: Path | None = None,
-                     report_dir: Path | None = None) -> tuple[list[str], GateResult]:
-    """Run both gates on an existing release folder: (Pandera failures, GX gate result).
-
-    Foreign keys are checked by the GX suites (critical), so the Pandera part
-    covers the models and the offsets.  Row counts are compared with
-    ``previous_release_dir``, by default the release this one was compared with
-    when it was published (``manifest.quality.compared_with``, a sibling folder).
-    """
-    release_dir = Path(release_dir)
-    if previous_release_dir is None:
-        previous_release_dir = _compared_release(release_dir)
-    tables = read_release_tables(release_dir)
-    failures = pandera_failures(tables)
-    result = run_quality_gate(tables, _read_manifest(previous_release_dir), report_dir)
-    return failures, result
-
-
-def validate_command(release_dir: Path | str, previous_release_dir: Path | str | None = None) -> int:
-    """``aiplus validate RELEASE_DIR``: print each failed check by name; 1 when a critical one fails."""
-    release_dir = Path(release_dir)
-    if not (release_dir / "manifest.json").exists():
-        print(f"error: {release_dir} is not a release folder (no manifest.json)")
-        return 2
-    try:
-        failures, result = validate_release(release_dir, Path(previous_release_dir) if previous_release_dir
-                                            else None)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}")
-        return 2
-    print(f"Pandera (row level): {'PASSED' if not failures else 'FAILED'}: {len(failures)} failed checks")
-    for line in failures:
-        print(f"  CRITICAL {line}")
-    print(format_gate(result))
-    return 1 if failures or not result.passed else 0

@@ -1,21 +1,20 @@
-"""Step 6: publish validated tables as an immutable, versioned release.
+"""Publish validated tables as an immutable, versioned release, in two moves.
 
-The release is written to a temporary folder inside ``curated/`` and renamed
-into place only when complete; ``curated/latest`` is then swapped atomically.
-A failure at any point leaves the previous release and ``latest`` as they were.
-The version is derived from the tables' bytes, so the same data always gets
-the same version and a run that changes nothing publishes nothing.
+``stage_release`` writes the tables and the manifest into a temporary folder inside ``curated/``;
+the gate and the companions then write into that folder; ``commit_release`` renames it into place
+and swaps ``curated/latest`` atomically.  A failure at any point leaves the previous release and
+``latest`` as they were.  The version is derived from the tables' bytes, so the same data always
+gets the same version and a run that changes nothing publishes nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
-import json
 import os
 import shutil
 import subprocess
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -23,35 +22,36 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from aiplus.release.store import (LATEST, MANIFEST, TMP_PREFIX, fsync_dir, latest_target, point_latest,
+                                  remove_stale_temporaries, write_file, write_manifest)
 from schemas.tables import ARROW_SCHEMAS, SCHEMA_VERSIONS, TABLES
 
-LATEST = "latest"
-TMP_PREFIX = ".tmp-"
 # Fixed writer options: with these, the same frame gives the same bytes on every run.
 PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True, write_statistics=True,
                        row_group_size=1 << 17, data_page_version="1.0", version="2.6")
 
 
-class ReleaseRefused(Exception):
-    """The release failed a critical quality check and was not published."""
+@dataclass
+class StagedRelease:
+    """A release being written: its version, its temporary folder and its manifest.
 
-
-def default_release_extras() -> list:
-    """The writers of a release's companion files, in the order they run.
-
-    Each is called as ``fn(folder, tables, manifest, previous_release_dir_or_None)``
-    on the temporary folder before it is moved into place, may add to the manifest,
-    and may raise ReleaseRefused to stop the publication.  The dataset card runs
-    last because it lists the files present.
+    ``existing`` is set when a release of this version is already published: there is then nothing to
+    write, and committing only points ``latest`` at it.
     """
-    from aiplus.release.companions.datapackage import write_datapackage
-    from aiplus.release.companions.card import write_dataset_card
-    from aiplus.release.companions.duckdb import write_duckdb
-    from aiplus.release.gate import quality_gate_extra
-    from aiplus.release.companions.report import write_summary_report
 
-    # The gate runs first: a refused release builds nothing else, and the card can quote its verdict.
-    return [quality_gate_extra, write_datapackage, write_duckdb, write_summary_report, write_dataset_card]
+    version: str
+    curated_dir: Path
+    folder: Path | None  # the temporary folder; None when the release already exists
+    manifest: dict = field(default_factory=dict)
+    previous: Path | None = None  # the release ``latest`` pointed to, to compare with
+
+    @property
+    def final(self) -> Path:
+        return self.curated_dir / self.version
+
+    @property
+    def existing(self) -> bool:
+        return self.folder is None
 
 
 @dataclass
@@ -71,12 +71,17 @@ def parquet_bytes(table: str, df: pd.DataFrame) -> bytes:
     return sink.getvalue()
 
 
-def release_version(table_digests: dict[str, str]) -> str:
-    """The version of a release: a digest of its tables' digests."""
+def release_digest(table_digests: dict[str, str]) -> str:
+    """The SHA-256 (hex) of a release's tables: a digest of their digests, in table-name order."""
     h = hashlib.sha256()
     for name in sorted(table_digests):
         h.update(f"{name}={table_digests[name]}\n".encode())
-    return "v" + h.hexdigest()[:12]
+    return h.hexdigest()
+
+
+def release_version(table_digests: dict[str, str]) -> str:
+    """The version of a release: ``v`` and the first 12 hex digits of ``release_digest``."""
+    return "v" + release_digest(table_digests)[:12]
 
 
 def code_version() -> dict:
@@ -105,31 +110,43 @@ def created_time() -> str:
     return moment.replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
-def publish_release(tables: dict[str, pd.DataFrame], curated_dir: Path, inputs: list[dict],
-                    extra_manifest: dict | None = None, extras: list | None = None) -> PublishResult:
-    """Write the tables and manifest as ``curated/<version>/`` and point ``curated/latest`` at it.
+def stage_release(tables: dict[str, pd.DataFrame], curated_dir: Path, inputs: list[dict],
+                  extra_manifest: dict | None = None) -> StagedRelease:
+    """Write the tables and the manifest of a release into a temporary folder of ``curated_dir``.
 
-    ``extras`` are the writers of the companion files (default: ``default_release_extras()``).
+    When a release with the same tables already exists, nothing is written (``existing``).
     """
     curated_dir = Path(curated_dir).resolve()  # companions (GX Data Docs) need absolute paths
     curated_dir.mkdir(parents=True, exist_ok=True)
-    _remove_stale_temporaries(curated_dir)
-
+    remove_stale_temporaries(curated_dir)
     files = {name: parquet_bytes(name, tables[name]) for name in TABLES}
     digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
     version = release_version(digests)
-    final = curated_dir / version
+    previous = curated_dir / LATEST if latest_target(curated_dir) else None
+    if (curated_dir / version / MANIFEST).exists():
+        return StagedRelease(version, curated_dir, None, previous=previous)
 
-    if final.exists() and (final / "manifest.json").exists():
-        if _latest_target(curated_dir) == version:
-            return PublishResult(version, final, False, f"no change: release {version} is already the latest")
-        _point_latest(curated_dir, version)
-        return PublishResult(version, final, False, f"no change: release {version} already existed; latest now "
-                                                    f"points to it")
+    manifest = _manifest(version, tables, files, digests, inputs, extra_manifest)
+    tmp = curated_dir / f"{TMP_PREFIX}{version}-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    staged = StagedRelease(version, curated_dir, tmp, manifest, previous)
+    try:
+        for name, data in files.items():
+            write_file(tmp / f"{name}.parquet", data)
+        write_manifest(tmp, manifest)
+    except BaseException:
+        discard_release(staged)
+        raise
+    return staged
 
+
+def _manifest(version: str, tables: dict[str, pd.DataFrame], files: dict[str, bytes], digests: dict[str, str],
+              inputs: list[dict], extra_manifest: dict | None) -> dict:
     extra = dict(extra_manifest or {})
     code_extra = extra.pop("code", {})
-    manifest = {
+    return {
         "dataset": "aiplus-data",
         "version": version,
         "created": created_time(),
@@ -142,88 +159,29 @@ def publish_release(tables: dict[str, pd.DataFrame], curated_dir: Path, inputs: 
         },
         **extra,
     }
-    tmp = curated_dir / f"{TMP_PREFIX}{version}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
+
+
+def commit_release(staged: StagedRelease) -> PublishResult:
+    """Move a staged release into place and point ``latest`` at it (or at the release that existed)."""
+    curated_dir, version = staged.curated_dir, staged.version
+    if staged.existing:
+        if latest_target(curated_dir) == version:
+            return PublishResult(version, staged.final, False, f"no change: release {version} is already the latest")
+        point_latest(curated_dir, version)
+        return PublishResult(version, staged.final, False,
+                             f"no change: release {version} already existed; latest now points to it")
     try:
-        for name, data in files.items():
-            _write_file(tmp / f"{name}.parquet", data)
-        write_manifest(tmp, manifest)
-        previous = curated_dir / LATEST if _latest_target(curated_dir) else None
-        for write_extra in default_release_extras() if extras is None else extras:
-            write_extra(tmp, tables, manifest, previous)
-        write_manifest(tmp, manifest)  # extras may have added to it
-        os.rename(tmp, final)
+        write_manifest(staged.folder, staged.manifest)  # the gate and the companions added to it
+        os.rename(staged.folder, staged.final)
     except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
+        discard_release(staged)
         raise
-    _fsync_dir(curated_dir)
-    _point_latest(curated_dir, version)
-    return PublishResult(version, final, True, f"published release {version}")
+    fsync_dir(curated_dir)
+    point_latest(curated_dir, version)
+    return PublishResult(version, staged.final, True, f"published release {version}")
 
 
-def write_manifest(folder: Path, manifest: dict) -> None:
-    _write_file(folder / "manifest.json",
-                (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=False) + "\n").encode("utf-8"))
-
-
-def _write_file(path: Path, data: bytes) -> None:
-    with open(path, "wb") as fh:
-        fh.write(data)
-        fh.flush()
-        os.fsync(fh.fileno())
-
-
-def _fsync_dir(path: Path) -> None:
-    try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _latest_target(curated_dir: Path) -> str | None:
-    link = curated_dir / LATEST
-    if link.is_symlink():
-        return os.readlink(link)
-    return None
-
-
-def _point_latest(curated_dir: Path, version: str) -> None:
-    """Swap ``latest`` to the version in one rename, so readers never see it missing."""
-    tmp_link = curated_dir / f"{TMP_PREFIX}latest-{os.getpid()}"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
-    os.symlink(version, tmp_link)
-    os.replace(tmp_link, curated_dir / LATEST)
-    _fsync_dir(curated_dir)
-
-
-def _remove_stale_temporaries(curated_dir: Path) -> None:
-    """Temporary folders left by runs that died before their rename."""
-    for p in curated_dir.glob(f"{TMP_PREFIX}*"):
-        if p.is_symlink() or p.is_file():
-            p.unlink(missing_ok=True)
-        elif p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-
-
-def resolve_release(curated_dir: Path | str = "curated", version: str | None = None) -> Path:
-    """The folder of a release (``latest`` by default); raises FileNotFoundError with a hint."""
-    path = Path(curated_dir) / (version or LATEST)
-    if not (path / "manifest.json").exists():
-        raise FileNotFoundError(f"no release at {path}: run `aiplus run` first")
-    return path.resolve()
-
-
-def list_releases(curated_dir: Path | str = "curated") -> list[dict]:
-    """Every complete release in ``curated_dir`` with its manifest, oldest first."""
-    out = []
-    for p in Path(curated_dir).iterdir() if Path(curated_dir).exists() else []:
-        if p.is_dir() and not p.is_symlink() and not p.name.startswith(".") and (p / "manifest.json").exists():
-            out.append(json.loads((p / "manifest.json").read_text(encoding="utf-8")))
-    return sorted(out, key=lambda m: (m.get("created", ""), m["version"]))
+def discard_release(staged: StagedRelease) -> None:
+    """Delete a staged release's temporary folder (a refused or failed release)."""
+    if staged.folder is not None:
+        shutil.rmtree(staged.folder, ignore_errors=True)

@@ -6,6 +6,8 @@ orchestration overhead stays small next to the work itself.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +20,38 @@ from aiplus.ingest.read import read_file
 from aiplus.records import ArticleExtraction, RawDocument
 from aiplus.extract.regions import resolve_article_region
 from aiplus.ingest.split import split_articles
+
+
+# Files per task when not given: about four batches per core, so that cores finish together, within
+# bounds that keep Prefect's per-task cost small (lower) and a batch's rows small in memory (upper).
+BATCHES_PER_CORE = 4
+BATCH_SIZE_BOUNDS = (25, 500)
+
+
+def batch_size_for(n_files: int, cores: int | None = None) -> int:
+    """The number of files per batch for a corpus of ``n_files``."""
+    cores = cores or os.cpu_count() or 1
+    low, high = BATCH_SIZE_BOUNDS
+    return max(low, min(high, -(-n_files // (BATCHES_PER_CORE * cores))))
+
+
+def plan_batches(files: list, batch_size: int) -> list[list]:
+    """Batches of about ``batch_size`` files (at most twice that), cut where the files' names say.
+
+    ``files`` have a ``source_file`` (the name relative to the raw folder).  A batch ends after a file
+    whose name hashes to 0 modulo ``batch_size``, so boundaries do not move when files are added or
+    removed elsewhere: a new file changes only its own batch, and the batch cache keeps the others.
+    """
+    batches, current = [], []
+    for f in files:
+        current.append(f)
+        name_hash = int.from_bytes(hashlib.blake2b(f.source_file.encode(), digest_size=8).digest(), "big")
+        if name_hash % batch_size == 0 or len(current) >= 2 * batch_size:
+            batches.append(current)
+            current = []
+    if current:
+        batches.append(current)
+    return batches
 
 
 @dataclass

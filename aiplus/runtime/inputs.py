@@ -47,6 +47,12 @@ def snapshot_raw(raw_dir: Path) -> list[RawFile]:
     return files
 
 
+def input_records(documents: list) -> list[dict]:
+    """The manifest's ``inputs``: every raw file read, with its SHA-256, size and whether it was rejected."""
+    return [{"source_file": d.source_file, "sha256": d.sha256, "size": d.size,
+             "status": "rejected" if d.error else "read"} for d in documents]
+
+
 @lru_cache(maxsize=1)
 def release_code_fingerprint() -> str:
     """A digest of the package's and schemas' files, the extractor and the release libraries' versions."""

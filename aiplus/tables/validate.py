@@ -28,6 +28,10 @@ class ValidationReport:
     rejected: dict[str, int] = field(default_factory=dict)  # table → rows rejected
     reasons: dict[str, int] = field(default_factory=dict)  # reason → rows
 
+    def as_manifest(self) -> dict:
+        """The manifest's ``validation`` section."""
+        return {"rejected_rows": dict(sorted(self.rejected.items())), "reasons": dict(sorted(self.reasons.items()))}
+
     def add(self, table: str, reasons: list[str]) -> None:
         self.rejected[table] = self.rejected.get(table, 0) + 1
         for r in reasons:

@@ -1,0 +1,165 @@
+"""What a run tells its user: the run summary, the stage clock and log, and batch progress.
+
+Kept apart from the flow, so that ``build_release`` is wiring only.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class RunSummary:
+    raw_dir: str
+    files: int = 0
+    cache_hits: int = 0  # files whose records came from the extraction cache
+    files_rejected: dict[str, str] = field(default_factory=dict)  # source file → reason
+    articles: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    rejected_rows: dict[str, int] = field(default_factory=dict)  # table → rows sent to rejects by validation
+    version: str | None = None
+    release_path: str | None = None
+    published: bool = False
+    unchanged: bool = False  # stopped after hashing: files and code exactly as the latest release's
+    message: str = ""
+    quality: dict = field(default_factory=dict)  # the quality gate's section of the manifest
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each flow stage
+    step_seconds: dict[str, float] = field(default_factory=dict)  # time inside read/normalise/split/extract
+
+    def format(self) -> str:
+        """The summary as printed at the end of ``aiplus run``."""
+        lines = [self._files_line()]
+        for source, reason in sorted(self.files_rejected.items()):
+            lines.append(f"  rejected {source}: {reason}")
+        lines.append(f"articles: {self.articles}")
+        lines.append("rows: " + ", ".join(f"{t} {n}" for t, n in self.rows.items()))
+        if self.rejected_rows:
+            lines.append("rows rejected by validation: " + ", ".join(f"{t} {n}" for t, n in
+                                                                      sorted(self.rejected_rows.items())))
+        steps = ", ".join(f"{s} {v:.2f}s" for s, v in self.step_seconds.items())
+        lines.append("time: " + ", ".join(f"{s} {v:.2f}s" for s, v in self.stage_seconds.items())
+                     + (f" (inside the batches: {steps})" if steps else ""))
+        lines.append(self.message)
+        lines += self._quality_lines()
+        lines.append(f"release: {self.release_path}")
+        if self.release_path and self.quality.get("report"):
+            lines.append(f"quality report: {Path(self.release_path) / self.quality['report']}")
+            lines.append(f"summary report: {Path(self.release_path) / 'report.html'}")
+        return "\n".join(lines)
+
+    def stop_unchanged(self, curated_dir: Path, version: str) -> None:
+        """The summary of a run that found its inputs and code exactly as the latest release's."""
+        release = (curated_dir / version).resolve()
+        manifest = json.loads((release / "manifest.json").read_text(encoding="utf-8"))
+        self.cache_hits = self.files
+        self.unchanged = True
+        self.rows = {name: t["rows"] for name, t in manifest["tables"].items()}
+        self.articles = self.rows.get("articles", 0)
+        self.files_rejected = {i["source_file"]: "rejected (see the release's rejects table)"
+                               for i in manifest.get("inputs", []) if i.get("status") == "rejected"}
+        self.version = version
+        self.release_path = str(release)
+        self.quality = manifest.get("quality", {})
+        self.message = (f"no change: the files and the code are those release {version} was built from; "
+                        f"nothing was processed")
+
+    def add_batches(self, batches: list) -> str:
+        """Count the extracted batches in; returns the extract stage's log text."""
+        for batch in batches:
+            for step, secs in batch.stage_seconds.items():
+                self.step_seconds[step] = self.step_seconds.get(step, 0.0) + secs
+        self.cache_hits = sum(b.cache_hits for b in batches)
+        return (f"{sum(b.n_articles for b in batches)} articles from {self.files} files in {len(batches)} batches "
+                f"({self.cache_hits} files from the cache)")
+
+    def add_validation(self, report) -> str:
+        """Count the rows the row gate rejected; returns the validate stage's log text."""
+        self.rejected_rows = dict(report.rejected)
+        return f"{sum(report.rejected.values())} rows rejected {dict(sorted(report.rejected.items()))}"
+
+    def note_rejected_files(self, documents: list, rejects) -> None:
+        """Every raw file that was not published, with its reason (unreadable, duplicate…)."""
+        for d in documents:
+            if d.error:
+                self.files_rejected[d.source_file] = d.error
+        for row in rejects.itertuples(index=False):
+            if row.table == "files" and row.source_file not in self.files_rejected:
+                self.files_rejected[row.source_file] = row.reasons
+
+    def add_release(self, result, tables: dict) -> None:
+        """What was published (or found already published), its rows and its gate's verdict."""
+        self.articles = int(len(tables["articles"]))
+        self.rows = {name: int(len(df)) for name, df in tables.items()}
+        self.version = result.version
+        self.release_path = str(result.path)
+        self.published = result.published
+        self.message = result.message
+        manifest_path = Path(result.path) / "manifest.json"
+        if manifest_path.exists():
+            self.quality = json.loads(manifest_path.read_text(encoding="utf-8")).get("quality", {})
+
+    def _files_line(self) -> str:
+        if self.unchanged:
+            return f"files: {self.files} in {self.raw_dir}, all unchanged since the latest release was built"
+        return (f"files read: {self.files} from {self.raw_dir}"
+                + (f" ({self.cache_hits} unchanged, taken from the extraction cache)" if self.cache_hits else ""))
+
+    def _quality_lines(self) -> list[str]:
+        if not self.quality:
+            return []
+        q = self.quality
+        lines = [f"quality gate: {'passed' if q.get('passed') else 'FAILED'}, {q.get('n_warnings_failed', 0)} warning(s)"]
+        lines += [f"  warning: {warning}" for warning in q.get("warnings", [])]
+        return lines
+
+
+class StageReport:
+    """What a stage says of itself in the log line that closes it."""
+
+    def __init__(self) -> None:
+        self.text = ""
+
+    def say(self, text: str) -> None:
+        self.text = text
+
+
+@contextmanager
+def stage(summary: RunSummary, name: str, logger):
+    """Time a stage of the run into ``summary.stage_seconds`` and log ``name: <what it said> in <s>``."""
+    report = StageReport()
+    start = time.perf_counter()
+    yield report
+    seconds = time.perf_counter() - start
+    summary.stage_seconds[name] = seconds
+    logger.info("%s: %s in %.1fs", name, report.text or "done", seconds)
+
+
+def table_counts(tables: dict) -> str:
+    """``articles 19, organisations 82, …`` for a log line."""
+    return ", ".join(f"{name} {len(df)}" for name, df in tables.items())
+
+
+class BatchProgress:
+    """Progress of the batches in the run's log, and as a progress artifact in the Prefect UI."""
+
+    def __init__(self, logger, n_batches: int, n_files: int, artifact=None):
+        self.logger, self.n_batches, self.n_files = logger, n_batches, n_files
+        self.batches = self.files = self.articles = self.hits = 0
+        self.start = time.perf_counter()
+        self.artifact = artifact  # (create, update) of a Prefect progress artifact, or None
+
+    def batch_done(self, files: int, articles: int, hits: int) -> None:
+        self.batches += 1
+        self.files, self.articles, self.hits = self.files + files, self.articles + articles, self.hits + hits
+        elapsed = time.perf_counter() - self.start
+        rate = self.files / elapsed if elapsed else 0.0
+        left = (self.n_files - self.files) / rate if rate else 0.0
+        self.logger.info("batch %d/%d: %d/%d files (%.0f%%), %d articles, %d from the cache, %.0f files/s, "
+                         "about %.0fs left", self.batches, self.n_batches, self.files, self.n_files,
+                         100 * self.files / max(1, self.n_files), self.articles, self.hits, rate, left)
+        if self.artifact is not None:
+            self.artifact(100 * self.batches / self.n_batches)
