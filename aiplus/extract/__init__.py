@@ -30,5 +30,11 @@ def extract_article(article: Article, region_context: str | None = None) -> Arti
     return ArticleExtraction(article, organisations, initiatives, metrics)
 
 
-def extract_articles(articles: list[Article]) -> list[ArticleExtraction]:
-    return [extract_article(a) for a in articles]
+def extract_page(articles: list[Article], page_text: str) -> list[ArticleExtraction]:
+    """Everything the articles of one raw file yield.
+
+    When the file holds several articles (a newspaper page), the page's own region places those that
+    name only their town.
+    """
+    context = resolve_article_region(page_text)[0] if len(articles) > 1 else None
+    return [extract_article(article, context) for article in articles]

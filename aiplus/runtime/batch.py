@@ -9,16 +9,16 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiplus.tables.fragments import article_fragments
-from aiplus.extract import extract_article
+from aiplus.extract import extract_page
 from aiplus.runtime.cache import BatchCache, CachedFile, ExtractionCache, file_sha256
 from aiplus.ingest.normalise import normalise_document
 from aiplus.ingest.read import read_file
 from aiplus.records import ArticleExtraction, RawDocument
-from aiplus.extract.regions import resolve_article_region
 from aiplus.ingest.split import split_articles
 
 
@@ -73,59 +73,81 @@ class BatchResult:
     cache_hits: int = 0
 
 
+class StepClock(dict):
+    """Seconds spent in each step (read, normalise, split, extract…), summed over the files of a batch."""
+
+    @contextmanager
+    def step(self, name: str):
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + time.perf_counter() - start
+
+
 def process_batch(paths: list[Path], raw_dir: Path, cache_dir: Path | None = None) -> BatchResult:
     """Read, normalise, split and extract every file of a batch; a bad file never stops the batch.
 
     With ``cache_dir``, a file whose content and extractor are unchanged since an
     earlier run is not processed again: its records come from the cache.
     """
-    result = BatchResult(stage_seconds={"read": 0.0, "normalise": 0.0, "split": 0.0, "extract": 0.0})
-    clock = result.stage_seconds
+    clock = StepClock.fromkeys(("read", "normalise", "split", "extract"), 0.0)
+    result = BatchResult(stage_seconds=clock)
     cache = ExtractionCache(cache_dir) if cache_dir is not None else None
     for path in paths:
-        t0 = time.perf_counter()
-        sha = None
+        sha, cached = None, None
         if cache is not None:
-            try:
-                sha = file_sha256(path)
-                cached = cache.get(sha, Path(path).relative_to(raw_dir).as_posix())
-            except OSError:
-                cached = None
-            if cached is not None:
-                result.documents.append(cached.document)
-                result.extractions.extend(cached.extractions)
-                result.cache_hits += 1
-                clock["read"] += time.perf_counter() - t0
-                continue
-        n_before = len(result.extractions)
+            with clock.step("read"):
+                sha, cached = _cached_file(cache, path, raw_dir)
+        if cached is not None:
+            result.documents.append(cached.document)
+            result.extractions.extend(cached.extractions)
+            result.cache_hits += 1
+            continue
+        raw, extractions = process_file(path, raw_dir, clock)
+        result.documents.append(raw)
+        result.extractions.extend(extractions)
+        if cache is not None and sha is not None and raw.sha256 == sha:
+            cache.put(sha, CachedFile(raw, extractions))
+    return result
+
+
+def _cached_file(cache: ExtractionCache, path: Path, raw_dir: Path) -> tuple[str | None, CachedFile | None]:
+    """(SHA-256 of the file, its cached records or None); (None, None) when the file cannot be read."""
+    try:
+        sha = file_sha256(path)
+        return sha, cache.get(sha, Path(path).relative_to(raw_dir).as_posix())
+    except OSError:
+        return None, None
+
+
+def process_file(path: Path, raw_dir: Path, clock: StepClock) -> tuple[RawDocument, list[ArticleExtraction]]:
+    """One raw file read, normalised, split and extracted; what went wrong is the document's ``error``.
+
+    The document's text is dropped once its articles hold it, to keep batches light.
+    """
+    with clock.step("read"):
         try:
             raw = read_file(path, raw_dir)
         except OSError as exc:  # unreadable file: reported, the batch goes on
             raw = RawDocument(Path(path).relative_to(raw_dir).as_posix(), "", 0, None, None,
                               error=f"unreadable: {exc}")
-        t1 = time.perf_counter()
-        clock["read"] += t1 - t0
-        if raw.error is None:
-            try:
+    extractions: list[ArticleExtraction] = []
+    if raw.error is None:
+        try:
+            with clock.step("normalise"):
                 doc = normalise_document(raw)
-                t2 = time.perf_counter()
-                clock["normalise"] += t2 - t1
+            with clock.step("split"):
                 articles = split_articles(doc)
-                t3 = time.perf_counter()
-                clock["split"] += t3 - t2
-                if not articles:
-                    raw.error = "no article text found"
-                context = resolve_article_region(doc.text)[0] if len(articles) > 1 else None
-                for article in articles:
-                    result.extractions.append(extract_article(article, context))
-                clock["extract"] += time.perf_counter() - t3
-            except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the run
-                raw.error = f"processing failed: {type(exc).__name__}: {exc}"
-        raw.text = None  # the text lives on in the articles; keep batches light
-        result.documents.append(raw)
-        if cache is not None and sha is not None and raw.sha256 == sha:
-            cache.put(sha, CachedFile(raw, result.extractions[n_before:]))
-    return result
+            if not articles:
+                raw.error = "no article text found"
+            with clock.step("extract"):
+                extractions = extract_page(articles, doc.text)
+        except Exception as exc:  # noqa: BLE001 - a bug on one file must not lose the run
+            raw.error = f"processing failed: {type(exc).__name__}: {exc}"
+            extractions = []
+    raw.text = None
+    return raw, extractions
 
 
 def process_batch_to_fragments(paths: list[Path], raw_dir: Path, cache_dir: Path | None = None) -> BatchFragments:
