@@ -125,7 +125,13 @@ def _releases(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="aiplus", description="Build and inspect the aiplus-data releases.")
     sub = parser.add_subparsers(dest="command", required=True)
+    for add in (_add_run, _add_serve, _add_validate, _add_diff, _add_releases, _add_evaluate):
+        add(sub)
+    args = parser.parse_args(argv)
+    return args.func(args)
 
+
+def _add_run(sub) -> None:
     run = sub.add_parser("run", help="build a release from the raw articles and publish it if anything changed")
     run.add_argument("--raw", default="raw", help="folder of raw articles (default: raw)")
     run.add_argument("--curated", default="curated", help="folder of releases (default: curated)")
@@ -142,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--summary-json", help="also write the run summary to this JSON file")
     run.set_defaults(func=_run)
 
+
+def _add_serve(sub) -> None:
     serve = sub.add_parser("serve", help="serve the release flow on a cron schedule (needs a Prefect server)")
     serve.add_argument("--cron", default="0 6 * * *", help='cron schedule (default: "0 6 * * *", daily 06:00 UTC)')
     serve.add_argument("--raw", default="raw", help="folder of raw articles (default: raw)")
@@ -151,6 +159,8 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--name", default="aiplus-scheduled", help="deployment name (default: aiplus-scheduled)")
     serve.set_defaults(func=_serve)
 
+
+def _add_validate(sub) -> None:
     val = sub.add_parser("validate", help="run both quality gates (Pandera rows, Great Expectations tables) on a "
                                           "release folder; exit non-zero when a critical check fails")
     val.add_argument("release_dir", help="release folder, e.g. curated/latest")
@@ -158,16 +168,22 @@ def main(argv: list[str] | None = None) -> int:
                                         "(default: the one it was published against)")
     val.set_defaults(func=_validate)
 
+
+def _add_diff(sub) -> None:
     diff = sub.add_parser("diff", help="rows added, removed and changed per table between two releases (by key)")
     diff.add_argument("old", help="release folder, or a version in --curated")
     diff.add_argument("new", help="release folder, or a version in --curated (e.g. latest)")
     diff.add_argument("--curated", default="curated", help="curated folder (default: curated)")
     diff.set_defaults(func=_diff)
 
+
+def _add_releases(sub) -> None:
     releases = sub.add_parser("releases", help="list the releases with their row counts (* marks latest)")
     releases.add_argument("--curated", default="curated", help="curated folder (default: curated)")
     releases.set_defaults(func=_releases)
 
+
+def _add_evaluate(sub) -> None:
     ev = sub.add_parser("evaluate", help="score a release (or raw files) against gold annotations")
     ev.add_argument("--gold", required=True, help="folder of gold JSON files (GOLD.md format)")
     ev.add_argument("--release", help="release folder to score (default: CURATED/latest)")
@@ -176,12 +192,10 @@ def main(argv: list[str] | None = None) -> int:
     ev.add_argument("--verbose", "-v", action="store_true", help="list every miss and false positive")
     ev.add_argument("--json", help="also write the scores to this JSON file")
     ev.add_argument("--record", metavar="SET",
-                    help="store the scores as SET (e.g. dev, dev_extra) in aiplus/data/extraction_scores.json, "
-                         "which the dataset card and the summary report quote")
+                    help="store the scores as SET (e.g. dev, dev_extra) in "
+                         "aiplus/release/companions/extraction_scores.json, which the dataset card and the "
+                         "summary report quote")
     ev.set_defaults(func=_evaluate)
-
-    args = parser.parse_args(argv)
-    return args.func(args)
 
 
 if __name__ == "__main__":
