@@ -1,10 +1,11 @@
 """``datapackage.json``: the release described as a Frictionless Data Package (v2).
 
-Field types, required flags, allowed values, key patterns and ranges are read
-from the Pandera models and Arrow schemas in ``schemas/tables.py``, so the data
-package can never disagree with the row-level gate.  Only the human
-descriptions of tables and columns are written here (``TABLE_DESCRIPTIONS``,
-``COLUMN_DESCRIPTIONS``); the dataset card reuses them.
+Everything about the tables is read from the table contract in
+``schemas/tables.py``: field types, required flags, allowed values, key patterns
+and ranges from its Pandera models (so the data package can never disagree with
+the row-level gate), keys and foreign keys, and the descriptions of tables and
+columns, which the DuckDB comments and the dataset card show too.  Only the
+package-level facts (title, licence, keywords) are written here.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from schemas.tables import ARROW_SCHEMAS, FOREIGN_KEYS, ISO_DATE, MODELS, TABLE_KEYS, TABLES
+from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, ISO_DATE, MODELS, TABLE_KEYS, TABLES
 
 DATAPACKAGE_FILE = "datapackage.json"
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -42,121 +43,15 @@ CONTRIBUTORS = [{"title": "aiplus-data project", "roles": ["creator", "publisher
 # Years allowed by the ISO_DATE pattern of schemas/tables.py.
 DATE_WINDOW = ("1950-01-01", "2099-12-31")
 
-TABLE_DESCRIPTIONS = {
-    "articles": "One row per news article (a raw file may hold several). The normalised text is what every "
-                "offset in the other tables points into.",
-    "organisations": "One row per distinct organisation across all articles, merged by normalised name, with "
-                     "the aliases it was seen under.",
-    "organisation_mentions": "One row per mention of an organisation in an article, with its character offsets.",
-    "initiatives": "One row per initiative (programme, event, service, ...) reported in an article, with the "
-                   "sentence that reports it.",
-    "initiative_organisations": "One row per role an organisation plays in an initiative.",
-    "metrics": "One row per quantity stated in an article (people trained, devices deployed, money spent, ...), "
-               "with the sentence that states it and, when known, the initiative and organisation it is about.",
-    "rejects": "One row per raw file or extracted record that was not published, with the reasons. Kept so "
-               "that nothing disappears silently.",
-}
-
-_SPAN_START = "Start offset (0-based, inclusive) of the evidence in articles.text of this article."
-_SPAN_END = "End offset (exclusive) of the evidence in articles.text: text[start:end] equals the evidence."
-_REGION_NAME = "Name of the administrative region (province / city / county, in Chinese) it is located in."
-_REGION_CODE = "6-digit administrative division code (GB/T 2260) of the region, where resolvable."
-
-COLUMN_DESCRIPTIONS: dict[str, dict[str, str]] = {
-    "articles": {
-        "article_id": "Key: 'a_' and 16 hex digits of the SHA-256 of the normalised text; stable across releases.",
-        "source_file": "Path of the raw file the article came from, relative to raw/.",
-        "source_sha256": "SHA-256 of the raw file's bytes.",
-        "article_index": "Position of the article within its raw file (0-based).",
-        "title": "Headline of the article, when found.",
-        "publisher": "Newspaper or website that published the article, when found.",
-        "published_date": "Publication date (ISO 8601, YYYY-MM-DD), when found.",
-        "byline": "Reporter / author line as printed, when found.",
-        "region_name": "Region the article is about (name in Chinese), when resolvable.",
-        "region_code": "6-digit administrative division code (GB/T 2260) of region_name, when resolvable.",
-        "script": "Script of the original text: simplified or traditional (traditional is converted for 'text').",
-        "text": "Normalised text in Simplified Chinese (mojibake repaired, pinyin stripped, columns reflowed). "
-                "All offsets in other tables point into this text.",
-        "original_text": "The article's text as read from the raw file, before normalisation.",
-        "n_chars": "Number of characters of 'text'.",
-        "quality_flags": "List of strings: repairs applied while normalising (e.g. mojibake_repaired, "
-                         "pinyin_stripped, reflowed).",
-    },
-    "organisations": {
-        "org_id": "Key: 'o_' and 16 hex digits of the SHA-256 of the normalised name; stable across releases.",
-        "name": "Canonical name (the most frequent full name seen).",
-        "aliases": "List of strings: other names and short forms the organisation was mentioned under.",
-        "org_type": "Type of organisation.",
-        "region_name": _REGION_NAME,
-        "region_code": _REGION_CODE,
-        "is_region": "True when the 'organisation' is a region acting as one (e.g. a district as organiser).",
-        "n_articles": "Number of articles that mention it.",
-        "n_mentions": "Number of mentions across all articles.",
-    },
-    "organisation_mentions": {
-        "mention_id": "Key: 'om_' and 16 hex digits of a SHA-256 over article, offsets and organisation.",
-        "org_id": "The organisation mentioned (organisations.org_id).",
-        "article_id": "The article it is mentioned in (articles.article_id).",
-        "surface": "The text of the mention as written in the article.",
-        "start": "Start offset (0-based, inclusive) of the mention in articles.text.",
-        "end": "End offset (exclusive) of the mention: text[start:end] equals surface.",
-    },
-    "initiatives": {
-        "initiative_id": "Key: 'i_' and 16 hex digits of a SHA-256 over the article and the initiative's name.",
-        "article_id": "The article that reports it (articles.article_id).",
-        "name": "Name of the initiative as reported (quotation marks removed).",
-        "aliases": "List of strings: other names of the same initiative in the article.",
-        "kind": "Kind of initiative.",
-        "ai_related": "True when the initiative is about artificial intelligence (AI+), not only reported "
-                      "next to it.",
-        "domain": "Field of application (education, elderly_care, disability, ...), when recognisable.",
-        "region_name": "Region where the initiative takes place (name in Chinese), when stated.",
-        "region_code": "6-digit administrative division code (GB/T 2260) of region_name, when resolvable.",
-        "start_date": "Date the initiative started or takes place (ISO 8601), when stated.",
-        "evidence": "The sentence of the article that reports the initiative.",
-        "start": _SPAN_START,
-        "end": _SPAN_END,
-    },
-    "initiative_organisations": {
-        "initiative_id": "The initiative (initiatives.initiative_id).",
-        "org_id": "The organisation (organisations.org_id).",
-        "role": "Role of the organisation in the initiative.",
-    },
-    "metrics": {
-        "metric_id": "Key: 'm_' and 16 hex digits of a SHA-256 over the article, span, value and unit.",
-        "article_id": "The article that states it (articles.article_id).",
-        "initiative_id": "The initiative it measures (initiatives.initiative_id), when it could be tied to one.",
-        "org_id": "The organisation it is about (organisations.org_id), when it could be tied to one.",
-        "indicator": "What is counted or measured (e.g. 培训 trained, 服务 served), when recognisable.",
-        "value": "The number, in the unit given (Chinese numerals and 万/亿 multipliers resolved; finite, >= 0).",
-        "value_max": "Upper bound when the article gives a range (value is then the lower bound).",
-        "unit": "Unit or counter word as written (人, 人次, 家, 个, 万元, %, ...).",
-        "qualifier": "How the number is qualified: exact, over (超/逾/以上), about (约/近), under (不到/以下).",
-        "period": "Period the quantity refers to (e.g. 2025年, 全年), when stated.",
-        "is_target": "True for a goal or plan (力争/计划/目标), false for a realised figure.",
-        "surface": "The quantity as written in the article (e.g. 超200人次).",
-        "evidence": "The sentence of the article that states the quantity (contains surface).",
-        "start": _SPAN_START,
-        "end": _SPAN_END,
-    },
-    "rejects": {
-        "table": "What was rejected: 'files' for a raw file, else the table the record was meant for.",
-        "record": "The rejected record as JSON.",
-        "reasons": "Why it was rejected ('; '-separated).",
-        "source_file": "The raw file concerned, when known.",
-        "article_id": "The article concerned, when known.",
-    },
-}
-
 
 def field_descriptor(table: str, field: pa.Field) -> dict:
-    """The Table Schema field of one column: type, description and constraints from the Pandera model."""
+    """The Table Schema field of one column: type, description and constraints from the contract."""
     column = MODELS[table].to_schema().columns[field.name]
     checks = {check.name: check.statistics for check in column.checks}
     pattern = checks.get("str_matches", {}).get("pattern")
     is_date = pattern == ISO_DATE
     descriptor: dict = {"name": field.name, "type": _frictionless_type(field.type, is_date),
-                        "description": COLUMN_DESCRIPTIONS[table][field.name]}
+                        "description": CONTRACT[table].column(field.name).description}
     if pa.types.is_list(field.type):
         # Parquet list<string>: frictionless 5 reads these cells as numpy arrays, which its "array" type
         # refuses; "any" validates and the Arrow type is recorded here for readers.
@@ -234,7 +129,7 @@ def resource(table: str, manifest: dict) -> dict:
         "bytes": entry["bytes"],
         "hash": f"sha256:{entry['sha256']}",
         "title": table,
-        "description": f"{TABLE_DESCRIPTIONS[table]} {entry['rows']} rows in this release.",
+        "description": f"{CONTRACT[table].description} {entry['rows']} rows in this release.",
         "schema": table_schema(table),
     }
 

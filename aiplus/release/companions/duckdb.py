@@ -1,9 +1,9 @@
 """``aiplus.duckdb``: the release's tables in one DuckDB file, with keys and BI-ready views.
 
 The file holds the same tables as the Parquet files (lists stay ``VARCHAR[]``),
-``PRIMARY KEY`` and ``FOREIGN KEY`` constraints from ``schemas/tables.py``,
-column comments from the data package descriptions, a ``release_info`` table,
-and three views:
+``PRIMARY KEY`` and ``FOREIGN KEY`` constraints and table and column comments
+from the table contract in ``schemas/tables.py`` (the same descriptions as the
+data package), a ``release_info`` table, and three views:
 
 - ``initiative_facts``: one row per initiative (so ``count(*)`` counts
   initiatives), with its article's title, publisher and date, its region (the
@@ -31,8 +31,8 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from aiplus.release.companions.datapackage import COLUMN_DESCRIPTIONS, DATA_LICENSE, TABLE_DESCRIPTIONS
-from schemas.tables import ARROW_SCHEMAS, FOREIGN_KEYS, ROLES, TABLE_KEYS, TABLES
+from aiplus.release.companions.datapackage import DATA_LICENSE
+from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, ROLES, TABLE_KEYS, TABLES
 
 DUCKDB_FILE = "aiplus.duckdb"
 
@@ -134,9 +134,10 @@ def build_duckdb(path: Path, folder: Path, manifest: dict) -> None:
                 source = (Path(folder) / f"{table}.parquet").as_posix()
                 columns = ", ".join(_quote(f.name) for f in ARROW_SCHEMAS[table])
                 con.execute(f"INSERT INTO {_quote(table)} SELECT {columns} FROM read_parquet(?)", [source])
-                con.execute(f"COMMENT ON TABLE {_quote(table)} IS {_literal(TABLE_DESCRIPTIONS[table])}")
-                for column, text in COLUMN_DESCRIPTIONS[table].items():
-                    con.execute(f"COMMENT ON COLUMN {_quote(table)}.{_quote(column)} IS {_literal(text)}")
+                con.execute(f"COMMENT ON TABLE {_quote(table)} IS {_literal(CONTRACT[table].description)}")
+                for column in CONTRACT[table].columns:
+                    con.execute(f"COMMENT ON COLUMN {_quote(table)}.{_quote(column.name)} "
+                                f"IS {_literal(column.description)}")
             for name, sql in VIEWS.items():
                 con.execute(f"CREATE VIEW {_quote(name)} AS {sql}")
                 con.execute(f"COMMENT ON VIEW {_quote(name)} IS {_literal(VIEW_DESCRIPTIONS[name])}")
