@@ -1,11 +1,12 @@
-"""The dataset card: ``README.md`` inside each release.
+"""The dataset card: ``README.md`` inside each release, and the generated table list of docs/DATASET.md.
 
 What the data is, how it was made, what every column means, how many rows,
 how good the extraction measurably is (``aiplus/release/companions/extraction_scores.json``),
-the licence, how to cite this exact version, and how to load it.  Column
-descriptions and allowed values come from ``aiplus.release.companions.datapackage`` (and through
-it from ``schemas/tables.py``), so the card, the data package and the DuckDB
-comments say the same thing.
+the licence, how to cite this exact version, and how to load it.  The tables,
+what one row of each is, and every column's type, description and allowed
+values come from the table contract in ``schemas/tables.py`` (through the
+data package's Table Schemas), so the card, docs/DATASET.md, the data package
+and the DuckDB comments say the same thing.
 """
 
 from __future__ import annotations
@@ -15,24 +16,20 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.release.companions.datapackage import (CODE_LICENSE, DATA_LICENSE, PACKAGE_NAME, PACKAGE_TITLE, TABLE_DESCRIPTIONS,
-                                table_schema)
+from aiplus.release.companions.datapackage import (CODE_LICENSE, DATA_LICENSE, PACKAGE_NAME, PACKAGE_TITLE,
+                                                   table_schema)
 from aiplus.release.companions.scores import load_extraction_scores
-from schemas.tables import TABLE_KEYS, TABLES
+from aiplus.release.publish import release_digest
+from schemas.tables import CONTRACT, TABLE_KEYS, TABLES
 
 CARD_FILE = "README.md"
 SCORED_TABLES = ["organisations", "initiatives", "metrics"]
 
-# "One row per ..." of each table (DATASET.md), for the card's table of tables.
-ROW_MEANING = {
-    "articles": "article (a raw file may hold several)",
-    "organisations": "distinct organisation (across articles, aliases kept)",
-    "organisation_mentions": "mention of an organisation in an article, with offsets",
-    "initiatives": "initiative reported in an article, with its evidence sentence",
-    "initiative_organisations": "organisation's role in an initiative",
-    "metrics": "quantity stated in an article, with its sentence",
-    "rejects": "raw file or extracted record that was not published, with the reasons",
-}
+# docs/DATASET.md: the part between these markers is dataset_md_tables(); update_dataset_md() rewrites it.
+DATASET_MD = Path(__file__).resolve().parents[3] / "docs" / "DATASET.md"
+DATASET_MD_BEGIN = ("<!-- Generated from schemas/tables.py by update_dataset_md() in "
+                    "aiplus/release/companions/card.py; do not edit by hand. -->")
+DATASET_MD_END = "<!-- End of the generated part. -->"
 
 # What each companion file of a release is, for the card's file list (files not named here are listed bare).
 FILE_DESCRIPTIONS = {
@@ -77,153 +74,69 @@ LIMITATIONS = [
 
 
 def release_fingerprint(manifest: dict) -> str:
-    """The full SHA-256 behind the version: a digest of the tables' SHA-256s (``release_version``)."""
-    h = hashlib.sha256()
-    digests = {name: entry["sha256"] for name, entry in manifest.get("tables", {}).items()}
-    for name in sorted(digests):
-        h.update(f"{name}={digests[name]}\n".encode())
-    return h.hexdigest()
+    """The full SHA-256 behind the version (``release_digest`` of the tables' SHA-256s in the manifest)."""
+    return release_digest({name: entry["sha256"] for name, entry in manifest.get("tables", {}).items()})
 
 
 def render_card(manifest: dict, scores: dict | None, files: list[str] | None = None) -> str:
     """The dataset card (Markdown) of a release."""
-    version = manifest["version"]
-    created = manifest.get("created", "")
-    year = created[:4] or "n.d."
-    code = manifest.get("code", {})
     rows = {t: manifest.get("tables", {}).get(t, {}).get("rows", 0) for t in TABLES}
-    out: list[str] = []
-    add = out.append
+    sections = [_title(manifest), _what_section(manifest, rows), _how_made_section(manifest),
+                _tables_section(rows), _limitations_section(manifest, scores), _files_section(files),
+                _loading_section(manifest["version"]), _licence_section(), _citation_section(manifest)]
+    return "\n".join(line for section in sections for line in section) + "\n"
 
-    add(f"# {PACKAGE_TITLE}")
-    add("")
-    add(f"**Release `{version}`**, created {created}. Data licence: "
-        f"[{DATA_LICENSE['title']}]({DATA_LICENSE['path']}) (`{DATA_LICENSE['name']}`).")
-    add("")
-    add("## What the data is")
-    add("")
-    add("Local Chinese news reports about \"AI+\" (人工智能+) initiatives — AI night schools, AI study rooms in "
-        "community centres, large models in government services, robots in factories — turned into tables: "
-        "the **organisations** involved, the **initiatives** they run, and the **metrics** (quantities) the "
-        "articles state, each row tied to the article and the character span of the sentence that supports "
-        "it. Text columns hold Simplified Chinese; the original script is kept in `articles.original_text`.")
-    add("")
-    add(f"This release holds {rows['articles']} articles from {len(manifest.get('inputs', []))} raw files, "
-        f"{rows['organisations']} organisations, {rows['initiatives']} initiatives and {rows['metrics']} "
-        f"metrics.")
-    add("")
-    add("## How it was made")
-    add("")
-    add("A reproducible pipeline (Python, orchestrated by Prefect) runs these steps over the raw articles:")
-    add("")
-    for i, (step, what) in enumerate(PIPELINE_STEPS, 1):
-        add(f"{i}. **{step}**: {what}.")
-    add("")
-    add("The same inputs and code give byte-identical Parquet files and the same version. Code version: "
-        + ", ".join(f"{k} `{v}`" for k, v in code.items() if v) + ".")
-    validation = manifest.get("validation", {}).get("rejected_rows") or {}
-    if validation:
-        add("Rows sent to `rejects` by the row-level gate in this release: "
-            + ", ".join(f"{t} {n}" for t, n in validation.items()) + ".")
-    add("")
-    add("## Tables")
-    add("")
-    add("| table | rows | one row per | key |")
-    add("|---|---:|---|---|")
+
+def table_list(rows: dict[str, int] | None = None) -> list[str]:
+    """The Markdown table of tables (name, rows when given, what one row is, key), from the contract."""
+    lines = ["| table | rows | one row per | key |", "|---|---:|---|---|"] if rows is not None else \
+        ["| table | one row per | key |", "|---|---|---|"]
     for table in TABLES:
         key = ", ".join(f"`{c}`" for c in TABLE_KEYS[table]) or "–"
-        add(f"| `{table}` | {rows[table]} | {_cell(ROW_MEANING[table])} | {key} |")
-    add("")
-    add("Keys are hashes of content, so the same article or organisation keeps its key from release to "
-        "release. Offsets (`start`, `end`) are character positions in `articles.text`.")
-    add("")
+        count = f" {rows[table]} |" if rows is not None else ""
+        lines.append(f"| `{table}` |{count} {_cell(CONTRACT[table].one_row_per)} | {key} |")
+    return lines
+
+
+def column_table(table: str) -> list[str]:
+    """A table's heading, description and Markdown table of columns (type, required, meaning)."""
+    lines = [f"### `{table}`", "", CONTRACT[table].description, "",
+             "| column | type | required | meaning |", "|---|---|---|---|"]
+    schema = table_schema(table)
+    links = {fk["fields"][0]: fk["reference"] for fk in schema.get("foreignKeys", [])}
+    for field in schema["fields"]:
+        constraints = field.get("constraints", {})
+        meaning = field["description"]
+        if "enum" in constraints:
+            meaning += " One of: " + ", ".join(f"`{v}`" for v in constraints["enum"]) + "."
+        if field["name"] in links:
+            ref = links[field["name"]]
+            target = f"{ref['resource']}.{ref['fields'][0]}"
+            if target not in meaning:
+                meaning += f" → `{target}`."
+        type_name = "list of strings" if field.get("x-arrowType") else field["type"]
+        lines.append(f"| `{field['name']}` | {type_name} | {'yes' if constraints.get('required') else ''} | "
+                     f"{_cell(meaning)} |")
+    return lines
+
+
+def dataset_md_tables() -> str:
+    """The generated part of docs/DATASET.md: the table list and every table's columns, from the contract."""
+    lines = table_list()
     for table in TABLES:
-        add(f"### `{table}`")
-        add("")
-        add(TABLE_DESCRIPTIONS[table])
-        add("")
-        add("| column | type | required | meaning |")
-        add("|---|---|---|---|")
-        schema = table_schema(table)
-        links = {fk["fields"][0]: fk["reference"] for fk in schema.get("foreignKeys", [])}
-        for field in schema["fields"]:
-            constraints = field.get("constraints", {})
-            meaning = field["description"]
-            if "enum" in constraints:
-                meaning += " One of: " + ", ".join(f"`{v}`" for v in constraints["enum"]) + "."
-            if field["name"] in links:
-                ref = links[field["name"]]
-                target = f"{ref['resource']}.{ref['fields'][0]}"
-                if target not in meaning:
-                    meaning += f" → `{target}`."
-            type_name = "list of strings" if field.get("x-arrowType") else field["type"]
-            add(f"| `{field['name']}` | {type_name} | {'yes' if constraints.get('required') else ''} | "
-                f"{_cell(meaning)} |")
-        add("")
-    add("## Known limitations")
-    add("")
-    for item in LIMITATIONS:
-        add(f"- {item}")
-    add("")
-    add("### Measured extraction quality")
-    add("")
-    out.extend(_scores_section(scores, code.get("extractor_version")))
-    add("")
-    add("## Files")
-    add("")
-    for name in files or []:
-        add(f"- `{name}`" + (f": {FILE_DESCRIPTIONS[name]}" if name in FILE_DESCRIPTIONS else ""))
-    add("")
-    add("## How to load it")
-    add("")
-    add("From the folder that holds the releases (`curated/`; `latest` points to the newest good release, "
-        f"or use `{version}` for this one):")
-    add("")
-    add("```python")
-    add("import pandas as pd")
-    add('initiatives = pd.read_parquet("curated/latest/initiatives.parquet")')
-    add("")
-    add("import polars as pl")
-    add('initiatives = pl.read_parquet("curated/latest/initiatives.parquet")')
-    add("")
-    add("import duckdb")
-    add("initiatives = duckdb.sql(\"select * from 'curated/latest/initiatives.parquet'\").df()")
-    add('con = duckdb.connect("curated/latest/aiplus.duckdb", read_only=True)  # tables, keys and views')
-    add('facts = con.sql("select * from initiative_facts").df()')
-    add("")
-    add("from aiplus import load  # with the aiplus-data package installed")
-    add('initiatives = load("initiatives")')
-    add("```")
-    add("")
-    add("BI tools (DBeaver, Metabase, Superset, Tableau/Power BI via ODBC, ...) can open `aiplus.duckdb` directly; "
-        "it needs no DuckDB extension. `datapackage.json` can be checked with "
-        "`frictionless validate datapackage.json --skip-errors byte-count,hash-count` (frictionless 5 reads "
-        "Parquet through pyarrow and cannot count its bytes; `sha256sum` checks the hashes in the manifest).")
-    add("")
-    add("## Licence")
-    add("")
-    add(f"Data: [{DATA_LICENSE['title']}]({DATA_LICENSE['path']}) — share and adapt with attribution "
-        f"(cite as below). Code of the pipeline: {CODE_LICENSE}, licensed separately. The text of the source "
-        "articles remains the publishers' (see Known limitations).")
-    add("")
-    add("## How to cite")
-    add("")
-    add("Cite the version you used; the version is derived from the tables' content, and the fingerprint "
-        "below is the full SHA-256 it is cut from (a digest of the `sha256` of every table in "
-        "`manifest.json`), so anyone can check they have the same data.")
-    add("")
-    add(f"> {PACKAGE_NAME} contributors ({year}). *{PACKAGE_TITLE}*. Release {version} ({created[:10]}). "
-        f"Data licensed {DATA_LICENSE['name']}. Fingerprint sha256:{release_fingerprint(manifest)}.")
-    add("")
-    add("```bibtex")
-    add(f"@misc{{aiplus_data_{version},")
-    add(f"  title  = {{{{{PACKAGE_TITLE}}}}},")
-    add(f"  author = {{{{{PACKAGE_NAME} contributors}}}},")
-    add(f"  year   = {{{year}}},")
-    add(f"  note   = {{Release {version}, sha256:{release_fingerprint(manifest)}, licence {DATA_LICENSE['name']}}}")
-    add("}")
-    add("```")
-    return "\n".join(out) + "\n"
+        lines += ["", *column_table(table)]
+    return "\n".join(lines) + "\n"
+
+
+def update_dataset_md(path: Path = DATASET_MD) -> bool:
+    """Rewrite the generated part of docs/DATASET.md (between its markers); True when it changed."""
+    text = Path(path).read_text(encoding="utf-8")
+    head, rest = text.split(DATASET_MD_BEGIN, 1)
+    _, tail = rest.split(DATASET_MD_END, 1)
+    new = f"{head}{DATASET_MD_BEGIN}\n{dataset_md_tables()}{DATASET_MD_END}{tail}"
+    if new != text:
+        Path(path).write_text(new, encoding="utf-8")
+    return new != text
 
 
 def write_dataset_card(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
@@ -238,6 +151,113 @@ def write_dataset_card(folder: Path, tables: dict[str, pd.DataFrame], manifest: 
     data = render_card(manifest, load_extraction_scores(), files).encode("utf-8")
     (folder / CARD_FILE).write_bytes(data)
     manifest.setdefault("files", {})[CARD_FILE] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+
+
+# Sections of the card, in order: each is a list of lines ending with the blank line before the next heading.
+
+def _title(manifest: dict) -> list[str]:
+    return [f"# {PACKAGE_TITLE}", "",
+            f"**Release `{manifest['version']}`**, created {manifest.get('created', '')}. Data licence: "
+            f"[{DATA_LICENSE['title']}]({DATA_LICENSE['path']}) (`{DATA_LICENSE['name']}`).", ""]
+
+
+def _what_section(manifest: dict, rows: dict[str, int]) -> list[str]:
+    return [
+        "## What the data is", "",
+        "Local Chinese news reports about \"AI+\" (人工智能+) initiatives — AI night schools, AI study rooms in "
+        "community centres, large models in government services, robots in factories — turned into tables: "
+        "the **organisations** involved, the **initiatives** they run, and the **metrics** (quantities) the "
+        "articles state, each row tied to the article and the character span of the sentence that supports "
+        "it. Text columns hold Simplified Chinese; the original script is kept in `articles.original_text`.", "",
+        f"This release holds {rows['articles']} articles from {len(manifest.get('inputs', []))} raw files, "
+        f"{rows['organisations']} organisations, {rows['initiatives']} initiatives and {rows['metrics']} "
+        f"metrics.", ""]
+
+
+def _how_made_section(manifest: dict) -> list[str]:
+    code = manifest.get("code", {})
+    lines = ["## How it was made", "",
+             "A reproducible pipeline (Python, orchestrated by Prefect) runs these steps over the raw articles:", ""]
+    lines += [f"{i}. **{step}**: {what}." for i, (step, what) in enumerate(PIPELINE_STEPS, 1)]
+    lines += ["", "The same inputs and code give byte-identical Parquet files and the same version. Code version: "
+              + ", ".join(f"{k} `{v}`" for k, v in code.items() if v) + "."]
+    validation = manifest.get("validation", {}).get("rejected_rows") or {}
+    if validation:
+        lines.append("Rows sent to `rejects` by the row-level gate in this release: "
+                     + ", ".join(f"{t} {n}" for t, n in validation.items()) + ".")
+    return lines + [""]
+
+
+def _tables_section(rows: dict[str, int]) -> list[str]:
+    lines = ["## Tables", "", *table_list(rows), "",
+             "Keys are hashes of content, so the same article or organisation keeps its key from release to "
+             "release. Offsets (`start`, `end`) are character positions in `articles.text`.", ""]
+    for table in TABLES:
+        lines += [*column_table(table), ""]
+    return lines
+
+
+def _limitations_section(manifest: dict, scores: dict | None) -> list[str]:
+    extractor = manifest.get("code", {}).get("extractor_version")
+    return ["## Known limitations", "", *(f"- {item}" for item in LIMITATIONS), "",
+            "### Measured extraction quality", "", *_scores_section(scores, extractor), ""]
+
+
+def _files_section(files: list[str] | None) -> list[str]:
+    return ["## Files", "",
+            *(f"- `{name}`" + (f": {FILE_DESCRIPTIONS[name]}" if name in FILE_DESCRIPTIONS else "")
+              for name in files or []), ""]
+
+
+def _loading_section(version: str) -> list[str]:
+    return [
+        "## How to load it", "",
+        "From the folder that holds the releases (`curated/`; `latest` points to the newest good release, "
+        f"or use `{version}` for this one):", "",
+        "```python",
+        "import pandas as pd",
+        'initiatives = pd.read_parquet("curated/latest/initiatives.parquet")', "",
+        "import polars as pl",
+        'initiatives = pl.read_parquet("curated/latest/initiatives.parquet")', "",
+        "import duckdb",
+        "initiatives = duckdb.sql(\"select * from 'curated/latest/initiatives.parquet'\").df()",
+        'con = duckdb.connect("curated/latest/aiplus.duckdb", read_only=True)  # tables, keys and views',
+        'facts = con.sql("select * from initiative_facts").df()', "",
+        "from aiplus import load  # with the aiplus-data package installed",
+        'initiatives = load("initiatives")',
+        "```", "",
+        "BI tools (DBeaver, Metabase, Superset, Tableau/Power BI via ODBC, ...) can open `aiplus.duckdb` directly; "
+        "it needs no DuckDB extension. `datapackage.json` can be checked with "
+        "`frictionless validate datapackage.json --skip-errors byte-count,hash-count` (frictionless 5 reads "
+        "Parquet through pyarrow and cannot count its bytes; `sha256sum` checks the hashes in the manifest).", ""]
+
+
+def _licence_section() -> list[str]:
+    return ["## Licence", "",
+            f"Data: [{DATA_LICENSE['title']}]({DATA_LICENSE['path']}) — share and adapt with attribution "
+            f"(cite as below). Code of the pipeline: {CODE_LICENSE}, licensed separately. The text of the source "
+            "articles remains the publishers' (see Known limitations).", ""]
+
+
+def _citation_section(manifest: dict) -> list[str]:
+    version, created = manifest["version"], manifest.get("created", "")
+    year = created[:4] or "n.d."
+    fingerprint = release_fingerprint(manifest)
+    return [
+        "## How to cite", "",
+        "Cite the version you used; the version is derived from the tables' content, and the fingerprint "
+        "below is the full SHA-256 it is cut from (a digest of the `sha256` of every table in "
+        "`manifest.json`), so anyone can check they have the same data.", "",
+        f"> {PACKAGE_NAME} contributors ({year}). *{PACKAGE_TITLE}*. Release {version} ({created[:10]}). "
+        f"Data licensed {DATA_LICENSE['name']}. Fingerprint sha256:{fingerprint}.", "",
+        "```bibtex",
+        f"@misc{{aiplus_data_{version},",
+        f"  title  = {{{{{PACKAGE_TITLE}}}}},",
+        f"  author = {{{{{PACKAGE_NAME} contributors}}}},",
+        f"  year   = {{{year}}},",
+        f"  note   = {{Release {version}, sha256:{fingerprint}, licence {DATA_LICENSE['name']}}}",
+        "}",
+        "```"]
 
 
 def _scores_section(scores: dict | None, release_extractor: str | None) -> list[str]:
