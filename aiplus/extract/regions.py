@@ -17,19 +17,20 @@ from functools import lru_cache
 import rjieba
 
 from aiplus.extract.segment import CharAutomaton, word_boundaries
-from aiplus.lexicon import read_rows
+from aiplus.extract.lexicon_patterns import alternation, longest_first, words_of
+from aiplus.lexicon import read_table, read_words
 
 
-# Suffixes stripped from division names to build the short forms news uses (深圳市 → 深圳).
-# Longest first, so that 苗族侗族自治州 is tried before 自治州.
-_PROVINCE_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "省", "市")
-_PREFECTURE_SUFFIXES = ("自治州", "地区", "盟", "市")
-_COUNTY_SUFFIXES = ("自治县", "自治旗", "林区", "特区", "新区", "区", "县", "市", "旗")
-# Ethnic groups named in autonomous prefectures and counties (黔东南苗族侗族自治州 → 黔东南州).
-_ETHNIC_GROUPS = sorted(
-    "苗 侗 土家 布依 藏 彝 壮 回 维吾尔 蒙古 朝鲜 哈尼 傣 傈僳 白 纳西 景颇 羌 瑶 黎 畲 仡佬 水 哈萨克 "
-    "柯尔克孜 满 达斡尔 鄂温克 鄂伦春 锡伯 土 撒拉 保安 东乡 裕固 毛南 仫佬 京 拉祜 佤 独龙 怒 普米 "
-    "阿昌 德昂 基诺 布朗 塔吉克 门巴 珞巴 各".split(), key=len, reverse=True)
+_REGIONS = "regions/"
+
+# Suffixes stripped from division names to build the short forms news uses (深圳市 → 深圳), by
+# level, in file order (longest first, so that 苗族侗族自治州 is tried before 自治州).
+_SUFFIXES_BY_LEVEL = {level: tuple(row["suffix"] for row in read_table(_REGIONS + "division_suffixes.tsv")
+                                   if row["level"] == str(level)) for level in (1, 2, 3)}
+# Suffixes of autonomous divisions, whose stem names ethnic groups (黔东南苗族侗族自治州 → 黔东南州).
+_ETHNIC_SUFFIXES = frozenset(row["suffix"] for row in read_table(_REGIONS + "division_suffixes.tsv")
+                             if row["strip_ethnic"] == "yes")
+_ETHNIC_GROUPS = longest_first(read_words(_REGIONS + "ethnic_groups.tsv"))
 
 
 def _strip_ethnic(stem: str) -> str:
@@ -37,38 +38,40 @@ def _strip_ethnic(stem: str) -> str:
     while changed:
         changed = False
         for group in _ETHNIC_GROUPS:
-            if stem.endswith(group + "族") and len(stem) > len(group) + 2:
-                stem, changed = stem[: -len(group) - 1], True
+            if stem.endswith(group) and len(stem) > len(group) + 1:
+                stem, changed = stem[: -len(group)], True
                 break
     return stem
 
-# Short forms that are ordinary words far more often than places (a district 城中区 exists, but
-# 城中 in running text is "in the city").  Full names (城中区) are still recognised.
-_AMBIGUOUS_WORDS = frozenset(
-    "城中 城关 城东 城西 城南 城北 市中 郊区 新区 矿区 城区 新城 新华 和平 江南 江北 河东 河西 白云 "
-    "高新 开发 向阳 长安 永安 清河 平安 红旗 前进 东方 胜利 建华 新兴 兴业 友好 铁东 铁西 立新 "
-    "东区 西区 青山 金山 东山 西湖 海港 龙湖 西乡 新安 华容 安定 安化 安远 永定 永和 新民 新都 "
-    "共和 中方 江口 正安 德安 惠民 宁安 开阳 合作 文化 龙山 海西 城厢".split()
-)
+# Short forms that are ordinary words far more often than places; full names are still recognised.
+_AMBIGUOUS_WORDS = frozenset(words_of(_REGIONS + "short_forms.tsv", "class", "common_word"))
 
 
 # A short form followed by one of these characters names something else (吕梁山, 中山路, 深圳湾,
 # 龙湖镇): mountains, rivers, roads, towns.  Applies to short forms only.
-_BLOCK_AFTER = set("山河湖江湾岛桥路街道镇乡村港门峡口寺塔社")
+_BLOCK_AFTER = frozenset(read_words(_REGIONS + "landmark_chars.tsv"))
 
 # Short forms of prefecture-level cities that are also everyday words (来宾 "guests", 日照 "sunshine"):
 # weak, like county short forms that the segmenter does not tag as names (资源县 → 资源 "resources").
-_WEAK_CITY_FORMS = frozenset("来宾 日照 天水 大理 文山 百色 河源 清远 平凉 新余 酒泉 运城".split())
+_WEAK_CITY_FORMS = frozenset(words_of(_REGIONS + "short_forms.tsv", "class", "weak"))
 # Segmenter tags of a word that names a place or a proper noun.
 _NAME_TAGS = frozenset(("ns", "nr", "nrt", "nz", "nrfg", "j"))
 
-# Towns and streets: two or three characters then 街道/镇/乡 (福永街道, 池店镇).  The first
-# character must not be a word that makes the span generic (各镇, 全镇, 乡镇, 小镇).
-STREET_PATTERN = re.compile(r"([\u4e00-\u9fff]{2,3}?)(街道|镇|乡)(?![\u4e00-\u9fff]{0,1}(?:化|长|政|委|人))")
-_STREET_SUFFIX = re.compile(r"(?:街道|镇|乡)(?!化|长|政|委|人|村|镇|级|域|街)")
+_STREET_WORDS = _REGIONS + "street_words.tsv"
+_STREET_SUFFIXES = alternation(words_of(_STREET_WORDS, "role", "suffix"))
+_STREET_TITLES = words_of(_STREET_WORDS, "role", "title")
+# Towns and streets: two or three characters then a suffix (福永街道, 池店镇), not followed (at most
+# one character away) by a word that makes the span a title or an office (镇长, 乡政府).
+STREET_PATTERN = re.compile(rf"([\u4e00-\u9fff]{{2,3}}?)({_STREET_SUFFIXES})"
+                            rf"(?![\u4e00-\u9fff]{{0,1}}(?:{alternation(_STREET_TITLES)}))")
+# A suffix not directly followed by a title word or a character that makes a compound (乡村, 镇级).
+_STREET_SUFFIX = re.compile(rf"(?:{_STREET_SUFFIXES})"
+                            rf"(?!{alternation(_STREET_TITLES + words_of(_STREET_WORDS, 'role', 'compound'))})")
 _HANZI_PAIR = re.compile(r"[\u4e00-\u9fff]{2}")
-_STREET_BAD_START = set("各全该本每两三四多个乡城村小大重特名古市县区州省一这那此其新老镇到在与和及或等")
-_STREET_BAD_NAMES = frozenset("所在 城乡 镇街 城镇 村镇 集镇 乡村 家乡 故乡 下乡 返乡 回乡 老乡 街道 进镇 全域".split())
+# The first character must not be a word that makes the span generic (各镇, 全镇, 乡镇, 小镇).
+_STREET_BAD_START = frozenset(words_of(_STREET_WORDS, "role", "bad_start"))
+_STREET_BAD_NAMES = frozenset(words_of(_STREET_WORDS, "role", "bad_name"))
+_STREET_BAD_LAST = frozenset(words_of(_STREET_WORDS, "role", "bad_last"))
 
 
 @dataclass(frozen=True)
@@ -95,12 +98,12 @@ class RegionMention:
 
 
 def _short_forms(name: str, level: int) -> list[str]:
-    suffixes = _PROVINCE_SUFFIXES if level == 1 else _PREFECTURE_SUFFIXES if level == 2 else _COUNTY_SUFFIXES
+    suffixes = _SUFFIXES_BY_LEVEL[level]
     forms = []
     for suffix in suffixes:
         if name.endswith(suffix) and len(name) > len(suffix):
             stem = name[: -len(suffix)]
-            if suffix in ("自治州", "自治县"):
+            if suffix in _ETHNIC_SUFFIXES:
                 bare = _strip_ethnic(stem)
                 if len(bare) >= 2:
                     forms.append(bare + suffix[-1])  # 黔东南州, 长阳县
@@ -125,7 +128,8 @@ class _Gazetteer:
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     divisions: dict[str, Division] = {}
-    for code, name in read_rows("regions/adcodes.tsv"):
+    for row in read_table(_REGIONS + "adcodes.tsv"):
+        code, name = row["code"], row["name"]
         level = 1 if code.endswith("0000") else 2 if code.endswith("00") else 3
         divisions[code] = Division(code, name, level, None)
     for code, div in list(divisions.items()):
@@ -135,7 +139,8 @@ def _gazetteer() -> _Gazetteer:
         city = code[:4] + "00"
         parent = city if div.level == 3 and city in divisions else province
         divisions[code] = Division(code, div.name, div.level, parent if parent in divisions else None)
-    for name, parent in read_rows("regions/new_areas.tsv"):
+    for row in read_table(_REGIONS + "new_areas.tsv"):
+        name, parent = row["name"], row["parent_code"]
         key = f"{name}@{parent}"
         divisions[key] = Division(parent, name, 4, parent, own_code=False)
 
@@ -325,7 +330,7 @@ def find_streets(text: str) -> list[tuple[int, int, str]]:
         stem = text[start : m.start()]
         if not _HANZI_PAIR.fullmatch(stem) or stem[0] in _STREET_BAD_START or stem in _STREET_BAD_NAMES:
             continue
-        if stem[-1] in "的了在和与" or stem in _gazetteer().names:
+        if stem[-1] in _STREET_BAD_LAST or stem in _gazetteer().names:
             continue  # 海淀街道 is written like its district: ambiguous, left to the district
         if _stem_tag(stem) in _NOT_A_STREET_TAGS:
             continue
@@ -417,10 +422,10 @@ def resolve_article_region(text: str, publisher: str | None = None,
     return full_name(current, street), divisions[current].code
 
 
-# Words by which a text refers to its own place: 我市/本市 (the publisher's city), 我区, and a bare
-# 新区 after a named development area (哈尔滨新区 … 今年新区全面启动).  Each counts as one more
-# mention of the place last named with that ending (or the next one, when none came before).
-_ANAPHORS = re.compile(r"(?:我|本)(市|区|县|省|州)|(新区)")
+# Words by which a text refers to its own place (我市, 本区, a bare 新区), with the ending of the
+# name of the place each stands for.
+_ANAPHOR_ENDINGS = {row["word"]: row["ending"] for row in read_table(_REGIONS + "anaphors.tsv")}
+_ANAPHORS = re.compile(alternation(_ANAPHOR_ENDINGS))
 
 
 def _anaphors(text: str, resolved: list[tuple[RegionMention, str]]) -> list[tuple[RegionMention, str]]:
@@ -431,7 +436,7 @@ def _anaphors(text: str, resolved: list[tuple[RegionMention, str]]) -> list[tupl
     for m in _ANAPHORS.finditer(text):
         if any(a <= m.start() < b for a, b in spans):
             continue  # 新区 inside 哈尔滨新区 itself
-        ending = m.group(1) or m.group(2)
+        ending = _ANAPHOR_ENDINGS[m.group(0)]
         before = [key for mention, key in ordered if mention.start < m.start() and divisions[key].name.endswith(ending)]
         after = [key for mention, key in ordered if mention.start > m.start() and divisions[key].name.endswith(ending)]
         target = before[-1] if before else after[0] if after else None

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.lexicon import read_rows
+from aiplus.lexicon import read_table
 from aiplus.release.companions.scores import load_extraction_scores
 from schemas.tables import TABLES
 
@@ -713,7 +713,7 @@ def _column(df: pd.DataFrame, column: str) -> pd.Series:
 
 @lru_cache(maxsize=1)
 def _region_names() -> dict[str, str]:
-    return {code: name for code, name in read_rows("regions/adcodes.tsv")}
+    return {row["code"]: row["name"] for row in read_table("regions/adcodes.tsv")}
 
 
 @lru_cache(maxsize=1)
