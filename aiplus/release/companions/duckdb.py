@@ -42,9 +42,9 @@ NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensio
 # tools' drivers) cannot open; the v1.0.0 format holds everything this file uses.
 STORAGE_VERSION = "v1.0.0"
 
-# Tables in an order where every foreign key points to a table created before it.
-CREATE_ORDER = ["articles", "organisations", "organisation_mentions", "initiatives", "initiative_organisations",
-                "metrics", "rejects"]
+# Every foreign key must point to a table created before it: the contract lists referenced tables first
+# (tests/test_table_contract.py checks it).
+CREATE_ORDER = TABLES
 
 VIEWS = {
     "initiative_facts": """
