@@ -67,16 +67,20 @@ def _run(args: argparse.Namespace) -> int:
         try:
             api_url = server.wait() if server else os.environ["PREFECT_API_URL"]
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                summary = flow(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size,
-                               cache_dir=None if args.no_cache else args.cache_dir)
+                state = flow(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size,
+                             cache_dir=None if args.no_cache else args.cache_dir, allow_shrink=args.allow_shrink,
+                             return_state=True)
+            summary = state.result(raise_on_failure=False)
         except Exception as exc:  # noqa: BLE001 - say why, keep the previous release
-            print(f"error: the run failed and published nothing ({type(exc).__name__}: {exc}); "
-                  f"{Path(args.curated) / 'latest'} is unchanged", file=sys.stderr)
-            return 1
+            summary = exc
     finally:
         if server:
             server.stop()
             os.environ.pop("PREFECT_API_URL", None)
+    if isinstance(summary, BaseException) or summary is None:
+        print(f"error: the run failed and published nothing ({type(summary).__name__}: {summary}); "
+              f"{Path(args.curated) / 'latest'} is unchanged", file=sys.stderr)
+        return 1
     print(summary.format())
     if args.summary_json:
         import dataclasses
@@ -84,7 +88,7 @@ def _run(args: argparse.Namespace) -> int:
 
         Path(args.summary_json).write_text(json.dumps(dataclasses.asdict(summary), ensure_ascii=False, indent=2),
                                            encoding="utf-8")
-    return 0
+    return 1 if summary.refused else 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -146,6 +150,9 @@ def _add_run(sub) -> None:
     run.add_argument("--dask-address", help="scheduler address of an existing Dask cluster (implies dask)")
     run.add_argument("--workers", type=int, help="worker threads/processes (default: one per core)")
     run.add_argument("--summary-json", help="also write the run summary to this JSON file")
+    run.add_argument("--allow-shrink", action="store_true",
+                     help="publish even when tables shrank by more than 20%% against the latest release (files "
+                          "withdrawn on purpose); the manifest records it")
     run.set_defaults(func=_run)
 
 

@@ -18,12 +18,13 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.context import get_run_context
 from prefect.futures import as_completed
+from prefect.states import Failed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from aiplus.extract import EXTRACTOR_VERSION
 from aiplus.release.companions import write_companions
-from aiplus.release.gate import gate_release, preload_quality_gate
+from aiplus.release.gate import ReleaseRefused, gate_release, preload_quality_gate
 from aiplus.release.publish import PublishResult, StagedRelease, commit_release, stage_release
 from aiplus.runtime.batch import BatchFragments, batch_size_for, plan_batches, process_batch_to_fragments
 from aiplus.runtime.inputs import RawFile, input_records, inputs_digest, record_release, snapshot_raw, unchanged_release
@@ -58,9 +59,13 @@ def stage_task(tables: dict, curated_dir: str, inputs: list[dict], extra_manifes
 
 
 @task(name="gate", cache_policy=NO_CACHE)
-def gate_task(staged: StagedRelease, tables: dict) -> StagedRelease:
-    gate_release(staged, tables)
-    return staged
+def gate_task(staged: StagedRelease, tables: dict, allow_shrink: bool) -> tuple[StagedRelease, ReleaseRefused | None]:
+    # A refusal is the gate's verdict, not a crash: it is returned, and the flow ends Failed with its summary.
+    try:
+        gate_release(staged, tables, allow_shrink)
+    except ReleaseRefused as refused:
+        return staged, refused
+    return staged, None
 
 
 @task(name="companions", cache_policy=NO_CACHE)
@@ -78,12 +83,14 @@ def publish_task(staged: StagedRelease) -> PublishResult:
 # dozens of batches contending for one interpreter run slower than two.
 @flow(name="aiplus-release", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
 def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size: int | None = None,
-                  cache_dir: str | None = None) -> RunSummary:
+                  cache_dir: str | None = None, allow_shrink: bool = False) -> RunSummary:
     """Build a release from every file under ``raw_dir`` and publish it into ``curated_dir`` if it changed.
 
     With ``cache_dir``, files whose content and extractor did not change since an earlier run are taken
     from the extraction cache, and a run whose files and code are exactly those ``curated/latest`` was
-    built from stops after hashing the files.
+    built from stops after hashing the files.  A release the quality gate refuses is not published: the
+    flow ends Failed, its data the summary with the failed checks.  ``allow_shrink`` publishes a corpus
+    made smaller on purpose (row counts are not compared with the previous release; the manifest says so).
     """
     logger = get_run_logger()
     logging.getLogger("prefect.flow_runs").setLevel(logging.INFO)  # stage lines, whatever Prefect's own level
@@ -124,8 +131,10 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
         s.say(f"release {staged.version}" + (" exists already" if staged.existing else " written"))
     if not staged.existing:
         with stage(summary, "gate", logger) as s:
-            staged = gate_task(quote(staged), quote(tables))
-            s.say(f"passed, {staged.manifest['quality']['n_warnings_failed']} warning(s)")
+            staged, refused = gate_task(quote(staged), quote(tables), allow_shrink)
+            s.say(summary.add_gate(staged, refused))
+        if refused is not None:
+            return Failed(message=summary.message, data=summary)
         with stage(summary, "companions", logger):
             staged = companions_task(quote(staged), quote(tables))
     with stage(summary, "publish", logger) as s:

@@ -25,6 +25,7 @@ class RunSummary:
     release_path: str | None = None
     published: bool = False
     unchanged: bool = False  # stopped after hashing: files and code exactly as the latest release's
+    refused: bool = False  # the quality gate refused the release: nothing was published
     message: str = ""
     quality: dict = field(default_factory=dict)  # the quality gate's section of the manifest
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time of each flow stage
@@ -45,6 +46,9 @@ class RunSummary:
                      + (f" (inside the batches: {steps})" if steps else ""))
         lines.append(self.message)
         lines += self._quality_lines()
+        if self.refused:
+            lines.append(f"quality report of the refused release: {self.quality.get('report')}")
+            return "\n".join(lines)
         lines.append(f"release: {self.release_path}")
         if self.release_path and self.quality.get("report"):
             lines.append(f"quality report: {Path(self.release_path) / self.quality['report']}")
@@ -90,6 +94,20 @@ class RunSummary:
             if row.table == "files" and row.source_file not in self.files_rejected:
                 self.files_rejected[row.source_file] = row.reasons
 
+    def add_gate(self, staged, refused) -> str:
+        """The gate's verdict; a refusal also becomes the run's outcome.  Returns the gate stage's log text."""
+        quality = staged.manifest.get("quality", {})
+        self.quality = dict(quality)
+        if refused is None:
+            return f"passed, {quality.get('n_warnings_failed', 0)} warning(s)"
+        self.refused = True
+        self.version = staged.version
+        self.quality["critical"] = [r.message for r in refused.result.critical_failures] if refused.result else []
+        self.quality["report"] = str(refused.report) if refused.report else None
+        self.message = (f"refused: release {staged.version} failed the quality gate and was not published; "
+                        f"{staged.curated_dir / 'latest'} is unchanged")
+        return f"FAILED, {len(self.quality['critical'])} critical expectation(s): release refused"
+
     def add_release(self, result, tables: dict) -> None:
         """What was published (or found already published), its rows and its gate's verdict."""
         self.articles = int(len(tables["articles"]))
@@ -112,7 +130,11 @@ class RunSummary:
         if not self.quality:
             return []
         q = self.quality
-        lines = [f"quality gate: {'passed' if q.get('passed') else 'FAILED'}, {q.get('n_warnings_failed', 0)} warning(s)"]
+        lines = [f"quality gate: {'passed' if q.get('passed') else 'FAILED'}, "
+                 + (f"{q.get('n_critical_failed', 0)} critical, " if not q.get("passed") else "")
+                 + f"{q.get('n_warnings_failed', 0)} warning(s)"
+                 + (" (allowed to shrink: row counts not compared)" if q.get("allow_shrink") else "")]
+        lines += [f"  CRITICAL {failure}" for failure in q.get("critical", [])]
         lines += [f"  warning: {warning}" for warning in q.get("warnings", [])]
         return lines
 

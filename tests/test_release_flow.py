@@ -114,3 +114,29 @@ def test_cli_run_as_in_the_readme(raw_copy: Path, tmp_path: Path, monkeypatch, c
     assert (tmp_path / "curated" / "latest" / "quality" / "index.html").exists()
     assert main(["run", "--cache-dir", ".cache/aiplus"]) == 0
     assert "no change" in capsys.readouterr().out
+
+
+def test_a_refused_release_prints_its_summary_and_allow_shrink_publishes_it(raw_copy: Path, tmp_path: Path,
+                                                                             monkeypatch, capfd):
+    """Withdrawing most files fails the row-count check: the summary names the failed check, the exit code
+    is 1, no traceback; ``--allow-shrink`` publishes the smaller corpus and the manifest says so."""
+    from flows.cli import main
+
+    monkeypatch.chdir(raw_copy.parent)
+    assert main(["run", "--no-cache"]) == 0
+    first = os.readlink(tmp_path / "curated" / "latest")
+    capfd.readouterr()
+    for name in ("002_018b995092ca6224.txt", "004_d92bef512ad02781.txt"):  # 15 of the 19 articles
+        (raw_copy / name).unlink()
+    assert main(["run", "--no-cache"]) == 1
+    out, err = capfd.readouterr()
+    assert "quality gate: FAILED" in out and "CRITICAL articles: expect_table_row_count_to_be_between" in out
+    assert "refused: release" in out and "quality report of the refused release:" in out
+    assert "Traceback" not in err and "Traceback" not in out
+    assert os.readlink(tmp_path / "curated" / "latest") == first
+
+    assert main(["run", "--no-cache", "--allow-shrink"]) == 0
+    out, _ = capfd.readouterr()
+    assert "published release" in out and "allowed to shrink" in out
+    manifest = json.loads((tmp_path / "curated" / "latest" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["quality"]["allow_shrink"] is True and manifest["tables"]["articles"]["rows"] == 4

@@ -41,7 +41,15 @@ EXAMPLES_IN_MESSAGE = 5
 EXAMPLES_IN_REPORT = 20
 
 class ReleaseRefused(Exception):
-    """The release failed a critical quality check and was not published."""
+    """The release failed a critical quality check and was not published.
+
+    ``result`` is the gate's outcome; ``report`` the kept Data Docs of the refused release.
+    """
+
+    def __init__(self, message: str, result: GateResult | None = None, report: Path | None = None):
+        super().__init__(message)
+        self.result = result
+        self.report = report
 
 
 @dataclass
@@ -64,7 +72,9 @@ class GateResult:
     passed: bool
     results: list[ExpectationResult] = field(default_factory=list)
     report_path: Path | None = None  # Data Docs index.html
-    skipped: list[str] = field(default_factory=list)  # row-count expectations not run: no previous release
+    skipped: list[str] = field(default_factory=list)  # row-count expectations not run (no previous release,
+    # or the release was allowed to shrink)
+    allow_shrink: bool = False
     dropped_urls: list[str] = field(default_factory=list)  # CDN addresses with no vendored copy, cut from the report
     seconds: float = 0.0
 
@@ -79,7 +89,7 @@ class GateResult:
     def as_dict(self) -> dict:
         return {"passed": self.passed, "n_expectations": len(self.results),
                 "n_critical_failed": len(self.critical_failures), "n_warnings_failed": len(self.warning_failures),
-                "seconds": round(self.seconds, 2), "skipped": self.skipped,
+                "seconds": round(self.seconds, 2), "skipped": self.skipped, "allow_shrink": self.allow_shrink,
                 "results": [asdict(r) for r in self.results]}
 
 
@@ -161,8 +171,13 @@ def _previous_rows(previous_manifest: dict | None, table: str) -> int | None:
 
 
 def run_quality_gate(tables: dict[str, pd.DataFrame], previous_manifest: dict | None = None,
-                     report_dir: Path | None = None, run_name: str = "quality-gate") -> GateResult:
-    """Run every table's suite; write offline Data Docs into ``report_dir`` when given."""
+                     report_dir: Path | None = None, run_name: str = "quality-gate",
+                     allow_shrink: bool = False) -> GateResult:
+    """Run every table's suite; write offline Data Docs into ``report_dir`` when given.
+
+    ``allow_shrink`` leaves out the comparison of row counts with the previous release: for a corpus
+    made smaller on purpose (files withdrawn), which the gate would otherwise refuse.
+    """
     clock = time.perf_counter()
     gx = _import_gx()
     import great_expectations.expectations as gxe
@@ -184,13 +199,13 @@ def run_quality_gate(tables: dict[str, pd.DataFrame], previous_manifest: dict | 
     run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(timezone.utc))
     prepared = add_joined_columns(tables)
 
-    gate = GateResult(passed=True)
+    gate = GateResult(passed=True, allow_shrink=allow_shrink)
     for table in TABLES:
         df = prepared[table]
         params = expectation_parameters(table, tables, previous_manifest)
         planned: list[TableExpectation] = []
         for spec in SUITES[table]:
-            if spec.needs_previous_release and "min_rows" not in params:
+            if spec.needs_previous_release and ("min_rows" not in params or allow_shrink):
                 gate.skipped.append(f"{table}: {spec.label}")
             else:
                 planned.append(spec)
@@ -366,7 +381,8 @@ def format_gate(result: GateResult) -> str:
     for r in result.warning_failures:
         lines.append(f"  warning  {r.message}")
     if result.skipped:
-        lines.append(f"  skipped: {len(result.skipped)} row-count checks (no previous release)")
+        why = "the release may shrink (--allow-shrink)" if result.allow_shrink else "no previous release"
+        lines.append(f"  skipped: {len(result.skipped)} row-count checks ({why})")
     if result.report_path is not None:
         lines.append(f"quality report: {result.report_path}")
     return "\n".join(lines)
@@ -409,7 +425,8 @@ def gate_summary_html(result: GateResult) -> str:
                      "</table>")
     if result.skipped:
         tables = sorted({s.split(":")[0] for s in result.skipped})
-        block.append(f'<p class="small text-muted">Row counts not compared (no previous release): '
+        why = "the release was allowed to shrink" if result.allow_shrink else "no previous release"
+        block.append(f'<p class="small text-muted">Row counts not compared ({why}): '
                      f"{escape(', '.join(tables))}.</p>")
     block.append(f'<details class="mb-4"><summary>All {len(result.results)} expectations and why they matter'
                  f'</summary><table class="table table-sm table-striped bg-white mt-2">{head}<tbody>'
@@ -421,15 +438,16 @@ def gate_summary_html(result: GateResult) -> str:
 # The gate as a stage of the release
 
 
-def gate_release(staged: StagedRelease, tables: dict[str, pd.DataFrame]) -> GateResult:
+def gate_release(staged: StagedRelease, tables: dict[str, pd.DataFrame], allow_shrink: bool = False) -> GateResult:
     """Run the gate on a staged release: ``quality/`` and the manifest's ``quality`` section are written into it.
 
     On a critical failure the staged release is discarded, its report kept in ``curated/.refused-<version>/``,
-    and ReleaseRefused raised.
+    and ReleaseRefused raised.  ``allow_shrink`` (recorded in the manifest) publishes a corpus made smaller
+    on purpose: row counts are not compared with the previous release.
     """
     previous = read_manifest(staged.previous)
     report_dir = staged.folder / QUALITY_DIR
-    result = run_quality_gate(tables, previous, report_dir, run_name=staged.version)
+    result = run_quality_gate(tables, previous, report_dir, run_name=staged.version, allow_shrink=allow_shrink)
     write_gate_json(report_dir, result)
     staged.manifest["quality"] = {
         "passed": result.passed,
@@ -440,15 +458,17 @@ def gate_release(staged: StagedRelease, tables: dict[str, pd.DataFrame]) -> Gate
         "report": f"{QUALITY_DIR}/index.html",
         "gate": f"{QUALITY_DIR}/{GATE_FILE}",
         "compared_with": previous.get("version") if previous else None,
+        "allow_shrink": allow_shrink,
     }
     if not result.passed:
         kept = staged.curated_dir / f"{REFUSED_PREFIX}{staged.version}"
         shutil.rmtree(kept, ignore_errors=True)
         shutil.copytree(report_dir, kept / QUALITY_DIR)
         discard_release(staged)
+        report = kept / QUALITY_DIR / "index.html"
         raise ReleaseRefused("the quality gate failed " + f"{len(result.critical_failures)} critical expectation(s):\n"
                              + "\n".join(f"  {r.message}" for r in result.critical_failures)
-                             + f"\nquality report of the refused release: {kept / QUALITY_DIR / 'index.html'}")
+                             + f"\nquality report of the refused release: {report}", result, report)
     return result
 
 
