@@ -117,7 +117,7 @@ def _validate(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     from aiplus.release.diff import diff_command
 
-    return diff_command(args.old, args.new, curated_dir=args.curated)
+    return diff_command(args.old, args.new, curated_dir=args.curated, every_key=args.all, as_json=args.json)
 
 
 def _releases(args: argparse.Namespace) -> int:
@@ -181,6 +181,9 @@ def _add_diff(sub) -> None:
     diff.add_argument("old", help="release folder, or a version in --curated")
     diff.add_argument("new", help="release folder, or a version in --curated (e.g. latest)")
     diff.add_argument("--curated", default="curated", help="curated folder (default: curated)")
+    diff.add_argument("--all", action="store_true", help="list every added, removed and changed key (default: five "
+                                                          "per table)")
+    diff.add_argument("--json", action="store_true", help="print the diff as JSON (for scripts)")
     diff.set_defaults(func=_diff)
 
 

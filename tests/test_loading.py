@@ -52,3 +52,23 @@ def test_the_card_loading_snippet_runs(in_release_parent):
     assert len(scope["initiatives"]) == in_release_parent["tables"]["initiatives"]["rows"]
     assert len(scope["facts"]) == in_release_parent["tables"]["initiatives"]["rows"]
     scope["con"].close()
+
+
+def test_load_finds_the_releases_from_anywhere_and_names_the_versions(in_release_parent, tmp_path, monkeypatch):
+    from aiplus import load
+
+    version = in_release_parent["version"]
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    rows = in_release_parent["tables"]["initiatives"]["rows"]
+    assert len(load("initiatives", curated_dir=tmp_path / "curated")) == rows
+    monkeypatch.setenv("AIPLUS_CURATED", str(tmp_path / "curated"))
+    assert len(load("initiatives")) == rows
+    assert len(load("initiatives", version=version)) == rows
+    with pytest.raises(FileNotFoundError) as missing:
+        load("initiatives", version="v000000000000")
+    assert version in str(missing.value) and "v000000000000" in str(missing.value)
+    with pytest.raises(FileNotFoundError) as nowhere:
+        load("initiatives", curated_dir=elsewhere)
+    assert "AIPLUS_CURATED" in str(nowhere.value) and str(elsewhere) in str(nowhere.value)

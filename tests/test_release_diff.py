@@ -84,3 +84,21 @@ def test_commands_print_and_return_exit_codes(tmp_path, capsys):
     assert releases_command(str(tmp_path)) == 0
     assert old.name in capsys.readouterr().out
     assert releases_command(str(tmp_path / "missing")) == 2
+
+
+def test_diff_lists_every_key_with_all_and_speaks_json(tmp_path, capsys):
+    import json
+
+    old_tables, new_tables = small_tables(), small_tables()
+    metrics = new_tables["metrics"].to_dict("records")
+    extra = [{**metrics[0], "metric_id": f"m_{i:016x}"} for i in range(8)]  # eight new metrics
+    new_tables["metrics"] = to_frame("metrics", metrics + extra)
+    old = write_release(tmp_path, old_tables, created="2026-01-01T00:00:00Z")
+    new = write_release(tmp_path, new_tables, created="2026-01-02T00:00:00Z")
+    assert len(diff_releases(old, new)["tables"]["metrics"]["examples"]["added"]) == 5
+    assert diff_command(str(old), str(new), every_key=True, as_json=True) == 0
+    diff = json.loads(capsys.readouterr().out)
+    assert diff["tables"]["metrics"]["added"] == 8
+    assert sorted(diff["tables"]["metrics"]["examples"]["added"]) == sorted(m["metric_id"] for m in extra)
+    assert diff_command(str(old), str(new), every_key=True) == 0
+    assert "and 3 more" not in capsys.readouterr().out

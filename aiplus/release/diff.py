@@ -26,10 +26,12 @@ LABEL_COLUMNS = {"articles": "title", "organisations": "name", "organisation_men
                  "initiatives": "name", "metrics": "surface"}
 
 
-def diff_tables(old: pd.DataFrame, new: pd.DataFrame, key: list[str], label_column: str | None = None) -> dict:
+def diff_tables(old: pd.DataFrame, new: pd.DataFrame, key: list[str], label_column: str | None = None,
+                examples: int | None = EXAMPLES_PER_KIND) -> dict:
     """Rows added, removed and changed between two versions of a table, matched by ``key``.
 
-    ``examples`` holds a few keys of each kind, and ``labels`` their ``label_column`` value.
+    ``examples`` holds the first ``examples`` keys of each kind (every key with None), and ``labels``
+    their ``label_column`` value.
     """
     result = {"key": list(key), "old_rows": int(len(old)), "new_rows": int(len(new)),
               "added": 0, "removed": 0, "changed": 0, "unchanged": 0, "changed_columns": {},
@@ -61,8 +63,7 @@ def diff_tables(old: pd.DataFrame, new: pd.DataFrame, key: list[str], label_colu
     changed = [k for k, is_changed in changed_mask.items() if is_changed]
     result.update(added=len(added), removed=len(removed), changed=len(changed),
                   unchanged=len(common) - len(changed))
-    result["examples"] = {"added": added[:EXAMPLES_PER_KIND], "removed": removed[:EXAMPLES_PER_KIND],
-                          "changed": changed[:EXAMPLES_PER_KIND]}
+    result["examples"] = {"added": added[:examples], "removed": removed[:examples], "changed": changed[:examples]}
     if label_column:
         for k in result["examples"]["added"] + result["examples"]["changed"]:
             result["labels"][k] = new_c.at[k, label_column] if label_column in new_c.columns else None
@@ -72,14 +73,17 @@ def diff_tables(old: pd.DataFrame, new: pd.DataFrame, key: list[str], label_colu
     return result
 
 
-def diff_releases(old_dir: Path | str, new_dir: Path | str) -> dict:
-    """Per table: rows added, removed and changed (by key) from release ``old_dir`` to ``new_dir``."""
+def diff_releases(old_dir: Path | str, new_dir: Path | str, examples: int | None = EXAMPLES_PER_KIND) -> dict:
+    """Per table: rows added, removed and changed (by key) from release ``old_dir`` to ``new_dir``.
+
+    ``examples``: how many keys of each kind to list per table (None: all of them).
+    """
     old_dir, new_dir = Path(old_dir), Path(new_dir)
     old_tables, new_tables = read_release_tables(old_dir), read_release_tables(new_dir)
     return {
         "old": {"path": str(old_dir), "version": _version_of(old_dir)},
         "new": {"path": str(new_dir), "version": _version_of(new_dir)},
-        "tables": {t: diff_tables(old_tables[t], new_tables[t], TABLE_KEYS[t], LABEL_COLUMNS.get(t))
+        "tables": {t: diff_tables(old_tables[t], new_tables[t], TABLE_KEYS[t], LABEL_COLUMNS.get(t), examples)
                    for t in TABLES},
     }
 
@@ -142,14 +146,20 @@ def format_release_rows(releases: list[dict]) -> str:
     return "\n".join([render(headers)] + [render(row) for row in rows] + ["(* = latest)"])
 
 
-def diff_command(old: str, new: str, curated_dir: str = "curated") -> int:
-    """``aiplus diff OLD NEW``: print the diff; OLD and NEW are release folders or versions in ``curated_dir``."""
+def diff_command(old: str, new: str, curated_dir: str = "curated", every_key: bool = False,
+                 as_json: bool = False) -> int:
+    """``aiplus diff OLD NEW``: print the diff; OLD and NEW are release folders or versions in ``curated_dir``.
+
+    ``every_key`` lists every added, removed and changed key (else a few per table); ``as_json`` prints
+    the diff as JSON.
+    """
     old_dir, new_dir = find_release(old, curated_dir), find_release(new, curated_dir)
     for given, found in ((old, old_dir), (new, new_dir)):
         if found is None:
             print(f"error: no release at {given} (nor {Path(curated_dir) / given})", file=sys.stderr)
             return 2
-    print(format_diff(diff_releases(old_dir, new_dir)))
+    diff = diff_releases(old_dir, new_dir, None if every_key else EXAMPLES_PER_KIND)
+    print(json.dumps(diff, ensure_ascii=False, indent=2, default=str) if as_json else format_diff(diff))
     return 0
 
 
