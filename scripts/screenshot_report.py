@@ -42,6 +42,15 @@ def find_chromium() -> str | None:
     return None
 
 
+def has_cjk_font() -> bool | None:
+    """Whether fontconfig knows a font that covers Chinese (None when fontconfig is not installed)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return None
+    out = subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True, timeout=30)
+    return bool(out.stdout.strip())
+
+
 def _run_chromium(args: list[str]) -> subprocess.CompletedProcess:
     chromium = find_chromium()
     if chromium is None:
@@ -118,7 +127,8 @@ def report_for(release_dir: Path, rebuild: bool, workdir: Path) -> Path:
     report = Path(release_dir) / "report.html"
     if report.exists() and not rebuild:
         return report
-    from aiplus.release.companions.report import build_summary_report, load_extraction_scores, load_release_tables
+    from aiplus.release.companions.report import build_summary_report, load_release_tables
+    from aiplus.release.companions.scores import load_extraction_scores
 
     tables, manifest = load_release_tables(Path(release_dir))
     out = workdir / "report.html"
@@ -140,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     if find_chromium() is None:
         print("error: chromium is not on PATH (Debian: apt-get install chromium fonts-noto-cjk)", file=sys.stderr)
         return 2
+    if not has_cjk_font():
+        print("warning: no font with Chinese characters is installed, so Chinese text renders as boxes "
+              "(Debian: apt-get install fonts-noto-cjk)", file=sys.stderr)
     if not (args.release_dir / "manifest.json").exists() and not (args.release_dir / "report.html").exists():
         print(f"error: {args.release_dir} is not a release folder (no manifest.json)", file=sys.stderr)
         return 2
