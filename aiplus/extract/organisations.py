@@ -30,7 +30,8 @@ from typing import NamedTuple
 import rjieba
 
 from aiplus.extract.segment import CharAutomaton, tag
-from aiplus.lexicon import read_list
+from aiplus.extract.lexicon_patterns import alternation, cell_words, word_pattern, words_of
+from aiplus.lexicon import read_table, read_words
 from aiplus.records import Article, OrganisationMention
 from aiplus.extract.regions import (ancestors, division, find_region_mentions, find_streets, full_name, region_of_name,
                             resolve_region)
@@ -46,19 +47,38 @@ _NAME_CHARS = re.compile(rf"^[{CJK}A-Za-z0-9·\-—]+$")
 _STOP_TAGS = frozenset("p c u uj ul uz ug ud uv d r y e o t m q mq f ad".split())
 # Tags of names and proper nouns (places, people, brands, abbreviations).
 _NAME_TAGS = frozenset("nr nrt nrfg nz ns nt j eng".split())
+_ORGS = "organisations/"
 # One-character prefixes that make a short form of a local body (市总工会, 区科协, 省工信厅).
-_ADMIN_CHARS = frozenset("省市区县州镇乡街村")
+_ADMIN_CHARS = frozenset(read_words(_ORGS + "admin_chars.tsv"))
 _MAX_NAME_CHARS = 30
 _MAX_TOKENS_LEFT = 10
-# Legal or business words that may follow a brand from the gazetteer (优必选科技, 比亚迪集团).
-_BRAND_TAILS = ("股份有限公司", "有限公司", "科技", "集团", "公司", "股份", "控股", "智能", "汽车", "医疗")
+# Legal or business words that may follow a brand from the gazetteer (优必选科技, 比亚迪集团), in order.
+_BRAND_TAILS = tuple(read_words(_ORGS + "brand_tails.tsv"))
+_CONTEXT = _ORGS + "context_words.tsv"
+_LEGAL = _ORGS + "legal_words.tsv"
 
 
 @dataclass(frozen=True)
 class _Head:
+    """A row of lexicon/organisations/suffixes.tsv (see its header for the columns)."""
+
     suffix: str
     org_type: str
     unit: bool  # may be part of a larger body (…支行党支部)
+    strict: str = ""  # "yes", or the prefix length below which the name needs a proper element
+    min_prefix: int = 0
+    min_name: int = 0
+    alone_after_noun: bool = False
+    not_after_bare_place: bool = False
+
+    def is_strict(self, prefix: str) -> bool:
+        """Whether a name with this head and this part before it must carry a proper element."""
+        return self.strict == "yes" or (self.strict.isdigit() and len(prefix) < int(self.strict))
+
+
+def _head_of_row(row: dict[str, str]) -> _Head:
+    return _Head(row["suffix"], row["org_type"], row["role"] == "unit", row["strict"], int(row["min_prefix"] or 0),
+                 int(row["min_name"] or 0), row["alone_after_noun"] == "yes", row["not_after_bare_place"] == "yes")
 
 
 @dataclass
@@ -75,37 +95,21 @@ class _Resources:
     automaton: CharAutomaton
 
 
-_lines = read_list  # word lists in aiplus/data, comments and blank lines skipped
-
-
 @lru_cache(maxsize=1)
 def _resources() -> _Resources:
-    heads = []
-    for line in _lines("organisations/suffixes.tsv"):
-        suffix, org_type, role = line.split("\t")
-        heads.append(_Head(suffix, org_type, role == "unit"))
+    heads = [_head_of_row(row) for row in read_table(_ORGS + "suffixes.tsv")]
     heads.sort(key=lambda h: -len(h.suffix))
     head_automaton = CharAutomaton((h.suffix, h.suffix) for h in heads)
-    words = lambda name: frozenset(w for line in _lines(name) for w in line.split())  # noqa: E731
-    generic_names: set[str] = set()
-    generic_modifiers: set[str] = set()
-    section = None
-    for line in _lines("organisations/generic_names.txt"):
-        if line.startswith("["):
-            section = line
-            continue
-        (generic_names if section == "[names]" else generic_modifiers).update(line.split())
     gazetteer: dict[str, tuple[str, str]] = {}
-    for line in _lines("organisations/gazetteer.tsv"):
-        parts = line.split("\t")
-        canonical, org_type = parts[0], parts[1]
-        forms = [canonical] + (parts[2].split("|") if len(parts) > 2 and parts[2] else [])
-        for form in forms:
-            if form not in gazetteer:
-                gazetteer[form] = (canonical, org_type)
+    for row in read_table(_ORGS + "gazetteer.tsv"):
+        if row["form"] not in gazetteer:
+            gazetteer[row["form"]] = (row["canonical"] or row["form"], row["org_type"])
     automaton = CharAutomaton((form, form) for form in gazetteer)
-    return _Resources(heads, frozenset(words("organisations/not_heads.txt")), frozenset(words("organisations/boundary_words.txt")),
-                      frozenset(generic_names), frozenset(generic_modifiers), frozenset(words("organisations/inner_words.txt")),
+    generic = _ORGS + "generic_names.tsv"
+    return _Resources(heads, frozenset(read_words(_ORGS + "not_heads.tsv")),
+                      frozenset(read_words(_ORGS + "boundary_words.tsv")),
+                      frozenset(words_of(generic, "role", "name")), frozenset(words_of(generic, "role", "modifier")),
+                      frozenset(read_words(_ORGS + "inner_words.tsv")),
                       head_automaton, {h.suffix: h for h in heads}, gazetteer, automaton)
 
 
@@ -200,6 +204,12 @@ def _head_of(word: str, res: _Resources) -> _Head | None:
 _ORDINAL_IN_NAME = re.compile(r"^(?:第?[一二三四五六七八九十]{1,3})$")
 
 
+# Parts of legal words that the segmenter tags as set phrases (有限责任): they stay in a name.
+_LEGAL_PARTS = tuple(words_of(_LEGAL, "role", "legal_part"))
+# Words a name may hold in brackets besides a place (…(集团)股份有限公司).
+_IN_BRACKETS = frozenset(words_of(_LEGAL, "role", "in_brackets"))
+
+
 def _is_name_token(tok: _Token, res: _Resources) -> bool:
     """Whether a token may be part of an organisation's name."""
     if not _NAME_CHARS.match(tok.word) or tok.word in res.boundary:
@@ -208,7 +218,7 @@ def _is_name_token(tok: _Token, res: _Resources) -> bool:
         return False
     if _ends_with_head(tok.word, res) and not _ends_with_common_word(tok.word, res):
         return True  # 支行 (tagged as a verb) in 兴业银行晋江支行党支部
-    if tok.tag in ("i", "l") and not any(w in tok.word for w in ("有限", "责任", "股份")):
+    if tok.tag in ("i", "l") and not any(w in tok.word for w in _LEGAL_PARTS):
         return False  # set phrases (充分利用) sit between clauses, not in names
     if tok.tag == "v" and tok.word not in res.inner_words and rjieba.has_word(tok.word):
         return False  # 推进基层残联, 吸纳区科协: the verb of the clause, not part of the name
@@ -222,32 +232,33 @@ def _bracket_group(tokens: _Tokens, j: int, text: str) -> int | None:
     for k in range(j - 1, max(-1, j - 5), -1):
         if tokens[k].word in ("(", "（"):
             inner = text[tokens[k].end : tokens[j].start]
-            if 1 < len(inner) <= 6 and (inner in ("集团", "股份", "控股") or find_region_mentions(inner)):
+            if 1 < len(inner) <= 6 and (inner in _IN_BRACKETS or find_region_mentions(inner)):
                 return k
             return None
     return None
 
 
 # One-character words that open a clause before a name (据市城市管理局, 以平煤神马集团).
-_LEADING_FUNCTION_CHARS = "据以对向由在从将把被为与和及经"
-# Heads so generic that the name must also carry a proper element (a place, a brand, an unknown
-# word): 实验室 alone in "告别实验室", 中心 in "调度指挥中心", 学校 in "试点学校" name nothing.
-_STRICT_HEADS = frozenset("中心 实验室 学校 中学 医院 卫生院 博物馆 科技馆 图书馆 科学馆 研究院 研究所 学院 "
-                          "工作站 服务队 局 厅 委 办 部 署 总局 分局 委员会 办公室 政府 管委会 工会 联盟 公司 "
-                          "研发中心 创新中心 研究中心 协会 学会 基金会 联合会 促进会".split())
+_LEADING_FUNCTION_CHARS = frozenset(words_of(_CONTEXT, "class", "leading_function_char"))
 # A head followed by one of these is part of an event or a title (国际博物馆日, 全国助残日).
-_NOT_AFTER_HEAD = re.compile(r"日(?![前报常])|节|周年|杯|奖")
+_NOT_AFTER_HEAD = re.compile("|".join(word_pattern(row["word"], row) for row in read_table(_CONTEXT)
+                                      if row["class"] == "not_after_head"))
+# Conjunctions inside a government body's name (科技和工业信息化局); a name never starts with one.
+_CONJUNCTIONS = frozenset(words_of(_CONTEXT, "class", "conjunction"))
+# Tokens a name never starts with (besides boundary words): conjunctions and opening brackets.
+_NOT_NAME_START = _CONJUNCTIONS | {"(", "（"}
 
 
 # Words that may follow a head inside one segmenter token (政协会议 → 政协, 研究院院长 → 研究院):
 # meetings and posts of the body, not part of its name.
-_AFTER_HEAD_WORDS = ("会议", "主席", "副主席", "委员", "常委", "书记", "副书记", "局长", "副局长", "院长",
-                     "副院长", "主任", "副主任", "校长", "董事长", "总经理", "总裁", "副总裁", "秘书长",
-                     "会长", "理事长", "负责人", "领导", "党组", "工作人员", "职工", "干部", "全会", "大会")
+_AFTER_HEAD_WORDS = tuple(words_of(_CONTEXT, "class", "post_after_head"))
 
 
-_LAST_COMPANY = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司)(?!.*公司)")
-_POST_AFTER_HEAD = re.compile("|".join(_AFTER_HEAD_WORDS))
+# The last company legal form in a span (…有限公司技术研发部: the department's company): no company
+# word follows it.
+_COMPANY_FORMS = alternation(words_of(_LEGAL, "role", "company"))
+_LAST_COMPANY = re.compile(f"(?:{_COMPANY_FORMS})(?!.*(?:{_COMPANY_FORMS}))")
+_POST_AFTER_HEAD = re.compile(alternation(_AFTER_HEAD_WORDS))
 
 
 @lru_cache(maxsize=4096)
@@ -292,7 +303,7 @@ def _suffix_candidates(text: str, tokens: _Tokens, res: _Resources) -> list[_Can
     for head_start, end, i, head in _head_occurrences(text, tokens, res):
         tok = tokens[i]
         head_word = text[tok.start:end]
-        if head.suffix in ("部", "办") and (len(head_word) == 2 or len(head_word) == 1 and (
+        if head.alone_after_noun and (len(head_word) == 2 or len(head_word) == 1 and (
                 i == 0 or tokens[i - 1].tag not in ("n", "j", "nz", "vn") or len(tokens[i - 1].word) < 2)):
             continue  # 眼部, 导办: 部/办 inside a two-character word is something else; 网信/办 is a body
         if _NOT_AFTER_HEAD.match(text, end):
@@ -308,7 +319,7 @@ def _suffix_candidates(text: str, tokens: _Tokens, res: _Resources) -> list[_Can
                 start_index, j, taken = k, k - 1, taken + 1
                 after_bracket = True
                 continue
-            if t.word in ("和", "与") and j > 0 and head.org_type == "government":
+            if t.word in _CONJUNCTIONS and j > 0 and head.org_type == "government":
                 # 科技和工业信息化局, 城市管理和综合执法局: a conjunction inside a name, unless
                 # it joins two bodies (残联和…协会) or starts at a place (国务院和省政府).
                 left = tokens[j - 1]
@@ -326,7 +337,7 @@ def _suffix_candidates(text: str, tokens: _Tokens, res: _Resources) -> list[_Can
             start_index, j, taken = j, j - 1, taken + 1
             after_bracket = False
         # Trim leading words that cannot start a name.
-        while start_index < i and (tokens[start_index].word in ("和", "与", "(", "（")
+        while start_index < i and (tokens[start_index].word in _NOT_NAME_START
                                    or tokens[start_index].word in res.boundary):
             start_index += 1
         start = tokens[start_index].start
@@ -403,28 +414,36 @@ def _acceptable(name: str, head: _Head, toks: list[_Token], res: _Resources, fol
         return False
     if len(prefix) == 1 and prefix not in _ADMIN_CHARS:
         return False
-    if head.suffix in ("中心", "委", "厂", "矿", "控股") and len(prefix) < 2:
+    if len(prefix) < head.min_prefix or len(name) < head.min_name:
         return False
-    if head.suffix == "中心" and len(name) < 5:
-        return False
-    strict = head.suffix in _STRICT_HEADS or head.suffix.endswith("中心") or (head.suffix == "集团" and len(prefix) < 4)
-    if strict and not followed_by_post:
+    if head.is_strict(prefix) and not followed_by_post:
         if not _has_proper_element(prefix, toks[:-1] + [_Token(prefix_tokens[-1], "", 0, 0)] if prefix_tokens else toks[:-1], res):
             return False
         regions = find_region_mentions(prefix)
-        if head.suffix == "中心" and regions and sum(len(m.surface) for m in regions) == len(prefix):
+        if head.not_after_bare_place and regions and sum(len(m.surface) for m in regions) == len(prefix):
             return False  # 成都市中心: the city centre
     return True
+
+
+# Words after an unknown brand that make a firm's name (帝视科技).
+_TECH_WORDS = tuple(words_of(_CONTEXT, "class", "tech_word"))
 
 
 def _tech_brand_candidates(text: str, tokens: _Tokens, starts: list[int],
                            res: _Resources) -> list[_Candidate]:
     """Firms written as an unknown name plus 科技 (帝视科技, 强脑科技, 宇树科技)."""
     out = []
-    pos = text.find("科技")
+    for word in _TECH_WORDS:
+        out += _brand_before(word, text, tokens, starts, res)
+    return out
+
+
+def _brand_before(word: str, text: str, tokens: _Tokens, starts: list[int], res: _Resources) -> list[_Candidate]:
+    out = []
+    pos = text.find(word)
     while pos > 0:
         i = _token_index_at(tokens, starts, pos)
-        if i and tokens[i].word == "科技":
+        if i and tokens[i].word == word:
             tok, prev = tokens[i], tokens[i - 1]
             if (len(prev.word) >= 2 and _IS_CJK.match(prev.word) and not rjieba.has_word(prev.word)
                     and prev.tag not in ("v", "vn", "d", "a", "ad") and prev.word not in res.generic_modifiers):
@@ -432,7 +451,7 @@ def _tech_brand_candidates(text: str, tokens: _Tokens, starts: list[int],
                 if i >= 2 and find_region_mentions(tokens[i - 2].word) and tokens[i - 2].end == prev.start:
                     start = tokens[i - 2].start  # 深圳优必选科技
                 out.append(_Candidate(start, tok.end, "enterprise", "suffix"))
-        pos = text.find("科技", pos + 2)
+        pos = text.find(word, pos + len(word))
     return out
 
 
@@ -498,7 +517,8 @@ def _gazetteer_candidates(text: str, tokens: _Tokens, res: _Resources) -> list[_
 # Enumerations closed by 等…企业: "瑞芯微、美图、帝视科技、瑞为等一批优势企业".
 _FIRM_LIST = re.compile(
     rf"((?:[{CJK}A-Za-z0-9]{{2,12}}、)+[{CJK}A-Za-z0-9]{{2,12}})等"
-    rf"(?:[\d一二三四五六七八九十百多数余]+家|一批|多家)?[{CJK}]{{0,8}}?(?:企业|公司|厂商)")
+    rf"(?:[\d一二三四五六七八九十百多数余]+家|{alternation(words_of(_CONTEXT, 'class', 'firm_count'))})?"
+    rf"[{CJK}]{{0,8}}?(?:{alternation(words_of(_CONTEXT, 'class', 'firm_noun'))})")
 
 
 def _list_candidates(text: str, res: _Resources) -> list[_Candidate]:
@@ -599,8 +619,15 @@ def extract_organisations(article: Article) -> list[OrganisationMention]:
 
 # Legal words dropped when two forms of one company's name are compared
 # (山西焦煤集团有限责任公司 = 山西焦煤, 汾西矿业(集团)有限责任公司 = 汾西矿业).
-_LEGAL_WORDS = re.compile(r"[(（]集团[)）]|集团有限责任公司|集团股份有限公司|集团有限公司|有限责任公司|股份有限公司|有限公司|"
-                          r"集团公司|集团|公司")
+# (a bracketed word in either kind of bracket, or a legal word, longest first)
+_BRACKETED_LEGAL = tuple(words_of(_LEGAL, "role", "bracketed"))
+_LEGAL_WORDS = re.compile(f"[(（](?:{alternation(_BRACKETED_LEGAL)})[)）]|{alternation(words_of(_LEGAL, 'role', 'legal'))}")
+# The bracketed legal words as written in a name, in half- and full-width brackets ((集团), （集团）).
+_BRACKETED_FORMS = tuple(form for word in _BRACKETED_LEGAL for form in (f"({word})", f"（{word}）"))
+# The end of a parent's name before a unit named without it (…(集团)有限责任公司马兰矿).
+_PARENT_END = re.compile(f"(?:{alternation(words_of(_LEGAL, 'role', 'parent'))})$")
+# Endings of a body's short name and of its full name (深圳工会 / 深圳市总工会).
+_SHORT_ENDINGS = tuple((row["short"], row["full"]) for row in read_table(_ORGS + "short_endings.tsv"))
 
 
 @lru_cache(maxsize=4096)
@@ -639,18 +666,25 @@ def _same_body(short: str, full: str) -> bool:
         return True
     # 马兰矿 / 西山煤电(集团)有限责任公司马兰矿: a unit named without its parent company.
     if len(short) >= 3 and full.endswith(short) and _LEGAL_WORDS.search(full[: len(full) - len(short)] + "$") is None \
-            and re.search(r"(公司|集团)$", full[: len(full) - len(short)]):
+            and _PARENT_END.search(full[: len(full) - len(short)]):
         return True
     # 西山煤电马兰矿 / 西山煤电(集团)有限责任公司马兰矿.
-    if _legal_key(short) == _legal_key(full.replace("(集团)", "").replace("（集团）", "")):
+    if _legal_key(short) == _legal_key(_without_bracketed(full)):
         return True
     # 深圳工会 / 深圳市总工会: a city's trade union is its federation of trade unions.
-    for a, b in (("工会", "总工会"),):
+    for a, b in _SHORT_ENDINGS:
         if short.endswith(a) and full.endswith(b):
             p_short, p_full = short[: -len(a)], full[: -len(b)]
             if _is_place(p_short) and _is_place(p_full) and (p_full.startswith(p_short)):
                 return True
     return False
+
+
+def _without_bracketed(name: str) -> str:
+    """The name without its bracketed legal words ((集团), （集团）)."""
+    for form in _BRACKETED_FORMS:
+        name = name.replace(form, "")
+    return name
 
 
 def _canonical_names(cands: list[_Candidate], text: str, article: Article, res: _Resources) -> dict[str, str]:
@@ -682,9 +716,16 @@ def _canonical_names(cands: list[_Candidate], text: str, article: Article, res: 
     return names
 
 
-# Words inside a name that decide its type over the head's default.
-_COMMUNITY_WORDS = ("党群服务中心", "社区", "村委", "居委", "文明实践")
-_MEDIA_WORDS = ("传媒", "报业", "新闻", "广电", "广播", "电视", "出版", "融媒")
+# Words of a name that decide its type over the head's default: the first row that applies wins.
+_TYPE_WORDS = read_table(_ORGS + "type_words.tsv")
+
+
+@lru_cache(maxsize=None)
+def _type_rules_for(head: _Head) -> tuple[tuple[str, bool, str], ...]:
+    """(word, at the end only, type) of the type_words rows that apply to names with this head."""
+    return tuple((row["word"], row["match"] == "ends", row["org_type"]) for row in _TYPE_WORDS
+                 if (not row["heads"] or head.suffix in cell_words(row["heads"]))
+                 and (not row["head_types"] or head.org_type in cell_words(row["head_types"])))
 
 
 def _type_for(name: str, cand: _Candidate, res: _Resources) -> str:
@@ -697,25 +738,14 @@ def _type_for(name: str, cand: _Candidate, res: _Resources) -> str:
         return head.org_type if head is not None and head.org_type not in ("other", "media") else "media"
     if cand.source == "list" or head is None:
         return cand.org_type
-    org_type = head.org_type
-    if head.suffix in ("委员会", "委") and ("党" in name or name.endswith(("市委", "区委", "县委", "省委", "纪委"))):
-        org_type = "party"
-    if org_type in ("other", "government") and any(w in name for w in _COMMUNITY_WORDS):
-        org_type = "community"
-    elif org_type == "enterprise" and any(w in name for w in _MEDIA_WORDS):
-        org_type = "media"
-    elif org_type == "other" and head.suffix == "中心":
-        if any(k in name for k in ("医", "卫生", "健康", "疾控")):
-            org_type = "healthcare"
-        elif any(k in name for k in ("研发", "研究", "创新", "实验")):
-            org_type = "research"
-        elif any(k in name for k in ("政务", "行政", "治理", "管理")):
-            org_type = "government"
-    return org_type
+    for word, at_end, org_type in _type_rules_for(head):
+        if name.endswith(word) if at_end else word in name:
+            return org_type
+    return head.org_type
 
 
 # The level a one-character prefix stands for in a short form (市总工会: the article's city).
-_LEVEL_OF_ADMIN_CHAR = {"省": 1, "市": 2, "州": 2, "区": 3, "县": 3}
+_LEVEL_OF_ADMIN_CHAR = {row["char"]: int(row["level"]) for row in read_table(_ORGS + "admin_chars.tsv") if row["level"]}
 
 
 def _region_for(name: str, article: Article) -> tuple[str | None, str | None]:
