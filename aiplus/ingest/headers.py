@@ -1,0 +1,340 @@
+"""An article's header: title, publisher, date and byline, read from its paragraphs and its page.
+
+Sources, first found wins: metadata lines (``中新网辽宁 2024年05月23日``), the dateline, a byline line,
+a letter's signature and date, a photo credit (``新华社记者 王靖 摄``); then what the page says for every
+article: a page note (``本版内容据深圳特区报``), a masthead, a page date header, or relative dates
+(``昨日``) tied to a stated date.  The word lists are in ``aiplus/lexicon/ingest/`` (media_suffixes,
+byline_labels, metadata_labels, not_publisher_starts, page_source_cues, signature_org_endings,
+credit_endings, relative_days).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from aiplus.ingest.lines import ends_sentence
+from aiplus.ingest.paragraphs import (
+    DATE_ONLY_LINE,
+    DATELINE,
+    MEDIA_SUFFIX,
+    Para,
+    byline_labels,
+    is_column_name,
+    is_deck,
+    media_suffixes,
+    metadata_labels,
+)
+from aiplus.ingest.segments import TITLE_BLOCK_MAX, Segment
+from aiplus.lexicon import read_table, read_words
+from aiplus.text import CJK
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in words)
+
+
+def _page_source_cues() -> str:
+    """The phrases of lexicon page_source_cues.tsv as one alternation (a colon after those marked)."""
+    return "|".join(re.escape(row["cue"]) + ("[:：]" if row["colon"] == "yes" else "")
+                    for row in read_table("ingest/page_source_cues.tsv"))
+
+
+def _outlet_credit_endings() -> list[str]:
+    return [row["ending"] for row in read_table("ingest/credit_endings.tsv") if row["outlet_credit"] == "yes"]
+
+
+def _relative_day_is() -> list[tuple[re.Pattern, int]]:
+    """("<word>是<day>" pattern, days before the page's date), the most days first, from lexicon
+    relative_days.tsv."""
+    by_days: dict[int, list[str]] = {}
+    for row in read_table("ingest/relative_days.tsv"):
+        if row["days_before"]:
+            by_days.setdefault(int(row["days_before"]), []).append(row["word"])
+    return [(re.compile(rf"(?:{_alternation(words)}){DAY_NAMED}"), days)
+            for days, words in sorted(by_days.items(), reverse=True)]
+
+
+# ------------------------------------------------------------------ patterns
+
+# A full date in text: 2024年5月23日, 2024-05-23, 2024/5/23.
+DATE_IN_TEXT = re.compile(r"(?P<y>\d{4})\s*[年/.-]\s*(?P<m>\d{1,2})\s*[月/.-]\s*(?P<d>\d{1,2})\s*日?")
+# A dateline's date: with its year, or month and day only.
+FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
+# Reporters named in a dateline's brackets: （记者 李小辉）, (记者刘瑞凤通讯员王皇).
+BYLINE_IN_BRACKETS = re.compile(
+    rf"[（(]\s*((?:本报)?(?:{_alternation(byline_labels('reporter', 'guest'))})[^）)]{{1,40}})[）)]")
+BYLINE_SEARCH_CHARS = 80  # a dateline's bracket comes right after it
+SPACES = re.compile(r"\s+")
+# "来源：深圳特区报" in a metadata line.
+SOURCE_LABEL = re.compile(rf"(?:{_alternation(metadata_labels('source'))})\s*[:：]\s*([{CJK}A-Za-z/·]{{2,20}})")
+# The text before a metadata line's date that is a date label, not a publisher ("发布时间 2024-05-23").
+NOT_PUBLISHER_START = re.compile(rf"^(?:{_alternation(read_words('ingest/not_publisher_starts.tsv'))})")
+MEDIA_SUFFIX_RE = re.compile(MEDIA_SUFFIX)
+# A government document number on a line of its own: 黔东南府办函〔2025〕8号.
+DOC_NUMBER = re.compile(r"^[^\s，。]{1,20}[〔\[［(（]\d{4}[〕\]］)）]\d+号$")
+# "现将《X》印发给你们": the title of a transmitted document.
+TRANSMITTED_TITLE = re.compile(r"现将《([^》]{4,60})》(?:印发|转发|发)给")
+TRANSMITTED_SEARCH_CHARS = 600
+# Page notes naming the publisher of the whole page: (本版内容据深圳特区报), 来源：XX日报, 「深圳特区报」.
+PAGE_SOURCE = re.compile(
+    rf"[（(]?\s*(?:{_page_source_cues()})\s*"
+    rf"(?P<pub>[{CJK}A-Za-z/·]{{2,20}}?{MEDIA_SUFFIX}(?:[{CJK}]{{0,6}}(?:{_alternation(media_suffixes('channel'))}))?)"
+)
+PAGE_SOURCE_MAX_CHARS = 60
+MASTHEAD = re.compile(rf"「(?P<pub>[{CJK}]{{2,12}}{MEDIA_SUFFIX})」")
+PHOTO_CREDIT = re.compile(
+    rf"(?P<pub>[{CJK}]{{2,8}}(?:{_alternation(media_suffixes('photo_credit'))}))"
+    rf"(?:{_alternation(byline_labels('reporter'))})\s*[{CJK}]{{2,4}}\s*(?:{_alternation(_outlet_credit_endings())})"
+)
+# The signature of a letter: an organisation's name on its own line, followed by a date line.
+SIGNATURE_ORG_END = re.compile(rf"(?:{_alternation(read_words('ingest/signature_org_endings.tsv'))})$")
+SIGNATURE_ORG_MAX_CHARS = 30
+# Relative dates: the page date is fixed when "昨日是X" and "M月D日是X" name the same day.
+DAY_NAMED = rf"(?:是|为)(?:第\d+个)?[“\"]?(?P<event>[{CJK}]{{3,12}})"
+RELATIVE_DAY_IS = _relative_day_is()
+DAY_IS = re.compile(rf"(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日{DAY_NAMED}")
+SAME_DAY_MIN_CHARS = 3  # the first characters two day names share to name the same day
+# A year the page mentions as past or present: not after 到/至 (a target), not 年底/年末/年前/年后.
+YEAR_MENTION = re.compile(r"(?<![\d到至])(?P<y>20\d{2})(?:年(?!底|末|前|后)|(?=[\u4e00-\u9fff]))")
+RELATIVE_DAY = re.compile(_alternation(read_words("ingest/relative_days.tsv")))
+# An HTML <title>'s separator before the site's name: "标题 - 深圳新闻网", "标题_新华网", "标题 | 某网".
+HTML_TITLE_SEPARATOR = re.compile(r"\s+[-|–]\s+|_|\s*\|\s*")
+# Paragraphs at an article's top searched for metadata lines and bylines.
+HEADER_LINES = 6
+
+
+# ------------------------------------------------------------------ dates
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+def date_from(text: str) -> str | None:
+    """The ISO date of the first full date in ``text`` (years 1990-2100), or None."""
+    m = DATE_IN_TEXT.search(text)
+    if not m:
+        return None
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    if not 1990 <= y <= 2100:
+        return None
+    return _iso(y, mo, d)
+
+
+def _month_day(text: str) -> tuple[int, int] | None:
+    m = MONTH_DAY.search(text)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def page_date(text: str) -> str | None:
+    """The date of a newspaper page, when a relative date is tied to a stated one ("昨日是全国助残日" and
+    "5月18日是全国助残日" → 5月19日); the year is the latest year the page mentions as past or present."""
+    anchors = [(int(m["m"]), int(m["d"]), m["event"]) for m in DAY_IS.finditer(text)]
+    if not anchors:
+        return None
+    offset_day = _relative_day_anchor(text, anchors)
+    if not offset_day:
+        return None
+    years = [int(m["y"]) for m in YEAR_MENTION.finditer(text)]
+    if not years:
+        return None
+    year = max(years)
+    mo, d, offset = offset_day
+    try:
+        return (date(year, mo, d) + timedelta(days=offset)).isoformat()
+    except ValueError:
+        return None
+
+
+def _relative_day_anchor(text: str, anchors: list[tuple[int, int, str]]) -> tuple[int, int, int] | None:
+    """(month, day, days before the page) of the first relative day that names an anchor's day."""
+    for pattern, offset in RELATIVE_DAY_IS:
+        for rel in pattern.finditer(text):
+            for mo, d, event in anchors:
+                common = 0
+                for x, y in zip(event, rel["event"]):
+                    if x != y:
+                        break
+                    common += 1
+                if common >= SAME_DAY_MIN_CHARS:
+                    return mo, d, offset
+    return None
+
+
+# ------------------------------------------------------------------ one line's fields
+
+
+def _clean_publisher(name: str) -> str:
+    return name.strip(" ·/|")
+
+
+def dateline_fields(line: str) -> tuple[str | None, str | None, str | None]:
+    """(publisher, ISO date, byline) from a dateline paragraph."""
+    m = DATELINE.match(line)
+    publisher = date_iso = None
+    if m:
+        if m["pub"]:
+            publisher = _clean_publisher(m["pub"])
+        when = m["date"] or m["odate"]
+        if when:
+            full = FULL_DATE.match(when)
+            if full:
+                date_iso = _iso(int(full.group(1)), int(full.group(2)), int(full.group(3)))
+            else:
+                md = _month_day(when)
+                # The year of a month-day dateline is the year the lead paragraph names, if any.
+                ym = YEAR_MENTION.search(line)
+                if md and ym:
+                    date_iso = _iso(int(ym["y"]), *md)
+    b = BYLINE_IN_BRACKETS.search(line[:BYLINE_SEARCH_CHARS])
+    byline = SPACES.sub(" ", b.group(1)).strip() if b else None
+    return publisher, date_iso, byline
+
+
+def meta_fields(line: str) -> tuple[str | None, str | None]:
+    """(publisher, ISO date) of a metadata line such as "中新网辽宁 2024年05月23日 18:01"."""
+    iso = date_from(line)
+    m = DATE_IN_TEXT.search(line)
+    publisher = None
+    source = SOURCE_LABEL.search(line)
+    if source:
+        return _clean_publisher(source.group(1)), iso
+    if m:
+        prefix = line[: m.start()].strip(" |:：")
+        if prefix and MEDIA_SUFFIX_RE.search(prefix) and not NOT_PUBLISHER_START.match(prefix) \
+                and len(prefix) <= 20:
+            publisher = _clean_publisher(prefix)
+    return publisher, iso
+
+
+def _signature(paras: list[Para], first: int, last: int) -> tuple[str | None, str | None]:
+    """(organisation, ISO date) of a letter's signature: an organisation line above a date line."""
+    for k in range(last, first, -1):
+        if DATE_ONLY_LINE.match(paras[k].text):
+            org = paras[k - 1].text
+            if len(org) <= SIGNATURE_ORG_MAX_CHARS and SIGNATURE_ORG_END.search(org) and not ends_sentence(org):
+                return org, date_from(paras[k].text)
+    return None, None
+
+
+# ------------------------------------------------------------------ the page's and the article's header
+
+
+@dataclass
+class Header:
+    """Header fields gathered from an article's sources, the first found kept."""
+
+    publisher: str | None = None
+    date: str | None = None
+    byline: str | None = None
+
+    def offer(self, publisher: str | None, iso_date: str | None) -> None:
+        self.publisher = self.publisher or publisher
+        self.date = self.date or iso_date
+
+
+def page_publisher(paras: list[Para]) -> str | None:
+    """The publisher a page note (the last one) or else a masthead names for the whole page."""
+    page_pub = None
+    for p in paras:
+        m = PAGE_SOURCE.search(p.text) if len(p.text) <= PAGE_SOURCE_MAX_CHARS else None
+        if m:
+            page_pub = _clean_publisher(m["pub"])
+    if page_pub is None:
+        for p in paras:
+            m = MASTHEAD.search(p.text)
+            if m and p.kind != "skip":
+                page_pub = m["pub"]
+                break
+    return page_pub
+
+
+def page_header_date(text: str, paras: list[Para], segs: list[Segment]) -> str | None:
+    """The date of the whole page: tied to a relative date, or else (on a page of several articles) a
+    page header above everything else ("2025年5月19日 星期一")."""
+    inferred = page_date(text) if RELATIVE_DAY.search(text) else None
+    if len(segs) >= 2:
+        for p in paras:
+            if p.kind == "skip":
+                continue
+            if p.kind != "meta":
+                break
+            inferred = inferred or date_from(p.text)
+    return inferred
+
+
+def read_header(paras: list[Para], seg: Segment, first: int, last: int, body: str, header: Header) -> None:
+    """Fill ``header`` from the article's metadata lines, dateline, byline line, signature and photo credit."""
+    # A metadata line names the publisher as the site does; it goes before the dateline's form.
+    for k in range(first, min(last + 1, first + HEADER_LINES)):
+        if paras[k].kind == "meta":
+            header.offer(*meta_fields(paras[k].text))
+    if seg.dateline is not None:
+        pub, iso, header.byline = dateline_fields(paras[seg.dateline].text)
+        header.offer(pub, iso)
+    byline_at = [k for k in range(first, last + 1) if paras[k].kind == "byline"
+                 and (k < first + HEADER_LINES or paras[k - 1].kind == "heading")]
+    for k in byline_at[:1]:
+        if header.byline is None:
+            header.byline = SPACES.sub(" ", paras[k].text.replace("本报记者", "记者")).strip()
+    header.offer(*_signature(paras, first, last))
+    if header.publisher is None:
+        m = PHOTO_CREDIT.search(body)
+        header.publisher = m["pub"] if m else None
+
+
+# ------------------------------------------------------------------ title
+
+
+def article_title(paras: list[Para], seg: Segment, first: int, last: int, body: str,
+                  html_title: str | None) -> str | None:
+    """The article's title: matched from gathered headlines, its headline lines, the headline at its top,
+    a transmitted document's title, or (for the first article) the HTML page's title."""
+    title = seg.title
+    title_paras = _title_paras(paras, seg, first)
+    if title is None and title_paras:
+        title = " ".join(paras[k].text for k in title_paras)
+    if title is None and seg.dateline is None:
+        title = _top_headline(paras, first, last)
+    m = TRANSMITTED_TITLE.search(body[:TRANSMITTED_SEARCH_CHARS])
+    if m and (title is None or DOC_NUMBER.match(title)):
+        title = m.group(1)
+    if title is None and html_title:
+        # An HTML <title> often carries the site's name: "标题 - 深圳新闻网", "标题_新华网".
+        title = HTML_TITLE_SEPARATOR.split(html_title)[0].strip() or html_title
+    return title
+
+
+def _title_paras(paras: list[Para], seg: Segment, first: int) -> list[int]:
+    """The segment's headline lines that make its title: no column name, no deck, none below a
+    metadata line."""
+    title_paras = [k for k in seg.title_paras if k >= first and not is_column_name(paras[k].text)]
+    # A deck under the headline (a long line or an enumeration, "涵盖技能提升、帮扶保障、…") is not title.
+    if len(title_paras) >= 2:
+        title_paras = title_paras[:1] + [k for k in title_paras[1:] if not is_deck(paras[k].text)]
+    # On web pages a metadata line (source, date) separates the headline from the lead or deck.
+    metas = [k for k in range(first, seg.dateline or first) if paras[k].kind == "meta"]
+    if metas and any(k < metas[0] for k in title_paras):
+        title_paras = [k for k in title_paras if k < metas[0]]
+    return title_paras
+
+
+def _top_headline(paras: list[Para], first: int, last: int) -> str | None:
+    """The headline at the top of an undated article (a document number is not a title)."""
+    heads = []
+    for k in range(first, min(last + 1, first + TITLE_BLOCK_MAX)):
+        if paras[k].kind == "heading" and not DOC_NUMBER.match(paras[k].text):
+            if heads and is_deck(paras[k].text):
+                break
+            heads.append(paras[k].text)
+        elif paras[k].kind in ("meta", "byline") and heads:
+            continue
+        else:
+            break
+    return " ".join(heads) if heads else None
