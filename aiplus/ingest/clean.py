@@ -58,7 +58,7 @@ def _is_letter_spaced(line: str) -> bool:
 class LineInfo:
     """What markup said about a line before it was removed."""
 
-    __slots__ = ("heading", "bullet", "width")
+    __slots__ = ("bullet", "heading", "width")
 
     def __init__(self, heading: bool = False, bullet: bool = False):
         self.heading = heading

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from aiplus.ingest.lines import ends_sentence
+from aiplus.ingest.lines import OUTLET_CREDIT_ENDINGS, ends_sentence
 from aiplus.ingest.paragraphs import (
     DATE_ONLY_LINE,
     DATELINE,
@@ -27,33 +27,25 @@ from aiplus.ingest.paragraphs import (
     metadata_labels,
 )
 from aiplus.ingest.segments import TITLE_BLOCK_MAX, Segment
-from aiplus.lexicon import read_table, read_words
+from aiplus.ingest.wordlists import YES_NO, alternation, table, words
 from aiplus.text import CJK
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in words)
 
 
 def _page_source_cues() -> str:
     """The phrases of lexicon page_source_cues.tsv as one alternation (a colon after those marked)."""
     return "|".join(re.escape(row["cue"]) + ("[:：]" if row["colon"] == "yes" else "")
-                    for row in read_table("ingest/page_source_cues.tsv"))
-
-
-def _outlet_credit_endings() -> list[str]:
-    return [row["ending"] for row in read_table("ingest/credit_endings.tsv") if row["outlet_credit"] == "yes"]
+                    for row in table("page_source_cues", colon=YES_NO))
 
 
 def _relative_day_is() -> list[tuple[re.Pattern, int]]:
     """("<word>是<day>" pattern, days before the page's date), the most days first, from lexicon
     relative_days.tsv."""
     by_days: dict[int, list[str]] = {}
-    for row in read_table("ingest/relative_days.tsv"):
+    for row in table("relative_days"):
         if row["days_before"]:
             by_days.setdefault(int(row["days_before"]), []).append(row["word"])
-    return [(re.compile(rf"(?:{_alternation(words)}){DAY_NAMED}"), days)
-            for days, words in sorted(by_days.items(), reverse=True)]
+    return [(re.compile(rf"(?:{alternation(entries)}){DAY_NAMED}"), days)
+            for days, entries in sorted(by_days.items(), reverse=True)]
 
 
 # ------------------------------------------------------------------ patterns
@@ -65,13 +57,13 @@ FULL_DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
 MONTH_DAY = re.compile(r"(\d{1,2})月(\d{1,2})日")
 # Reporters named in a dateline's brackets: （记者 李小辉）, (记者刘瑞凤通讯员王皇).
 BYLINE_IN_BRACKETS = re.compile(
-    rf"[（(]\s*((?:本报)?(?:{_alternation(byline_labels('reporter', 'guest'))})[^）)]{{1,40}})[）)]")
+    rf"[（(]\s*((?:本报)?(?:{alternation(byline_labels('reporter', 'guest'))})[^）)]{{1,40}})[）)]")
 BYLINE_SEARCH_CHARS = 80  # a dateline's bracket comes right after it
 SPACES = re.compile(r"\s+")
 # "来源：深圳特区报" in a metadata line.
-SOURCE_LABEL = re.compile(rf"(?:{_alternation(metadata_labels('source'))})\s*[:：]\s*([{CJK}A-Za-z/·]{{2,20}})")
+SOURCE_LABEL = re.compile(rf"(?:{alternation(metadata_labels('source'))})\s*[:：]\s*([{CJK}A-Za-z/·]{{2,20}})")
 # The text before a metadata line's date that is a date label, not a publisher ("发布时间 2024-05-23").
-NOT_PUBLISHER_START = re.compile(rf"^(?:{_alternation(read_words('ingest/not_publisher_starts.tsv'))})")
+NOT_PUBLISHER_START = re.compile(rf"^(?:{alternation(words('not_publisher_starts'))})")
 MEDIA_SUFFIX_RE = re.compile(MEDIA_SUFFIX)
 # A government document number on a line of its own: 黔东南府办函〔2025〕8号.
 DOC_NUMBER = re.compile(r"^[^\s，。]{1,20}[〔\[［(（]\d{4}[〕\]］)）]\d+号$")
@@ -81,16 +73,16 @@ TRANSMITTED_SEARCH_CHARS = 600
 # Page notes naming the publisher of the whole page: (本版内容据深圳特区报), 来源：XX日报, 「深圳特区报」.
 PAGE_SOURCE = re.compile(
     rf"[（(]?\s*(?:{_page_source_cues()})\s*"
-    rf"(?P<pub>[{CJK}A-Za-z/·]{{2,20}}?{MEDIA_SUFFIX}(?:[{CJK}]{{0,6}}(?:{_alternation(media_suffixes('channel'))}))?)"
+    rf"(?P<pub>[{CJK}A-Za-z/·]{{2,20}}?{MEDIA_SUFFIX}(?:[{CJK}]{{0,6}}(?:{alternation(media_suffixes('channel'))}))?)"
 )
 PAGE_SOURCE_MAX_CHARS = 60
 MASTHEAD = re.compile(rf"「(?P<pub>[{CJK}]{{2,12}}{MEDIA_SUFFIX})」")
 PHOTO_CREDIT = re.compile(
-    rf"(?P<pub>[{CJK}]{{2,8}}(?:{_alternation(media_suffixes('photo_credit'))}))"
-    rf"(?:{_alternation(byline_labels('reporter'))})\s*[{CJK}]{{2,4}}\s*(?:{_alternation(_outlet_credit_endings())})"
+    rf"(?P<pub>[{CJK}]{{2,8}}(?:{alternation(media_suffixes('photo_credit'))}))"
+    rf"(?:{alternation(byline_labels('reporter'))})\s*[{CJK}]{{2,4}}\s*(?:{alternation(OUTLET_CREDIT_ENDINGS)})"
 )
 # The signature of a letter: an organisation's name on its own line, followed by a date line.
-SIGNATURE_ORG_END = re.compile(rf"(?:{_alternation(read_words('ingest/signature_org_endings.tsv'))})$")
+SIGNATURE_ORG_END = re.compile(rf"(?:{alternation(words('signature_org_endings'))})$")
 SIGNATURE_ORG_MAX_CHARS = 30
 # Relative dates: the page date is fixed when "昨日是X" and "M月D日是X" name the same day.
 DAY_NAMED = rf"(?:是|为)(?:第\d+个)?[“\"]?(?P<event>[{CJK}]{{3,12}})"
@@ -99,7 +91,7 @@ DAY_IS = re.compile(rf"(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})日{DAY_NAMED}")
 SAME_DAY_MIN_CHARS = 3  # the first characters two day names share to name the same day
 # A year the page mentions as past or present: not after 到/至 (a target), not 年底/年末/年前/年后.
 YEAR_MENTION = re.compile(r"(?<![\d到至])(?P<y>20\d{2})(?:年(?!底|末|前|后)|(?=[\u4e00-\u9fff]))")
-RELATIVE_DAY = re.compile(_alternation(read_words("ingest/relative_days.tsv")))
+RELATIVE_DAY = re.compile(alternation(words("relative_days")))
 # An HTML <title>'s separator before the site's name: "标题 - 深圳新闻网", "标题_新华网", "标题 | 某网".
 HTML_TITLE_SEPARATOR = re.compile(r"\s+[-|–]\s+|_|\s*\|\s*")
 # Paragraphs at an article's top searched for metadata lines and bylines.
@@ -235,6 +227,7 @@ class Header:
     byline: str | None = None
 
     def offer(self, publisher: str | None, iso_date: str | None) -> None:
+        """Keep the publisher and date of a later source only where no earlier source gave one."""
         self.publisher = self.publisher or publisher
         self.date = self.date or iso_date
 

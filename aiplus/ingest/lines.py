@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from aiplus.lexicon import read_table
+from aiplus.ingest.wordlists import YES_NO, alternation, table
 from aiplus.text import CLAUSE_END_MARKS, SENTENCE_END_MARKS
 
 # Punctuation that ends a paragraph's last sentence: the shared sentence and clause ends, and the
@@ -18,8 +18,8 @@ SENTENCE_FINAL = SENTENCE_END_MARKS + "…" + CLAUSE_END_MARKS
 # Closing quotes and brackets count only after these ("。”"), since "依托“深i工”" can end a broken line.
 END_BEFORE_CLOSING = SENTENCE_END_MARKS + "…"
 # Closing quotes and brackets that may follow a sentence's end.  Not aiplus.text.CLOSING_MARKS: this set
-# has the ASCII "]" and lacks "】" and the ASCII quotes, and which lines end a paragraph depends on it;
-# aligning the two would change the output.
+# has the ASCII "]" and lacks "】" and the ASCII quotes.  Which lines end a paragraph depends on it, so
+# aligning the two is a change of behaviour of its own (on the corpora it changes no output).
 CLOSING_MARKS = "”’」』）)]"
 
 # Symbols that open a boxed item, a highlight or a caption (▲ points at the photo above).
@@ -32,28 +32,24 @@ CAPTION_ARROWS = "▲△►▶"
 DATE_LINE = re.compile(r"^\D{0,16}\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\D{0,8}$")
 
 
-def _credit_endings() -> tuple[dict[str, str], ...]:
-    return read_table("ingest/credit_endings.tsv")
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in words)
-
-
+_CREDITS = table("credit_endings", script=("simplified", "traditional"), bracketed=YES_NO, outlet_credit=YES_NO)
 # Photo and graphics credits end without punctuation but end their paragraph ("新华社记者 王靖 摄").
 # CREDIT_ENDINGS, for str.endswith, serve reflow (source script); CREDIT_END the splitter (Simplified).
-CREDIT_ENDINGS = tuple(row["ending"] for row in _credit_endings()) + tuple(
-    row["ending"] + "）" for row in _credit_endings() if row["bracketed"] == "yes")
+CREDIT_ENDINGS = tuple(row["ending"] for row in _CREDITS) + tuple(
+    row["ending"] + "）" for row in _CREDITS if row["bracketed"] == "yes")
 CREDIT_END = re.compile(
-    "(?:" + _alternation([r["ending"] for r in _credit_endings() if r["script"] == "simplified"]) + ")$"
-    "|(?:" + _alternation([r["ending"] for r in _credit_endings()
-                           if r["script"] == "simplified" and r["bracketed"] == "yes"]) + ")）$"
+    "(?:" + alternation([r["ending"] for r in _CREDITS if r["script"] == "simplified"]) + ")$"
+    "|(?:" + alternation([r["ending"] for r in _CREDITS if r["script"] == "simplified" and r["bracketed"] == "yes"])
+    + ")）$"
 )
+# The endings of a credit that names an outlet's reporter ("新华社记者 王靖 摄"), for the splitter.
+OUTLET_CREDIT_ENDINGS = [row["ending"] for row in _CREDITS if row["outlet_credit"] == "yes"]
 
 
 def caption_openers(script: str | None = None, kind: str | None = None) -> list[str]:
     """Words that open a photo caption (lexicon/ingest/caption_openers.tsv), optionally of one script or kind."""
-    return [row["word"] for row in read_table("ingest/caption_openers.tsv")
+    rows = table("caption_openers", script=("simplified", "traditional"), kind=("caption", "photo_source"))
+    return [row["word"] for row in rows
             if (script is None or row["script"] == script) and (kind is None or row["kind"] == kind)]
 
 

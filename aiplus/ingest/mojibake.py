@@ -115,7 +115,7 @@ def repair_gbk_out_of_step(text: str) -> tuple[str, int, int]:
             return m.group()
         # Accept only when the re-decoded run reads as Chinese much better than the damaged one:
         # a genuine "?!" in prose is followed by ordinary characters that re-decode to rare ones.
-        before, n_before = hanzi_score(run)
+        before, _ = hanzi_score(run)
         after, n_after = hanzi_score(fixed)
         if n_after == 0 or after <= before:
             return m.group()

@@ -19,15 +19,17 @@ blank lines between paragraphs (the article splitter relies on both).
 
 from __future__ import annotations
 
-from aiplus.records import NormalisedDocument, RawDocument
 from aiplus.ingest.clean import clean_lines
+from aiplus.ingest.lines import CREDIT_END, DATE_LINE, display_width, ends_sentence
 from aiplus.ingest.mojibake import repair_mojibake
 from aiplus.ingest.pinyin import strip_pinyin
 from aiplus.ingest.reflow import reflow
 from aiplus.ingest.script import detect_script, to_simplified
+from aiplus.records import NormalisedDocument, RawDocument
 
-# Importable from here as before the stages had modules of their own.
-from aiplus.ingest.lines import CREDIT_END, DATE_LINE, display_width, ends_sentence  # noqa: F401
+# The stages' names that were importable from here before they had modules of their own stay so.
+__all__ = ["CREDIT_END", "DATE_LINE", "display_width", "ends_sentence", "normalise_document", "normalise_text",
+           "repair_mojibake", "strip_pinyin"]
 
 
 def normalise_text(text: str) -> tuple[str, str, str, list[str]]:

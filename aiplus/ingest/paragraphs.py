@@ -12,13 +12,22 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aiplus.ingest.lines import CREDIT_END, DATE_LINE, MARKER_SYMBOLS, caption_openers, display_width, ends_sentence
-from aiplus.lexicon import read_table, read_words
+from aiplus.ingest.lines import (
+    CREDIT_END,
+    DATE_LINE,
+    MARKER_SYMBOLS,
+    caption_openers,
+    display_width,
+    ends_sentence,
+)
+from aiplus.ingest.wordlists import YES_NO, alternation, table, words
 from aiplus.text import CJK
 
 
 @dataclass
 class Para:
+    """A non-empty line of the normalised text: its text, offsets (``text[start:end]``) and kind."""
+
     index: int
     start: int
     end: int
@@ -44,50 +53,39 @@ def paragraphs(text: str) -> list[Para]:
 # ------------------------------------------------------------------ word lists
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in words)
-
-
-def _rows(name: str, column: str, allowed: tuple[str, ...]) -> tuple[dict[str, str], ...]:
-    """The rows of ``lexicon/ingest/<name>``, checking that ``column`` holds one of ``allowed``."""
-    rows = read_table(f"ingest/{name}")
-    for row in rows:
-        if row[column] not in allowed:
-            raise ValueError(f"lexicon/ingest/{name}: unknown {column} {row[column]!r}")
-    return rows
-
-
 def byline_labels(*kinds: str) -> list[str]:
     """Labels of lexicon byline_labels.tsv of the given kinds (reporter, guest, author, rank), in file order."""
-    return [row["label"] for row in _rows("byline_labels.tsv", "kind", ("reporter", "guest", "author", "rank"))
+    return [row["label"] for row in table("byline_labels", kind=("reporter", "guest", "author", "rank"))
             if row["kind"] in kinds]
 
 
 def metadata_labels(role: str) -> list[str]:
     """Labels of lexicon metadata_labels.tsv with the given role (date, line, source), in file order."""
-    return [row["label"] for row in _rows("metadata_labels.tsv", "role", ("date", "line", "source"))
+    return [row["label"] for row in table("metadata_labels", role=("date", "line", "source"))
             if row["role"] == role]
 
 
 def media_suffixes(column: str | None = None) -> list[str]:
     """Endings of news outlets' names (lexicon media_suffixes.tsv); with ``column``, those marked "yes" there."""
-    return [row["suffix"] for row in read_table("ingest/media_suffixes.tsv") if column is None or row[column] == "yes"]
+    rows = table("media_suffixes", photo_credit=YES_NO, channel=YES_NO)
+    return [row["suffix"] for row in rows if column is None or row[column] == "yes"]
 
 
 def _dateline_false_starts() -> str:
     """The characters that, after 电 or 讯, make a word rather than end a dateline (电话, 讯息)."""
-    words = read_words("ingest/dateline_false_starts.tsv")
-    for word in words:
+    entries = words("dateline_false_starts")
+    for word in entries:
         if len(word) != 2 or word[0] not in "电讯":
-            raise ValueError(f"lexicon/ingest/dateline_false_starts.tsv: {word!r} is not 电 or 讯 and one character")
-    return "".join(dict.fromkeys(word[1] for word in words))
+            raise ValueError(f"lexicon/ingest/dateline_false_starts.tsv: {word!r} is not 电 or 讯 and one more "
+                             "character")
+    return "".join(dict.fromkeys(word[1] for word in entries))
 
 
 @lru_cache(maxsize=1)
 def column_names() -> tuple[frozenset[str], tuple[str, ...]]:
     """(exact column names, column-name suffixes) from lexicon/ingest/column_names.tsv."""
     exact, suffixes = set(), []
-    for row in _rows("column_names.tsv", "match", ("exact", "suffix")):
+    for row in table("column_names", match=("exact", "suffix")):
         if row["match"] == "suffix":
             suffixes.append(row["name"])
         else:
@@ -98,40 +96,41 @@ def column_names() -> tuple[frozenset[str], tuple[str, ...]]:
 # ------------------------------------------------------------------ patterns
 
 # Media names end in one of these (深圳新闻网, 新华社, 深圳特区报, 湖北日报客户端, 观海新闻, 浙江在线).
-MEDIA_SUFFIX = f"(?:{_alternation(media_suffixes())})"
-# Dateline of a news article: publisher + optional place + optional date + 讯/电, or 本报讯.
+MEDIA_SUFFIX = f"(?:{alternation(media_suffixes())})"
+# Dateline of a news article: publisher + optional place + optional date + 讯/电, or 本报讯 ("this paper
+# reports", a newspaper's own dateline).
 # Without a date, 讯/电 must be followed by the reporter's bracket or a space ("深圳新闻网讯（记者…）"), so
 # that words such as 电话, 电力, 讯息 at a paragraph start are not read as datelines.
 DATELINE = re.compile(
     rf"^(?:(?P<own>本报)(?:[{CJK}]{{0,8}}?)(?P<odate>(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日)?\s*(?:讯|电)"
     rf"|(?P<pub>[{CJK}A-Za-z/·]{{2,16}}{MEDIA_SUFFIX})(?P<place>[{CJK}]{{0,6}}?)"
     rf"(?:(?P<date>(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日)\s*(?:讯|电)"
-    rf"|(?:讯|电)(?=\s|[（(【\[]|记者|通讯员)))"
+    rf"|(?:讯|电)(?=\s|[（(【\[]|{alternation(byline_labels('reporter'))})))"
     rf"(?![{_dateline_false_starts()}])"
 )
 # A line holding only a byline, under a headline: 本报记者 李诗怡 / 记者 王某 通讯员 李某.
 BYLINE_LINE = re.compile(
-    rf"^(?:本报)?(?:{_alternation(byline_labels('rank'))})?(?:{_alternation(byline_labels('reporter', 'author'))})"
+    rf"^(?:本报)?(?:{alternation(byline_labels('rank'))})?(?:{alternation(byline_labels('reporter', 'author'))})"
     rf"\s*[/:：]?\s*[{CJK}]{{2,4}}"
-    rf"(?:[\s、,，]+(?:(?:本报)?(?:{_alternation(byline_labels('reporter'))})\s*)?[{CJK}]{{2,4}})*$"
+    rf"(?:[\s、,，]+(?:(?:本报)?(?:{alternation(byline_labels('reporter'))})\s*)?[{CJK}]{{2,4}})*$"
 )
 # Metadata lines of web pages: "日期:2023-11-15", "中新网辽宁 2024年05月23日 18:01",
 # "煤炭资讯网 | 2025/3/8 10:05:52 头条", "来源：…".  METADATA_PREFIX: a date label, the date and a time.
 METADATA_PREFIX = re.compile(
-    rf"^\s*(?:{_alternation(metadata_labels('date'))})\s*[:：]?\s*"
+    rf"^\s*(?:{alternation(metadata_labels('date'))})\s*[:：]?\s*"
     r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*"
 )
-LABELLED_META = re.compile(rf"^(?:{_alternation(metadata_labels('line'))})\s*[:：]")
+LABELLED_META = re.compile(rf"^(?:{alternation(metadata_labels('line'))})\s*[:：]")
 DATE_ONLY_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 
 
 def _page_furniture() -> str:
     """The words of lexicon page_furniture.tsv as the alternatives of a line of page furniture."""
-    rows = _rows("page_furniture.tsv", "kind", ("breadcrumb", "font_size", "widget"))
-    words = {kind: _alternation([row["text"] for row in rows if row["kind"] == kind])
-             for kind in ("breadcrumb", "font_size", "widget")}
-    return (rf"^(?:{words['breadcrumb']})\s*[:：>»›]|{BREADCRUMB_TRAIL}"
-            rf"|^[【\[]?(?:{words['font_size']})\s*[:：]|^(?:{words['widget']})")
+    kinds = ("breadcrumb", "font_size", "widget")
+    rows = table("page_furniture", kind=kinds)
+    entries = {kind: alternation([row["text"] for row in rows if row["kind"] == kind]) for kind in kinds}
+    return (rf"^(?:{entries['breadcrumb']})\s*[:：>»›]|{BREADCRUMB_TRAIL}"
+            rf"|^[【\[]?(?:{entries['font_size']})\s*[:：]|^(?:{entries['widget']})")
 
 
 # A breadcrumb trail without its opening word: two or more "> section" steps to the line's end.
@@ -145,7 +144,7 @@ HEADING_MAX_WIDTH = 45
 OPEN_LINE_ENDS = ("，", ",", "、", "：", ":", "；", "（", "(", "“")
 # A boxed item, a highlight or a caption ("图为…") is never a heading.
 NOT_HEADING_START = re.compile(
-    f"^(?:[{MARKER_SYMBOLS}]|{_alternation(caption_openers(script='simplified', kind='caption'))})")
+    f"^(?:[{MARKER_SYMBOLS}]|{alternation(caption_openers(script='simplified', kind='caption'))})")
 HEADING_LETTER = re.compile(f"[{CJK}A-Za-z]")
 
 

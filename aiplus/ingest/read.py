@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from aiplus.records import RawDocument
 from aiplus.ingest.decode import decode_bytes
+from aiplus.records import RawDocument
 
 # File kinds the pipeline reads; anything else under raw/ is reported, not read.
 TEXT_SUFFIXES = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/html", ".htm": "text/html"}

@@ -5,7 +5,7 @@
 1. ``measure_blocks``: the blocks of consecutive non-empty lines, and for each line the width of the
    other lines of its block;
 2. ``page_column_width``: the page's column width, when enough of it is laid out in narrow columns;
-3. ``Page.joins`` (with ``Page.caption_inside_sentence``): whether a line goes on on the next one;
+3. ``PageLayout.joins`` (with ``PageLayout.caption_inside_sentence``): whether a line goes on on the next one;
 4. ``assemble_paragraphs``: the paragraphs those decisions give.
 
 The word lists are in ``aiplus/lexicon/ingest/`` (paragraph_openers, sentence_openers, unit_openers,
@@ -28,24 +28,20 @@ from aiplus.ingest.lines import (
     display_width,
     ends_sentence,
 )
-from aiplus.lexicon import read_table, read_words
+from aiplus.ingest.wordlists import alternation, table, words
 from aiplus.text import CLAUSE_END_MARKS, SENTENCE_END_MARKS, T2S
 
 
 @lru_cache(maxsize=1)
 def paragraph_openers() -> frozenset[str]:
     """Short words that open a paragraph (lexicon/ingest/paragraph_openers.tsv)."""
-    return frozenset(read_words("ingest/paragraph_openers.tsv"))
+    return frozenset(words("paragraph_openers"))
 
 
 @lru_cache(maxsize=1)
 def sentence_openers() -> tuple[str, ...]:
     """Words that open a sentence when a comma follows (lexicon/ingest/sentence_openers.tsv)."""
-    return tuple(read_words("ingest/sentence_openers.tsv"))
-
-
-def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in words)
+    return tuple(words("sentence_openers"))
 
 
 # What may follow a word of lexicon unit_openers.tsv, by its followed_by column.
@@ -55,12 +51,10 @@ UNIT_OPENER_FOLLOWERS = {"": "", "space": r"(?:\s|$)", "colon": "[:：]", "word_
 def _unit_opener_words() -> str:
     """The words of lexicon unit_openers.tsv as one alternation, grouped by what must follow them."""
     by_follower: dict[str, list[str]] = {}
-    for row in read_table("ingest/unit_openers.tsv"):
-        if row["followed_by"] not in UNIT_OPENER_FOLLOWERS:
-            raise ValueError(f"lexicon/ingest/unit_openers.tsv: unknown followed_by {row['followed_by']!r}")
+    for row in table("unit_openers", followed_by=tuple(UNIT_OPENER_FOLLOWERS)):
         by_follower.setdefault(row["followed_by"], []).append(row["word"])
-    return "|".join(f"(?:{_alternation(words)}){UNIT_OPENER_FOLLOWERS[follower]}"
-                    for follower, words in by_follower.items())
+    return "|".join(f"(?:{alternation(entries)}){UNIT_OPENER_FOLLOWERS[follower]}"
+                    for follower, entries in by_follower.items())
 
 
 # ------------------------------------------------------------------ what a line is, for joining
@@ -74,23 +68,23 @@ NUMBERED_SECTION_START = (r"[一二三四五六七八九十]+[、.．]|[（(][�
 # captions.
 NEW_UNIT_START = re.compile(
     f"^(?:{_unit_opener_words()}|{NUMBERED_SECTION_START}|[{MARKER_SYMBOLS}]"
-    f"|{_alternation(caption_openers(kind='caption'))})"
+    f"|{alternation(caption_openers(kind='caption'))})"
 )
 # A date and a comma open a paragraph ("2018年，", "2月28日，") unless the line before ends in a
 # preposition that the date completes ("力争到 / 2026年，").
 DATE_START = re.compile(
     r"^(?:\d{4}年(?:\d{1,2}月)?(?:\d{1,2}日)?"
-    f"(?:{_alternation(read_words('ingest/date_qualifiers.tsv'))})?"
+    f"(?:{alternation(words('date_qualifiers'))})?"
     r"|\d{1,2}月\d{1,2}日)[，,]"
 )
-DATE_PREPOSITIONS = tuple(read_words("ingest/date_prepositions.tsv"))
+DATE_PREPOSITIONS = tuple(words("date_prepositions"))
 # A photo caption: an arrow pointing at the photo, or a caption opener ("图为", "图片来源").
-CAPTION_START = re.compile(f"^(?:[{CAPTION_ARROWS}]|{_alternation(caption_openers())})")
+CAPTION_START = re.compile(f"^(?:[{CAPTION_ARROWS}]|{alternation(caption_openers())})")
 # A dateline: a place or publisher, a date, and 电/讯 ("新华社深圳5月20日电").
 DATELINE_START = re.compile(r"^\S{2,16}?(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:电|讯|電|訊)")
-# Punctuation that ends a clause or sentence, and the closing quotes after it: what a line that is the
-# rest of a broken clause starts with.
-BREAK_MARKS = "，,。：:、；;！!？?”」"
+# Punctuation that ends a sentence, a clause or a phrase, and the closing quotes that may follow: a
+# line whose first clause is one or two characters long is the rest of a broken line.
+BREAK_MARKS = SENTENCE_END_MARKS + CLAUSE_END_MARKS + "，,、：:" + "”」"
 # A line that starts with a very short clause ("务：辖区内…", "击队，对…") continues a broken word.
 SHORT_CLAUSE_START = re.compile(rf"^([^{BREAK_MARKS}\s]{{1,2}})[{BREAK_MARKS}]")
 # The tail of a sentence broken across a caption: one or two characters and the sentence's end ("险。”").
@@ -155,7 +149,7 @@ def reflow(lines: list[str], infos: list[LineInfo]) -> tuple[list[str], bool]:
     and whether anything was joined.
     """
     # Lines consumed out of order are blanked in this copy.
-    page = Page(list(lines), infos)
+    page = PageLayout(list(lines), infos)
     return assemble_paragraphs(page)
 
 
@@ -208,10 +202,10 @@ def repeated_top_lines(lines: list[str]) -> set[str]:
     return {line for line, c in counts.items() if c >= 2}
 
 
-class Page:
+class PageLayout:
     """A document's lines with their layout measures, and the decisions that join them."""
 
-    __slots__ = ("lines", "infos", "width", "block_ref", "block_size", "page_width", "repeated")
+    __slots__ = ("block_ref", "block_size", "infos", "lines", "page_width", "repeated", "width")
 
     def __init__(self, lines: list[str], infos: list[LineInfo]):
         self.lines = lines  # lines consumed out of order are blanked here
@@ -307,7 +301,7 @@ class Page:
         return None
 
 
-def assemble_paragraphs(page: Page) -> tuple[list[str], bool]:
+def assemble_paragraphs(page: PageLayout) -> tuple[list[str], bool]:
     """The paragraphs the page's join decisions give ("" for a blank line between two), and whether
     any lines were joined."""
     lines = page.lines

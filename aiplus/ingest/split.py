@@ -32,7 +32,13 @@ from aiplus.ingest.headers import (
     read_header,
 )
 from aiplus.ingest.headlines import cut_gathered_headlines
-from aiplus.ingest.paragraphs import METADATA_PREFIX, Para, classify, is_column_name, paragraphs
+from aiplus.ingest.paragraphs import (
+    METADATA_PREFIX,
+    Para,
+    classify,
+    is_column_name,
+    paragraphs,
+)
 from aiplus.ingest.segments import Segment, find_segments
 from aiplus.records import Article, NormalisedDocument
 
