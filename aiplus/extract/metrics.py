@@ -1,10 +1,11 @@
 """Quantities stated in an article: counts, money, percentages, durations, ranges (GOLD.md "Metrics").
 
 A metric is a number (``aiplus.extract.numerals``) followed by a measure word from
-``lexicon/metrics/units.txt``.  Numbers that are dates, ordinals, codes, parts of
+``lexicon/metrics/units.tsv``.  Numbers that are dates, ordinals, codes, parts of
 names or slogans are dropped; the rest get a qualifier (exact/over/about/under)
 from the words around them, a target flag from plan words earlier in the
-sentence, a period, an indicator (what is counted) and the sentence as evidence.
+sentence, a period, an indicator (what is counted) and the sentence as evidence
+(``aiplus.extract.sentences``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,26 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
+from aiplus.extract.lexicon_patterns import alternation, cell_words, longest_first, word_pattern, words_of
 from aiplus.extract.numerals import (CHINESE_DIGITS, NUMBER_PATTERN, NumberMatch, chinese_percent_tenths, number_from_match,
                              parse_chinese)
-from aiplus.lexicon import read_list
+from aiplus.extract.sentences import CLAUSE_BREAKS, sentence_spans
+from aiplus.lexicon import read_table, read_words
 from aiplus.records import Article, InitiativeRecord, MetricRecord, OrganisationMention
 
-_data_lines = read_list  # word lists in aiplus/lexicon, comments and blank lines skipped
+__all__ = ["extract_metrics", "sentence_spans"]
+
+_METRICS = "metrics/"
+
+
+@dataclass(frozen=True)
+class _Qualifier:
+    """A row of lexicon/metrics/qualifiers.tsv."""
+
+    qualifier: str
+    not_preceded_by: tuple[str, ...]
+    not_followed_by: tuple[str, ...]
+    units: frozenset[str] | None  # the units after which it holds (None: any)
 
 
 @dataclass(frozen=True)
@@ -27,120 +42,82 @@ class _Resources:
     units_by_first: dict[str, tuple[tuple[str, str], ...]]  # first character → (written, unit), longest first
     false_words: dict[str, tuple[str, ...]]  # first character → words that are not measure words
     name_phrases: re.Pattern
-    qualifiers_before: dict[str, str]
-    qualifiers_after: dict[str, str]
+    qualifiers_before: dict[str, _Qualifier]
+    qualifiers_after: dict[str, _Qualifier]
     target_cues: re.Pattern
     realised_cues: re.Pattern
     money_words: re.Pattern
+    # rule → recorded unit → (words, not_followed_by) (lexicon/metrics/unit_rules.tsv)
+    unit_rules: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]
+
+
+# 到2027年 / 至2025年底: a deadline ahead is a target (not 2023年至2025年, a span of years).
+_DEADLINE = r"(?<![年\d])(?:到|至)\s*(?:20\d\d|二〇[一二三四五六七八九〇]{2})\s*年"
+
+
+def _units_of_class(units: dict[str, tuple[str, str]], unit_class: str) -> frozenset[str]:
+    return frozenset(unit for unit, cls in units.values() if cls == unit_class)
 
 
 @lru_cache(maxsize=1)
 def _resources() -> _Resources:
-    units: dict[str, str] = {}
-    for line in _data_lines("metrics/units.txt"):
-        written, _, recorded = line.partition("=")
-        units[written] = recorded or written
+    units: dict[str, tuple[str, str]] = {}  # written → (recorded unit, class)
+    for row in read_table(_METRICS + "units.tsv"):
+        units[row["written"]] = (row["unit"] or row["written"], row["class"])
     false_words: dict[str, list[str]] = {}
-    for word in _data_lines("metrics/unit_false_words.txt"):
+    for word in read_words(_METRICS + "unit_false_words.tsv"):
         false_words.setdefault(word[0], []).append(word)
-    phrases = sorted(_data_lines("metrics/name_phrases.txt"), key=len, reverse=True)
-    before: dict[str, str] = {}
-    after: dict[str, str] = {}
-    for line in _data_lines("metrics/qualifiers.txt"):
-        word, qualifier, position = line.split("\t")
-        (before if position == "before" else after)[word] = qualifier
-    targets = sorted(_data_lines("metrics/target_cues.txt"), key=len, reverse=True)
-    realised = sorted(_data_lines("metrics/realised_cues.txt"), key=len, reverse=True)
-    target_alternatives = []
-    for cue in targets:
-        escaped = re.escape(cue)
-        if cue == "将":  # 将近 is "about"; 将军/将士/将领 are nouns
-            escaped += "(?![近军士领])"
-        elif cue == "计划":  # the end of a name (圆梦计划”, 行动计划》) is not a plan word
-            escaped = r"(?<!行动)(?<!工作)(?<!发展)(?<!年度)" + escaped + r"(?![”\"’》」』）)、书的])"
-        elif cue == "拟":  # 拟定 is "draw up", not "intend to"
-            escaped += "(?!定)"
-        elif cue == "目标":  # 目标任务 still is a goal; but 目标客户/目标群体 are not
-            escaped += "(?![客群人用的])"
-        target_alternatives.append(escaped)
-    # 到2027年 / 至2025年底: a deadline ahead is a target (not 2023年至2025年, a span of years)
-    target_alternatives.append(r"(?<![年\d])(?:到|至)\s*(?:20\d\d|二〇[一二三四五六七八九〇]{2})\s*年")
+    before: dict[str, _Qualifier] = {}
+    after: dict[str, _Qualifier] = {}
+    for row in read_table(_METRICS + "qualifiers.tsv"):
+        (before if row["position"] == "before" else after)[row["word"]] = _Qualifier(
+            row["qualifier"], tuple(cell_words(row["not_preceded_by"])), tuple(cell_words(row["not_followed_by"])),
+            _units_of_class(units, row["unit_class"]) if row["unit_class"] else None)
+    targets = sorted(read_table(_METRICS + "target_cues.tsv"), key=lambda row: len(row["cue"]), reverse=True)
+    unit_rules: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for row in read_table(_METRICS + "unit_rules.tsv"):
+        unit_rules.setdefault(row["rule"], {})[row["unit"]] = (tuple(cell_words(row["words"])),
+                                                              tuple(cell_words(row["not_followed_by"])))
     return _Resources(
-        units_by_first={first: tuple(sorted(((w, u) for w, u in units.items() if w[0] == first),
+        units_by_first={first: tuple(sorted(((w, u) for w, (u, _) in units.items() if w[0] == first),
                                             key=lambda wu: -len(wu[0])))
                         for first in {w[0] for w in units}},
         false_words={k: tuple(v) for k, v in false_words.items()},
-        name_phrases=re.compile("|".join(map(re.escape, phrases))),
+        name_phrases=re.compile(alternation(longest_first(read_words(_METRICS + "name_phrases.tsv")))),
         qualifiers_before=before,
         qualifiers_after=after,
-        target_cues=re.compile("|".join(target_alternatives)),
-        realised_cues=re.compile("|".join(map(re.escape, realised))),
-        money_words=re.compile("|".join(map(re.escape, sorted(_data_lines("metrics/money_words.txt"), key=len,
-                                                               reverse=True)))),
+        target_cues=re.compile("|".join([word_pattern(row["cue"], row) for row in targets] + [_DEADLINE])),
+        realised_cues=re.compile(alternation(longest_first(read_words(_METRICS + "realised_cues.tsv")))),
+        money_words=re.compile(alternation(longest_first(read_words(_METRICS + "money_words.tsv")))),
+        unit_rules=unit_rules,
     )
 
 
-# ---------------------------------------------------------------- sentences
-
-_SENTENCE_END = "。！？!?"
-_CLOSERS = "”’」』）)】\"'"
-_CLAUSE_BREAKS = set("，,、；;：:。！？!?\n")
-# A line shorter than this that does not end in punctuation is a heading, not a broken line.
-_MIN_BROKEN_LINE = 14
+def _unit_rule(res: _Resources, rule: str, unit: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """(words, not_followed_by) of ``rule`` for ``unit``, None when the rule does not apply to it."""
+    return res.unit_rules.get(rule, {}).get(unit)
 
 
-def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of ``text``, white space trimmed.
-
-    Sentences end at 。！？ (with any closing quotes), at blank lines, and at line
-    breaks after punctuation or after a short line (a heading).  A line broken by
-    the layout in mid-sentence (long, no final punctuation) is joined to the next.
-    """
-    spans: list[tuple[int, int]] = []
-    start = 0
-    line_start = skip_until = 0
-    n = len(text)
-    for m in _BOUNDARY.finditer(text):
-        i = m.start()
-        if i < start or i < skip_until:
-            continue
-        if text[i] != "\n":
-            cut = m.end()
-        else:
-            line = text[line_start:i].strip()
-            line_start = i + 1
-            nxt = text[i + 1 : i + 2]
-            broken = (bool(line) and line[-1] not in _SENTENCE_END + _CLOSERS + "：:" and not line.startswith("#")
-                      and (len(line) >= _MIN_BROKEN_LINE or line[-1].isdigit() or any(c in line for c in "，,、；")))
-            if broken and nxt.strip() == "":
-                # a paragraph cut by the layout (blank line in mid-sentence): only a long line ending
-                # in a comma or a character, followed by more text, continues
-                j = i + 1
-                while j < n and text[j].isspace():
-                    j += 1
-                broken = (len(line) >= 2 * _MIN_BROKEN_LINE and (line[-1] in "，,、；" or _is_cjk(line[-1]))
-                          and j < n and text[j] not in "#*")
-                if broken:
-                    line_start = skip_until = j
-            if broken:
-                continue
-            cut = i + 1
-        _add_span(text, start, cut, spans)
-        start = cut
-    _add_span(text, start, n, spans)
-    return spans
+# The recorded units of durations, which take 内 ("3分钟内") as "under" and name concepts (15分钟生活圈).
+_DURATION_UNITS = frozenset(row["unit"] or row["written"] for row in read_table(_METRICS + "units.tsv")
+                            if row["class"] == "duration")
+_FIGURE_WORDS = _METRICS + "figure_words.tsv"
 
 
-_BOUNDARY = re.compile(r"[。！？!?][”’」』）)】\"']*|\n")
+def _figure_words(cls: str) -> frozenset[str]:
+    return frozenset(words_of(_FIGURE_WORDS, "class", cls))
 
 
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
+_ORDINAL_MARKS = _figure_words("ordinal_mark")
+_RATE_MARKS = _figure_words("rate_mark")
+_AT_LEAST_MARKS = _figure_words("at_least_mark")
+_LONE_ARTICLES = _figure_words("lone_article")
+_SLOGAN_SCALES = _figure_words("slogan_scale")
+_SLOGAN_AFTER = _figure_words("slogan_after")
+_APPROX_IN_UNIT = tuple(words_of(_FIGURE_WORDS, "class", "approx_in_unit"))
+_CONCEPT_AFTER_DURATION = tuple(words_of(_FIGURE_WORDS, "class", "concept_after_duration"))
+_MONEY_SCALES = _figure_words("money_scale")
+_IMPLICIT_MONEY_UNIT = words_of(_FIGURE_WORDS, "class", "implicit_money_unit")[0]
 
 
 # ---------------------------------------------------------------- figures
@@ -157,13 +134,12 @@ class _Figure:
 
 
 _LATIN = re.compile(r"[A-Za-z]")
+# 百分之 ("per cent") then a Chinese or Arabic number: 百分之三十, 百分之2.5.
 _PERCENT_WORDS = re.compile(r"百分之([零〇一二两三四五六七八九十百点]+|[0-9０-９]+(?:[.．][0-9０-９]+)?)")
-# 七成 = 70 %: a digit directly before 成, not part of a word such as 一成不变, 成为, 成立.
-_TENTHS = re.compile(r"(?<![零〇一二两三四五六七八九十百千万\d])([二两三四五六七八九2-9])成(?![为立员功果本品熟绩交就长年型效])")
-# Durations that take 内 ("3分钟内") as "under".
-_DURATION_UNITS = {"分钟", "小时", "天", "周", "个月", "秒", "毫秒", "工作日", "个工作日"}
-# Verbs before a Chinese-numeral 期 that make it a count of sessions (加推五期), not a phase (二期工程).
-_SESSION_VERBS = set("办推展训讲了开共")
+# 七成 = 70 %: a digit directly before the tenths word, not part of a word such as 一成不变, 成为, 成立.
+_TENTHS = re.compile(r"(?<![零〇一二两三四五六七八九十百千万\d])([二两三四五六七八九2-9])(?:"
+                     + "|".join(word_pattern(row["word"], row) for row in read_table(_FIGURE_WORDS)
+                                if row["class"] == "tenths") + ")")
 _WHITESPACE = " \t\u3000"
 
 
@@ -243,13 +219,13 @@ def _find_figures(text: str, start: int, end: int, res: _Resources) -> list[_Fig
 
 def _money_without_unit(text: str, match: re.Match, start: int, end: int, res: _Resources) -> _Figure | None:
     """``总投资3.5亿``: a scaled number right after a money word in its clause, read as 元."""
-    if match.group("scale").strip() not in ("万", "亿", "万亿", "千万", "百万"):
+    if match.group("scale").strip() not in _MONEY_SCALES:
         return None
     after = text[match.end() : match.end() + 1]
     if (after.isalnum() and not _is_cjk(after)) or after in CHINESE_DIGITS:
         return None  # 1亿P, 3万5: something else follows
     clause_start = match.start()
-    while clause_start > start and text[clause_start - 1] not in _CLAUSE_BREAKS and match.start() - clause_start < 10:
+    while clause_start > start and text[clause_start - 1] not in CLAUSE_BREAKS and match.start() - clause_start < 10:
         clause_start -= 1
     if not res.money_words.search(text, clause_start, match.start()):
         return None
@@ -257,7 +233,8 @@ def _money_without_unit(text: str, match: re.Match, start: int, end: int, res: _
         number = number_from_match(match)
     except (ValueError, KeyError):
         return None
-    return _Figure(number.start, number.end, number.value, number.value_max, "元", number.approx, number.kind)
+    return _Figure(number.start, number.end, number.value, number.value_max, _IMPLICIT_MONEY_UNIT, number.approx,
+                   number.kind)
 
 
 _UNIT_RANGE_SEPARATOR = re.compile(r"[ \t]*(?:[-－–~～〜至到])[ \t]*")
@@ -287,65 +264,110 @@ def _figure_from_number(text: str, number: NumberMatch, limit: int, res: _Resour
                         upper_end: bool = False) -> _Figure | None:
     """The number with its measure word, or None when it is not a quantity.
     ``upper_end``: the number is the second half of a range, so what precedes it is the separator."""
+    found = _unit_after(text, number, limit, res)
+    if found is None:
+        return None
+    pos, unit, unit_end = found
+    raw = number.text.strip()
+    approx = number.approx or any(w in text[pos:unit_end] for w in _APPROX_IN_UNIT)  # 3个多月
+    unit, value, value_max = _scale_into_unit(text, number, raw, pos, unit, unit_end, res)
+    before = _skip_space_back(text, number.start)
+    prev = text[before - 1] if before > 0 and not upper_end else ""
+    if _not_a_quantity(text, number, raw, before, prev, upper_end) or _unit_rules_exclude(
+            text, number, unit, unit_end, prev, res):
+        return None
+    unit, unit_end = _people_counted_with(text, unit, unit_end, res)
+    if number.kind != "arabic" and text[unit_end : unit_end + 1] in _SLOGAN_AFTER:
+        return None  # 四个一, 三个一批: slogans
+    return _Figure(number.start, unit_end, value, value_max, unit, approx, number.kind)
+
+
+def _unit_after(text: str, number: NumberMatch, limit: int, res: _Resources) -> tuple[int, str, int] | None:
+    """(start, recorded unit, end) of the measure word after the number, within ``limit``."""
     pos = _skip_space(text, number.end)
     if pos >= limit:
         return None
     unit_match = _match_unit(text, pos, res)
-    if unit_match is None:
+    if unit_match is None or unit_match[1] > limit:
         return None
-    unit, unit_end = unit_match
-    if unit_end > limit:
-        return None
-    raw = number.text.strip()
+    return pos, *unit_match
+
+
+# Scale words that may begin a unit instead of ending the number (5千瓦, 3千米), with their value.
+_SCALE_IN_UNIT = {"千": 1000.0, "百": 100.0}
+
+
+def _scale_into_unit(text: str, number: NumberMatch, raw: str, pos: int, unit: str, unit_end: int,
+                     res: _Resources) -> tuple[str, float, float | None]:
+    """(unit, value, value_max), the number's last scale word taken into the unit when they make one
+    (5千瓦 is 5 千瓦, not 5000 瓦)."""
     value, value_max = number.value, number.value_max
-    approx = number.approx or "多" in text[pos:unit_end]  # 3个多月
-    if raw[-1] in "千百" and pos == number.end and len(raw) > 1:
-        # 5千瓦, 3千米: the scale word belongs to the unit
+    if raw[-1] in _SCALE_IN_UNIT and pos == number.end and len(raw) > 1:
         joined = _match_unit(text, pos - 1, res)
         if joined is not None and joined[1] == unit_end:
-            scale = 1000.0 if raw[-1] == "千" else 100.0
+            scale = _SCALE_IN_UNIT[raw[-1]]
             unit = joined[0]
             value, value_max = value / scale, (value_max / scale if value_max is not None else None)
+    return unit, value, value_max
+
+
+# Simplified scale characters: a Chinese numeral right after one is inside a longer run of numerals.
+_SCALE_CHARS = "十百千万亿"
+
+
+def _not_a_quantity(text: str, number: NumberMatch, raw: str, before: int, prev: str, upper_end: bool) -> bool:
+    """Whether the number, whatever its unit, is no quantity: an article, an ordinal, a code, a year."""
     # A lone 一 (一次, 一家, 一站式) is an article, not a count (一百, 一千 are numbers); 零部件 is
     # no number; a bare 百 is a slogan's (百场景) unless approximate (百余名).
-    if raw in ("一", "壹") or number.value == 0:
-        return None
-    if number.kind == "bare_scale" and raw in ("百", "佰") and not number.approx:
-        return None
-    before = _skip_space_back(text, number.start)
-    prev = text[before - 1] if before > 0 and not upper_end else ""
-    if prev == "第":  # ordinals: 第35个, 第 2024241 号
-        return None
+    if raw in _LONE_ARTICLES or number.value == 0:
+        return True
+    if number.kind == "bare_scale" and raw in _SLOGAN_SCALES and not number.approx:
+        return True
+    if prev in _ORDINAL_MARKS:  # ordinals: 第35个, 第 2024241 号
+        return True
     if prev in ("+", "＋") and before > 1 and text[before - 2].isdigit():  # "20+8"-style names
-        return None
+        return True
     if number.kind == "chinese" and len(raw) > 1 and all(c in CHINESE_DIGITS for c in raw):
-        return None  # 二〇二五, 一一: digit-by-digit numerals are years and codes, or 唯一一家
-    if prev == "每":  # a rate's denominator (每万人拥有…, 每3个月), not a quantity
-        return None
+        return True  # 二〇二五, 一一: digit-by-digit numerals are years and codes, or 唯一一家
+    if prev in _RATE_MARKS:  # a rate's denominator (每万人拥有…, 每3个月), not a quantity
+        return True
     left = text[number.start - 1] if number.start > 0 and not upper_end else ""
     if left and (_LATIN.match(left) or left in ".-_/"):
-        return None  # model names and codes: Walker S2, Z12路, v2.0
-    if number.kind in ("chinese", "bare_scale") and prev and (prev in CHINESE_DIGITS or prev in "十百千万亿"):
-        return None  # inside a run of numerals that did not parse as one number
-    if number.kind == "arabic" and 1900 <= number.value <= 2100 and unit in ("届", "期", "批", "级"):
-        return None  # 2025届: a cohort named by its year
-    if number.start > 1 and text[number.start - 1] == ":" and text[number.start - 2].isdigit():
-        return None  # a time of day (10:05:52)
+        return True  # model names and codes: Walker S2, Z12路, v2.0
+    if number.kind in ("chinese", "bare_scale") and prev and (prev in CHINESE_DIGITS or prev in _SCALE_CHARS):
+        return True  # inside a run of numerals that did not parse as one number
+    # a time of day (10:05:52)
+    return number.start > 1 and text[number.start - 1] == ":" and text[number.start - 2].isdigit()
+
+
+def _unit_rules_exclude(text: str, number: NumberMatch, unit: str, unit_end: int, prev: str, res: _Resources) -> bool:
+    """Whether a rule of the unit (lexicon/metrics/unit_rules.tsv) makes the figure no quantity."""
+    if number.kind == "arabic" and 1900 <= number.value <= 2100 and _unit_rule(res, "year_cohort", unit):
+        return True  # 2025届: a cohort named by its year
     after_unit = text[unit_end : unit_end + 1]
-    if unit == "期" and number.kind == "chinese" and (after_unit.isalnum()) and prev not in _SESSION_VERBS:
-        return None  # 二期工程, 软件园三期F片区: a construction phase
-    if unit == "届" and _is_cjk(after_unit) and after_unit != "的":
-        return None  # 二十届三中全会, 十四届全国人大: a numbered body or session, i.e. an ordinal
-    if unit in _DURATION_UNITS and "圈" in text[unit_end : unit_end + 6]:
-        return None  # 15分钟生活圈, 1小时经济圈: the name of a planning concept
-    if unit == "小时" and number.value == 24 and number.value_max is None:
-        return None  # 24小时 means "round the clock" (24小时不停机, 24小时值守), not a measured duration
-    if unit == "个" and after_unit == "人" and text[unit_end + 1 : unit_end + 2] not in ("工", "才", "民", "大", "社"):
-        unit, unit_end = "人", unit_end + 1  # 十几个人: people counted with 个
-        after_unit = text[unit_end : unit_end + 1]
-    if number.kind != "arabic" and after_unit in ("一",):
-        return None  # 四个一, 三个一批: slogans
-    return _Figure(number.start, unit_end, value, value_max, unit, approx, number.kind)
+    phase = _unit_rule(res, "phase_after_numeral", unit)
+    if phase and number.kind == "chinese" and after_unit.isalnum() and prev not in phase[0]:
+        return True  # 二期工程, 软件园三期F片区: a construction phase
+    ordinal = _unit_rule(res, "ordinal_before_word", unit)
+    if ordinal and _is_cjk(after_unit) and after_unit not in ordinal[0]:
+        return True  # 二十届三中全会, 十四届全国人大: a numbered body or session, i.e. an ordinal
+    if unit in _DURATION_UNITS and any(w in text[unit_end : unit_end + 6] for w in _CONCEPT_AFTER_DURATION):
+        return True  # 15分钟生活圈, 1小时经济圈: the name of a planning concept
+    clock = _unit_rule(res, "round_the_clock", unit)
+    # 24小时 means "round the clock" (24小时不停机, 24小时值守), not a measured duration
+    return bool(clock) and number.value_max is None and any(number.value == float(v) for v in clock[0])
+
+
+def _people_counted_with(text: str, unit: str, unit_end: int, res: _Resources) -> tuple[str, int]:
+    """(unit, end), the unit being the people counted after 个 (十几个人) where the text says so."""
+    rule = _unit_rule(res, "counts_people", unit)
+    if rule is not None:
+        words, not_followed_by = rule
+        for word in words:
+            if text.startswith(word, unit_end) and \
+                    text[unit_end + len(word) : unit_end + len(word) + 1] not in not_followed_by:
+                return word, unit_end + len(word)
+    return unit, unit_end
 
 
 def _skip_space_back(text: str, pos: int) -> int:
@@ -384,10 +406,11 @@ def _qualifier(text: str, figure: _Figure, sent_start: int, sent_end: int, res: 
     for length in (3, 2, 1):
         word = text[max(sent_start, before_pos - length) : before_pos]
         if len(word) == length and word in res.qualifiers_before:
+            q = res.qualifiers_before[word]
             preceding = text[before_pos - length - 1 : before_pos - length] if before_pos - length > 0 else ""
-            if word == "近" and preceding in "最附就邻靠":
+            if q.not_preceded_by and _edge_or_one_of(preceding, q.not_preceded_by):
                 continue  # 最近, 附近: "recent", "nearby"
-            found.append(res.qualifiers_before[word])
+            found.append(q.qualifier)
             surface_start = before_pos - length
             break
     after_pos = _skip_space(text, figure.end, allow_newline=False)
@@ -395,25 +418,31 @@ def _qualifier(text: str, figure: _Figure, sent_start: int, sent_end: int, res: 
         word = text[after_pos : after_pos + length]
         if len(word) < length or after_pos + length > sent_end:
             continue
-        if word == "上下" and text[after_pos + 2 : after_pos + 3] in "游班级文楼层":
+        q = res.qualifiers_after.get(word)
+        if q is None:
+            continue
+        if q.not_followed_by and _edge_or_one_of(text[after_pos + length : after_pos + length + 1], q.not_followed_by):
             continue  # 上下游, 上下班: not "about"
-        if word in res.qualifiers_after:
-            found.append(res.qualifiers_after[word])
-            surface_end = after_pos + length
-            break
-        if length == 1 and word == "内" and figure.unit in _DURATION_UNITS:
-            found.append("under")
-            surface_end = after_pos + 1
-            break
+        if q.units is not None and figure.unit not in q.units:
+            continue  # 内 is "under" after a duration only (3分钟内)
+        found.append(q.qualifier)
+        surface_end = after_pos + length
+        break
     if figure.approx:
         found.append("over")
-    if figure.kind == "bare_scale" and text[figure.start - 1 : figure.start] == "上":
+    if figure.kind == "bare_scale" and text[figure.start - 1 : figure.start] in _AT_LEAST_MARKS:
         found.append("over")  # 上万名, 上千家: "as many as", i.e. at least
         surface_start = figure.start - 1
     for qualifier in ("over", "about", "under"):
         if qualifier in found:
             return qualifier, surface_start, surface_end
     return "exact", surface_start, surface_end
+
+
+def _edge_or_one_of(neighbour: str, words: tuple[str, ...]) -> bool:
+    """Whether the character next to a qualifier is one of ``words``, the text's edge counting as one
+    (so the extractor has always read it)."""
+    return not neighbour or neighbour in words
 
 
 def _is_target(text: str, figure_start: int, sent_start: int, sent_end: int, res: _Resources) -> bool:
@@ -430,12 +459,24 @@ def _is_target(text: str, figure_start: int, sent_start: int, sent_end: int, res
     return last_target > last_realised
 
 
+_PERIOD_WORDS = _METRICS + "period_words.tsv"
+
+
+def _period_words(cls: str) -> str:
+    return alternation(words_of(_PERIOD_WORDS, "class", cls))
+
+
+# A period phrase: up to now or to a date (截至目前, 截至2025年底), a span of years (2023年至2025年),
+# since a year (2025年以来), the last N years (近三年, 5年来), a year or part of one (2025年上半年),
+# or a period word (全年, 累计, 每年).
 _PERIOD = re.compile(
-    r"(?:截至|截止)(?:目前|当前|20\d\d年(?:\d{1,2}月)?(?:底|末)?)"
-    r"|20\d\d年?\s*[-—至到]\s*20\d\d年|自?20\d\d年(?:以来|来|起)|今年以来|近[一二三四五六七八九十两\d]+年|\d+年来"
+    rf"(?:{_period_words('as_of')})(?:{_period_words('now')}|20\d\d年(?:\d{{1,2}}月)?(?:底|末)?)"
+    rf"|20\d\d年?\s*[-—至到]\s*20\d\d年|自?20\d\d年(?:{_period_words('since')})|今年以来|近[一二三四五六七八九十两\d]+年|\d+年来"
     r"|(?:到|至)20\d\d年(?:底|末)?|20\d\d年度?(?:第[一二三四]季度|上半年|前三季度)?"
-    r"|全年|累计|去年|今年|目前|当前|每年|每月|每周|每天|每学期|年均"
+    rf"|{_period_words('period')}"
 )
+# A period holding one of these is a span of time up to now (2025年以来, 截至目前).
+_SPAN_MARKS = tuple(words_of(_PERIOD_WORDS, "class", "span_mark"))
 
 
 def _period(text: str, figure_start: int, sent_start: int, sent_end: int) -> str | None:
@@ -444,17 +485,20 @@ def _period(text: str, figure_start: int, sent_start: int, sent_end: int) -> str
     best = span = None
     for m in _PERIOD.finditer(text, sent_start, figure_start):
         best = m.group(0)
-        if any(w in best for w in ("以来", "年来", "起", "截至", "截止")):
+        if any(w in best for w in _SPAN_MARKS):
             span = best
     return span or best
 
 
-_INDICATOR_STRIP_HEAD = re.compile(r"^(?:其中|并|和|及|与|共|已|还|同时|累计|全年|目前|今年|去年|另有|包括)+")
-_INDICATOR_STRIP_TAIL = re.compile(r"(?:超过|超出|超|逾|达到|高达|达|约为|大约|约|将近|接近|近|不到|不足|不超过|低于|突破|共计|共|合计|总计|至少|不少于|为|了|有|是)+$")
+_INDICATOR_WORDS = _METRICS + "indicator_words.tsv"
+_INDICATOR_STRIP_HEAD = re.compile(f"^(?:{alternation(words_of(_INDICATOR_WORDS, 'class', 'strip_head'))})+")
+_INDICATOR_STRIP_TAIL = re.compile(f"(?:{alternation(words_of(_INDICATOR_WORDS, 'class', 'strip_tail'))})+$")
+# Words dropped from the start of the words after a figure (以上, 左右, 的).
+_AFTER_FIGURE_STRIP = re.compile(f"^(?:{alternation(words_of(_INDICATOR_WORDS, 'class', 'strip_after'))})+")
 
 
 # Function words after which the thing counted starts (的, 将, 让, 向, 对, 把, 在…).
-_INDICATOR_CUT_AFTER = tuple("的将让向对把在已并和与及从为”》")
+_INDICATOR_CUT_AFTER = tuple(words_of(_INDICATOR_WORDS, "class", "cut_after"))
 
 
 def _indicator(text: str, figure: _Figure, surface_start: int, sent_start: int, sent_end: int) -> str | None:
@@ -465,7 +509,7 @@ def _indicator(text: str, figure: _Figure, surface_start: int, sent_start: int, 
         if opening > sent_start:
             stop = opening
     i = stop
-    while i > sent_start and text[i - 1] not in _CLAUSE_BREAKS and not text[i - 1].isdigit() and stop - i < 14:
+    while i > sent_start and text[i - 1] not in CLAUSE_BREAKS and not text[i - 1].isdigit() and stop - i < 14:
         i -= 1
     before = _INDICATOR_STRIP_TAIL.sub("", text[i:stop].strip())
     before = _PERIOD.sub("", before)
@@ -477,10 +521,10 @@ def _indicator(text: str, figure: _Figure, surface_start: int, sent_start: int, 
     if len(before) >= 2:
         return before[-10:]
     j = figure.end
-    while j < sent_end and text[j] not in _CLAUSE_BREAKS and j - figure.end < 12:
+    while j < sent_end and text[j] not in CLAUSE_BREAKS and j - figure.end < 12:
         j += 1
     after = text[figure.end : j].strip(" \t\n“”\"")
-    after = re.sub(r"^(?:以上|左右|上下|以内|的)+", "", after)
+    after = _AFTER_FIGURE_STRIP.sub("", after)
     return after or None
 
 
@@ -506,13 +550,13 @@ def _initiative_for(text: str, figure_start: int, sent_start: int, sent_end: int
 
 
 # Words of change that say nothing of what is counted: two "同比增长10%" may be two different figures.
-_CHANGE_WORDS = re.compile(r"同比|环比|较上年|增长|提升|提高|下降|降低|减少|增加|达到|达")
+_CHANGE_WORDS = re.compile(alternation(words_of(_INDICATOR_WORDS, "class", "change_word")))
 
 
 def _counted_noun(text: str, figure_end: int, sent_end: int) -> str:
     """The words right after a figure, up to the clause end (at most 10 characters)."""
     j = figure_end
-    while j < sent_end and text[j] not in _CLAUSE_BREAKS and j - figure_end < 10:
+    while j < sent_end and text[j] not in CLAUSE_BREAKS and j - figure_end < 10:
         j += 1
     return text[figure_end:j].strip(" \t\n“”\"「」")
 
