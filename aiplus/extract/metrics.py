@@ -47,7 +47,7 @@ class _Resources:
     target_cues: re.Pattern
     realised_cues: re.Pattern
     money_words: re.Pattern
-    # rule → recorded unit → (words, not_followed_by) (lexicon/metrics/unit_rules.tsv)
+    # recorded unit → rule → (words, not_followed_by) (lexicon/metrics/unit_rules.tsv)
     unit_rules: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]
 
 
@@ -76,7 +76,7 @@ def _resources() -> _Resources:
     targets = sorted(read_table(_METRICS + "target_cues.tsv"), key=lambda row: len(row["cue"]), reverse=True)
     unit_rules: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
     for row in read_table(_METRICS + "unit_rules.tsv"):
-        unit_rules.setdefault(row["rule"], {})[row["unit"]] = (tuple(cell_words(row["words"])),
+        unit_rules.setdefault(row["unit"], {})[row["rule"]] = (tuple(cell_words(row["words"])),
                                                               tuple(cell_words(row["not_followed_by"])))
     return _Resources(
         units_by_first={first: tuple(sorted(((w, u) for w, (u, _) in units.items() if w[0] == first),
@@ -91,11 +91,6 @@ def _resources() -> _Resources:
         money_words=re.compile(alternation(longest_first(read_words(_METRICS + "money_words.tsv")))),
         unit_rules=unit_rules,
     )
-
-
-def _unit_rule(res: _Resources, rule: str, unit: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
-    """(words, not_followed_by) of ``rule`` for ``unit``, None when the rule does not apply to it."""
-    return res.unit_rules.get(rule, {}).get(unit)
 
 
 # The recorded units of durations, which take 内 ("3分钟内") as "under" and name concepts (15分钟生活圈).
@@ -114,7 +109,7 @@ _AT_LEAST_MARKS = _figure_words("at_least_mark")
 _LONE_ARTICLES = _figure_words("lone_article")
 _SLOGAN_SCALES = _figure_words("slogan_scale")
 _SLOGAN_AFTER = _figure_words("slogan_after")
-_APPROX_IN_UNIT = tuple(words_of(_FIGURE_WORDS, "class", "approx_in_unit"))
+_APPROX_IN_UNIT = re.compile(alternation(words_of(_FIGURE_WORDS, "class", "approx_in_unit")))
 _CONCEPT_AFTER_DURATION = tuple(words_of(_FIGURE_WORDS, "class", "concept_after_duration"))
 _MONEY_SCALES = _figure_words("money_scale")
 _IMPLICIT_MONEY_UNIT = words_of(_FIGURE_WORDS, "class", "implicit_money_unit")[0]
@@ -264,33 +259,29 @@ def _figure_from_number(text: str, number: NumberMatch, limit: int, res: _Resour
                         upper_end: bool = False) -> _Figure | None:
     """The number with its measure word, or None when it is not a quantity.
     ``upper_end``: the number is the second half of a range, so what precedes it is the separator."""
-    found = _unit_after(text, number, limit, res)
-    if found is None:
-        return None
-    pos, unit, unit_end = found
-    raw = number.text.strip()
-    approx = number.approx or any(w in text[pos:unit_end] for w in _APPROX_IN_UNIT)  # 3个多月
-    unit, value, value_max = _scale_into_unit(text, number, raw, pos, unit, unit_end, res)
-    before = _skip_space_back(text, number.start)
-    prev = text[before - 1] if before > 0 and not upper_end else ""
-    if _not_a_quantity(text, number, raw, before, prev, upper_end) or _unit_rules_exclude(
-            text, number, unit, unit_end, prev, res):
-        return None
-    unit, unit_end = _people_counted_with(text, unit, unit_end, res)
-    if number.kind != "arabic" and text[unit_end : unit_end + 1] in _SLOGAN_AFTER:
-        return None  # 四个一, 三个一批: slogans
-    return _Figure(number.start, unit_end, value, value_max, unit, approx, number.kind)
-
-
-def _unit_after(text: str, number: NumberMatch, limit: int, res: _Resources) -> tuple[int, str, int] | None:
-    """(start, recorded unit, end) of the measure word after the number, within ``limit``."""
     pos = _skip_space(text, number.end)
     if pos >= limit:
         return None
     unit_match = _match_unit(text, pos, res)
     if unit_match is None or unit_match[1] > limit:
         return None
-    return pos, *unit_match
+    unit, unit_end = unit_match
+    raw = number.text.strip()
+    approx = number.approx or _APPROX_IN_UNIT.search(text, pos, unit_end) is not None  # 3个多月
+    value, value_max = number.value, number.value_max
+    if raw[-1] in _SCALE_IN_UNIT:
+        unit, value, value_max = _scale_into_unit(text, number, raw, pos, unit, unit_end, res)
+    before = _skip_space_back(text, number.start)
+    prev = text[before - 1] if before > 0 and not upper_end else ""
+    rules = res.unit_rules.get(unit)
+    if _not_a_quantity(text, number, raw, before, prev, upper_end) or _unit_rules_exclude(
+            text, number, unit, unit_end, prev, rules):
+        return None
+    if rules is not None and "counts_people" in rules:
+        unit, unit_end = _people_counted_with(text, unit, unit_end, rules["counts_people"])
+    if number.kind != "arabic" and text[unit_end : unit_end + 1] in _SLOGAN_AFTER:
+        return None  # 四个一, 三个一批: slogans
+    return _Figure(number.start, unit_end, value, value_max, unit, approx, number.kind)
 
 
 # Scale words that may begin a unit instead of ending the number (5千瓦, 3千米), with their value.
@@ -302,7 +293,7 @@ def _scale_into_unit(text: str, number: NumberMatch, raw: str, pos: int, unit: s
     """(unit, value, value_max), the number's last scale word taken into the unit when they make one
     (5千瓦 is 5 千瓦, not 5000 瓦)."""
     value, value_max = number.value, number.value_max
-    if raw[-1] in _SCALE_IN_UNIT and pos == number.end and len(raw) > 1:
+    if pos == number.end and len(raw) > 1:
         joined = _match_unit(text, pos - 1, res)
         if joined is not None and joined[1] == unit_end:
             scale = _SCALE_IN_UNIT[raw[-1]]
@@ -340,33 +331,35 @@ def _not_a_quantity(text: str, number: NumberMatch, raw: str, before: int, prev:
     return number.start > 1 and text[number.start - 1] == ":" and text[number.start - 2].isdigit()
 
 
-def _unit_rules_exclude(text: str, number: NumberMatch, unit: str, unit_end: int, prev: str, res: _Resources) -> bool:
-    """Whether a rule of the unit (lexicon/metrics/unit_rules.tsv) makes the figure no quantity."""
-    if number.kind == "arabic" and 1900 <= number.value <= 2100 and _unit_rule(res, "year_cohort", unit):
-        return True  # 2025届: a cohort named by its year
-    after_unit = text[unit_end : unit_end + 1]
-    phase = _unit_rule(res, "phase_after_numeral", unit)
-    if phase and number.kind == "chinese" and after_unit.isalnum() and prev not in phase[0]:
-        return True  # 二期工程, 软件园三期F片区: a construction phase
-    ordinal = _unit_rule(res, "ordinal_before_word", unit)
-    if ordinal and _is_cjk(after_unit) and after_unit not in ordinal[0]:
-        return True  # 二十届三中全会, 十四届全国人大: a numbered body or session, i.e. an ordinal
+def _unit_rules_exclude(text: str, number: NumberMatch, unit: str, unit_end: int, prev: str,
+                        rules: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] | None) -> bool:
+    """Whether a rule of the unit (``rules``: its rows of lexicon/metrics/unit_rules.tsv) or of its
+    class makes the figure no quantity."""
     if unit in _DURATION_UNITS and any(w in text[unit_end : unit_end + 6] for w in _CONCEPT_AFTER_DURATION):
         return True  # 15分钟生活圈, 1小时经济圈: the name of a planning concept
-    clock = _unit_rule(res, "round_the_clock", unit)
+    if rules is None:
+        return False
+    if number.kind == "arabic" and 1900 <= number.value <= 2100 and "year_cohort" in rules:
+        return True  # 2025届: a cohort named by its year
+    after_unit = text[unit_end : unit_end + 1]
+    phase = rules.get("phase_after_numeral")
+    if phase and number.kind == "chinese" and after_unit.isalnum() and prev not in phase[0]:
+        return True  # 二期工程, 软件园三期F片区: a construction phase
+    ordinal = rules.get("ordinal_before_word")
+    if ordinal and _is_cjk(after_unit) and after_unit not in ordinal[0]:
+        return True  # 二十届三中全会, 十四届全国人大: a numbered body or session, i.e. an ordinal
+    clock = rules.get("round_the_clock")
     # 24小时 means "round the clock" (24小时不停机, 24小时值守), not a measured duration
     return bool(clock) and number.value_max is None and any(number.value == float(v) for v in clock[0])
 
 
-def _people_counted_with(text: str, unit: str, unit_end: int, res: _Resources) -> tuple[str, int]:
+def _people_counted_with(text: str, unit: str, unit_end: int,
+                         rule: tuple[tuple[str, ...], tuple[str, ...]]) -> tuple[str, int]:
     """(unit, end), the unit being the people counted after 个 (十几个人) where the text says so."""
-    rule = _unit_rule(res, "counts_people", unit)
-    if rule is not None:
-        words, not_followed_by = rule
-        for word in words:
-            if text.startswith(word, unit_end) and \
-                    text[unit_end + len(word) : unit_end + len(word) + 1] not in not_followed_by:
-                return word, unit_end + len(word)
+    words, not_followed_by = rule
+    for word in words:
+        if text.startswith(word, unit_end) and text[unit_end + len(word) : unit_end + len(word) + 1] not in not_followed_by:
+            return word, unit_end + len(word)
     return unit, unit_end
 
 

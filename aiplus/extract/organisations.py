@@ -299,71 +299,95 @@ def _head_occurrences(text: str, tokens: _Tokens, res: _Resources) -> list[tuple
 
 
 def _suffix_candidates(text: str, tokens: _Tokens, res: _Resources) -> list[_Candidate]:
+    """Names grown leftwards over name tokens from every organisation head in the text."""
     out: list[_Candidate] = []
     for head_start, end, i, head in _head_occurrences(text, tokens, res):
-        tok = tokens[i]
-        head_word = text[tok.start:end]
-        if head.alone_after_noun and (len(head_word) == 2 or len(head_word) == 1 and (
-                i == 0 or tokens[i - 1].tag not in ("n", "j", "nz", "vn") or len(tokens[i - 1].word) < 2)):
-            continue  # 眼部, 导办: 部/办 inside a two-character word is something else; 网信/办 is a body
-        if _NOT_AFTER_HEAD.match(text, end):
+        if head.alone_after_noun and _head_inside_word(text, tokens, i, end) or _NOT_AFTER_HEAD.match(text, end):
             continue
-        start_index = i
-        j = i - 1
-        taken = 0
-        after_bracket = False
-        while j >= 0 and taken < _MAX_TOKENS_LEFT:
-            t = tokens[j]
-            k = _bracket_group(tokens, j, text)
-            if k is not None and k > 0:
-                start_index, j, taken = k, k - 1, taken + 1
-                after_bracket = True
-                continue
-            if t.word in _CONJUNCTIONS and j > 0 and head.org_type == "government":
-                # 科技和工业信息化局, 城市管理和综合执法局: a conjunction inside a name, unless
-                # it joins two bodies (残联和…协会) or starts at a place (国务院和省政府).
-                left = tokens[j - 1]
-                right_word = text[tokens[start_index].start : head_start] if start_index < i else ""
-                if (_is_name_token(left, res) and _head_of(left.word, res) is None
-                        and not find_region_mentions(left.word) and right_word
-                        and right_word[0] not in _ADMIN_CHARS and not find_region_mentions(right_word[:3])):
-                    start_index, j, taken = j, j - 1, taken + 1
-                    continue
-                break
-            if not _is_name_token(t, res):
-                break
-            if (_ends_with_head(t.word, res) and not (head.unit or head.org_type == "enterprise" or after_bracket)):
-                break  # 特色学校长塘里小学: two bodies side by side (浙江大学(余姚)机器人研究院 is one)
-            start_index, j, taken = j, j - 1, taken + 1
-            after_bracket = False
-        # Trim leading words that cannot start a name.
-        while start_index < i and (tokens[start_index].word in _NOT_NAME_START
-                                   or tokens[start_index].word in res.boundary):
-            start_index += 1
-        start = tokens[start_index].start
-        while end - start > 3 and text[start] in _LEADING_FUNCTION_CHARS and start_index < i:
-            start += 1
-        if end - start > _MAX_NAME_CHARS or end - start <= len(head.suffix):
-            continue  # a bare head (协会, 中心) names nothing
-        start = _start_at_place(text, start, head_start, tokens, start_index, i, res)
-        if head.org_type != "enterprise" and head.unit:
-            company = _LAST_COMPANY.search(text, start, head_start)
-            if company is not None:
-                end = company.end()  # 某某有限公司技术研发部: a department, the body is the company
-                head = res.head_by_suffix[company.group(0)]
-        if (start > 0 and text[start - 1] in "“\"「『" and end + 1 < len(text) and text[end] in "”\"」』"
-                and _IS_CJK.match(text[end + 1])):
-            continue  # “智慧工会”服务平台: the quoted name of something else
-        name = text[start:end]
-        # The tokens of the name, the last one cut at the end of the head (政协会议 → 政协).
-        toks = [t for t in tokens[start_index:i + 1] if t.start >= start and t.end <= end]
-        last = next((t for t in tokens[start_index:i + 1] if t.start < end < t.end), None)
-        if last is not None:
-            toks.append(_Token(text[last.start:end], last.tag, last.start, end))
-        followed_by_post = _POST_AFTER_HEAD.match(text, end) is not None
-        if _acceptable(name, head, toks, res, followed_by_post):
-            out.append(_Candidate(start, end, head.org_type, "suffix"))
+        start_index = _name_start_token(text, tokens, i, head_start, head, res)
+        cand = _suffix_candidate(text, tokens, start_index, i, head_start, end, head, res)
+        if cand is not None:
+            out.append(cand)
     return out
+
+
+def _head_inside_word(text: str, tokens: _Tokens, i: int, end: int) -> bool:
+    """Whether a head that counts only alone after a noun ends inside a word, in token ``i``: 眼部, 导办:
+    部/办 inside a two-character word is something else; 网信/办 is a body."""
+    head_word = text[tokens[i].start:end]
+    return len(head_word) == 2 or len(head_word) == 1 and (
+        i == 0 or tokens[i - 1].tag not in ("n", "j", "nz", "vn") or len(tokens[i - 1].word) < 2)
+
+
+def _name_start_token(text: str, tokens: _Tokens, i: int, head_start: int, head: _Head, res: _Resources) -> int:
+    """Index of the first token of the name whose head starts in token ``i``: grown left over name
+    tokens, bracketed places and conjunctions inside a body's name, then past words that cannot start one."""
+    start_index = i
+    j = i - 1
+    taken = 0
+    after_bracket = False
+    while j >= 0 and taken < _MAX_TOKENS_LEFT:
+        t = tokens[j]
+        k = _bracket_group(tokens, j, text)
+        if k is not None and k > 0:
+            start_index, j, taken = k, k - 1, taken + 1
+            after_bracket = True
+            continue
+        if t.word in _CONJUNCTIONS and j > 0 and head.org_type == "government":
+            # 科技和工业信息化局, 城市管理和综合执法局: a conjunction inside a name, unless
+            # it joins two bodies (残联和…协会) or starts at a place (国务院和省政府).
+            right_word = text[tokens[start_index].start : head_start] if start_index < i else ""
+            if _conjunction_inside_name(tokens[j - 1], right_word, res):
+                start_index, j, taken = j, j - 1, taken + 1
+                continue
+            break
+        if not _is_name_token(t, res):
+            break
+        if (_ends_with_head(t.word, res) and not (head.unit or head.org_type == "enterprise" or after_bracket)):
+            break  # 特色学校长塘里小学: two bodies side by side (浙江大学(余姚)机器人研究院 is one)
+        start_index, j, taken = j, j - 1, taken + 1
+        after_bracket = False
+    # Trim leading words that cannot start a name.
+    while start_index < i and (tokens[start_index].word in _NOT_NAME_START
+                               or tokens[start_index].word in res.boundary):
+        start_index += 1
+    return start_index
+
+
+def _conjunction_inside_name(left: _Token, right_word: str, res: _Resources) -> bool:
+    """Whether a conjunction between the token ``left`` and the name part ``right_word`` is inside one name."""
+    return bool(_is_name_token(left, res) and _head_of(left.word, res) is None
+                and not find_region_mentions(left.word) and right_word
+                and right_word[0] not in _ADMIN_CHARS and not find_region_mentions(right_word[:3]))
+
+
+def _suffix_candidate(text: str, tokens: _Tokens, start_index: int, i: int, head_start: int, end: int, head: _Head,
+                      res: _Resources) -> _Candidate | None:
+    """The candidate named from token ``start_index`` to the head ending at ``end``, or None."""
+    start = tokens[start_index].start
+    while end - start > 3 and text[start] in _LEADING_FUNCTION_CHARS and start_index < i:
+        start += 1
+    if end - start > _MAX_NAME_CHARS or end - start <= len(head.suffix):
+        return None  # a bare head (协会, 中心) names nothing
+    start = _start_at_place(text, start, head_start, tokens, start_index, i, res)
+    if head.org_type != "enterprise" and head.unit:
+        company = _LAST_COMPANY.search(text, start, head_start)
+        if company is not None:
+            end = company.end()  # 某某有限公司技术研发部: a department, the body is the company
+            head = res.head_by_suffix[company.group(0)]
+    if (start > 0 and text[start - 1] in "“\"「『" and end + 1 < len(text) and text[end] in "”\"」』"
+            and _IS_CJK.match(text[end + 1])):
+        return None  # “智慧工会”服务平台: the quoted name of something else
+    name = text[start:end]
+    # The tokens of the name, the last one cut at the end of the head (政协会议 → 政协).
+    toks = [t for t in tokens[start_index:i + 1] if t.start >= start and t.end <= end]
+    last = next((t for t in tokens[start_index:i + 1] if t.start < end < t.end), None)
+    if last is not None:
+        toks.append(_Token(text[last.start:end], last.tag, last.start, end))
+    followed_by_post = _POST_AFTER_HEAD.match(text, end) is not None
+    if _acceptable(name, head, toks, res, followed_by_post):
+        return _Candidate(start, end, head.org_type, "suffix")
+    return None
 
 
 def _start_at_place(text: str, start: int, head_start: int, tokens: _Tokens, first: int, last: int,

@@ -22,8 +22,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import Iterator
-
 from aiplus.text import CLAUSE_END_MARKS, CLOSING_MARKS, SENTENCE_END_MARKS
 
 # Marks that end a phrase inside a sentence (commas, the enumeration comma, colons).
@@ -58,14 +56,17 @@ class Splitter:
         closers = f"[{re.escape(self.closing_marks)}]*" if self.closing_marks else ""
         object.__setattr__(self, "pattern", re.compile(f"[{re.escape(self.end_marks)}]{closers}|\n"))
 
-    def cuts(self, text: str) -> Iterator[int]:
+    def cuts(self, text: str) -> list[int]:
         """The offsets where the sentences of ``text`` end (after the end mark or the line break)."""
+        if not self.join_broken_lines:
+            return [m.end() for m in self.pattern.finditer(text)]
+        out = []
         start = line_start = skip_until = 0
         for m in self.pattern.finditer(text):
             i = m.start()
             if i < start or i < skip_until:
                 continue
-            if text[i] == "\n" and self.join_broken_lines:
+            if text[i] == "\n":
                 line = text[line_start:i].strip()
                 line_start = i + 1
                 resume = _continuation(text, line, i)
@@ -73,7 +74,8 @@ class Splitter:
                     line_start = skip_until = resume
                     continue
             start = m.end()
-            yield start
+            out.append(start)
+        return out
 
 
 def _continuation(text: str, line: str, i: int) -> int | None:
@@ -136,7 +138,7 @@ class ClauseIndex:
 
     def __init__(self, text: str, splitter: Splitter = CLAUSES):
         self.text = text
-        self.ends = list(splitter.cuts(text))
+        self.ends = splitter.cuts(text)
 
     def bounds(self, i: int) -> tuple[int, int]:
         """Start and end (exclusive, end mark included, a line break excluded)."""
