@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from aiplus.extract.initiative_names import (MAX_NAME_LEN, MIN_SPECIFIC_MODIFIER, SENTENCE_MARK, chained_quotes, grow_left,
-                                             head_at_end, is_name_char, name_from_span, specific_modifier,
+from aiplus.extract.initiative_names import (MAX_NAME_LEN, MIN_SPECIFIC_MODIFIER, SENTENCE_MARK, chained_quotes,
+                                             grow_left, head_at_end, is_name_char, name_from_span, specific_modifier,
                                              strip_quotes)
 from aiplus.extract.initiative_words import (ANAPHORA, BLOCKERS_BY_HEAD, CLASS_BEFORE_QUOTE, CLOSE_OF, CLOSE_QUOTES,
                                              CO_BUILD, CO_BUILD_WORD, COUNT_AFTER, HEAD_RE, HEADS, JOINT_MARK,

@@ -358,8 +358,9 @@ def _people_counted_with(text: str, unit: str, unit_end: int,
     """(unit, end), the unit being the people counted after 个 (十几个人) where the text says so."""
     words, not_followed_by = rule
     for word in words:
-        if text.startswith(word, unit_end) and text[unit_end + len(word) : unit_end + len(word) + 1] not in not_followed_by:
-            return word, unit_end + len(word)
+        end = unit_end + len(word)
+        if text.startswith(word, unit_end) and text[end : end + 1] not in not_followed_by:
+            return word, end
     return unit, unit_end
 
 

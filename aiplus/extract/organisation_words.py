@@ -1,0 +1,187 @@
+"""The word lists of the organisation rules (``lexicon/organisations``) and the heads that end a name.
+
+``resources()`` holds what is built once from them: the heads by suffix and their automaton, the
+gazetteer and its automaton, the word sets.  The patterns and sets below read the smaller tables
+(context, legal and type words); the character classes of names stay here as code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aiplus.extract.lexicon_patterns import alternation, word_pattern, words_of
+from aiplus.extract.segment import CharAutomaton
+from aiplus.lexicon import read_table, read_words
+
+
+CJK = "\u4e00-\u9fff"
+IS_CJK = re.compile(f"[{CJK}]")
+# Characters a name may be made of: Chinese, Latin letters and digits, a middle dot, and
+# brackets around a place or 集团 (佐管家科技发展(上海)有限公司).
+NAME_CHARS = re.compile(rf"^[{CJK}A-Za-z0-9·\-—]+$")
+# Segmenter tags of words that never sit inside a name: prepositions, conjunctions, particles,
+# adverbs, pronouns, time and number words, locatives, interjections.
+STOP_TAGS = frozenset("p c u uj ul uz ug ud uv d r y e o t m q mq f ad".split())
+# Tags of names and proper nouns (places, people, brands, abbreviations).
+NAME_TAGS = frozenset("nr nrt nrfg nz ns nt j eng".split())
+_ORGS = "organisations/"
+# One-character prefixes that make a short form of a local body (市总工会, 区科协, 省工信厅).
+ADMIN_CHARS = frozenset(read_words(_ORGS + "admin_chars.tsv"))
+MAX_NAME_CHARS = 30
+MAX_TOKENS_LEFT = 10
+# Legal or business words that may follow a brand from the gazetteer (优必选科技, 比亚迪集团), in order.
+BRAND_TAILS = tuple(read_words(_ORGS + "brand_tails.tsv"))
+_CONTEXT = _ORGS + "context_words.tsv"
+_LEGAL = _ORGS + "legal_words.tsv"
+
+
+@dataclass(frozen=True)
+class Head:
+    """A row of lexicon/organisations/suffixes.tsv (see its header for the columns)."""
+
+    suffix: str
+    org_type: str
+    unit: bool  # may be part of a larger body (…支行党支部)
+    strict: str = ""  # "yes", or the prefix length below which the name needs a proper element
+    min_prefix: int = 0
+    min_name: int = 0
+    alone_after_noun: bool = False
+    not_after_bare_place: bool = False
+
+    def is_strict(self, prefix: str) -> bool:
+        """Whether a name with this head and this part before it must carry a proper element."""
+        return self.strict == "yes" or (self.strict.isdigit() and len(prefix) < int(self.strict))
+
+
+def _head_of_row(row: dict[str, str]) -> Head:
+    return Head(row["suffix"], row["org_type"], row["role"] == "unit", row["strict"], int(row["min_prefix"] or 0),
+                 int(row["min_name"] or 0), row["alone_after_noun"] == "yes", row["not_after_bare_place"] == "yes")
+
+
+@dataclass
+class Resources:
+    """What the organisation rules build once from the lexicon."""
+
+    heads: list[Head]  # longest suffix first
+    not_heads: frozenset[str]
+    boundary: frozenset[str]
+    generic_names: frozenset[str]
+    generic_modifiers: frozenset[str]
+    inner_words: frozenset[str]
+    head_automaton: CharAutomaton
+    head_by_suffix: dict[str, Head]
+    gazetteer: dict[str, tuple[str, str]]  # surface → (canonical, org_type)
+    automaton: CharAutomaton
+
+
+@lru_cache(maxsize=1)
+def resources() -> Resources:
+    """The heads, gazetteer and word sets, built once."""
+    heads = [_head_of_row(row) for row in read_table(_ORGS + "suffixes.tsv")]
+    heads.sort(key=lambda h: -len(h.suffix))
+    head_automaton = CharAutomaton((h.suffix, h.suffix) for h in heads)
+    gazetteer: dict[str, tuple[str, str]] = {}
+    for row in read_table(_ORGS + "gazetteer.tsv"):
+        if row["form"] not in gazetteer:
+            gazetteer[row["form"]] = (row["canonical"] or row["form"], row["org_type"])
+    automaton = CharAutomaton((form, form) for form in gazetteer)
+    generic = _ORGS + "generic_names.tsv"
+    return Resources(heads, frozenset(read_words(_ORGS + "not_heads.tsv")),
+                     frozenset(read_words(_ORGS + "boundary_words.tsv")),
+                     frozenset(words_of(generic, "role", "name")), frozenset(words_of(generic, "role", "modifier")),
+                     frozenset(read_words(_ORGS + "inner_words.tsv")),
+                     head_automaton, {h.suffix: h for h in heads}, gazetteer, automaton)
+
+
+def ends_with_common_word(word: str, res: Resources) -> bool:
+    """Whether the word ends in a common word that ends like a head (格局, 举办: not_heads.tsv)."""
+    return _ends_with_common_word_cached(word)
+
+
+@lru_cache(maxsize=65536)
+def _ends_with_common_word_cached(word: str) -> bool:
+    not_heads = resources().not_heads
+    return any(word[k:] in not_heads for k in range(0, max(0, len(word) - 1)))
+
+
+def ends_with_head(word: str, res: Resources) -> bool:
+    """Whether the word ends in an organisation head."""
+    return longest_head(word) is not None
+
+
+@lru_cache(maxsize=65536)
+def longest_head(word: str) -> Head | None:
+    """The longest head the word ends with (of at most 8 characters)."""
+    by_suffix = resources().head_by_suffix
+    for k in range(min(len(word), 8), 0, -1):
+        head = by_suffix.get(word[-k:])
+        if head is not None:
+            return head
+    return None
+
+
+def head_of(word: str, res: Resources) -> Head | None:
+    """The head of a name, None when it ends in a common word instead."""
+    if _ends_with_common_word_cached(word):
+        return None
+    return longest_head(word)
+
+
+# Parts of legal words that the segmenter tags as set phrases (有限责任): they stay in a name.
+LEGAL_PARTS = tuple(words_of(_LEGAL, "role", "legal_part"))
+# Words a name may hold in brackets besides a place (…(集团)股份有限公司).
+IN_BRACKETS = frozenset(words_of(_LEGAL, "role", "in_brackets"))
+
+
+# One-character words that open a clause before a name (据市城市管理局, 以平煤神马集团).
+LEADING_FUNCTION_CHARS = frozenset(words_of(_CONTEXT, "class", "leading_function_char"))
+# A head followed by one of these is part of an event or a title (国际博物馆日, 全国助残日).
+NOT_AFTER_HEAD = re.compile("|".join(word_pattern(row["word"], row) for row in read_table(_CONTEXT)
+                                      if row["class"] == "not_after_head"))
+# Conjunctions inside a government body's name (科技和工业信息化局); a name never starts with one.
+CONJUNCTIONS = frozenset(words_of(_CONTEXT, "class", "conjunction"))
+# Tokens a name never starts with (besides boundary words): conjunctions and opening brackets.
+NOT_NAME_START = CONJUNCTIONS | {"(", "（"}
+
+
+# Words that may follow a head inside one segmenter token (政协会议 → 政协, 研究院院长 → 研究院):
+# meetings and posts of the body, not part of its name.
+AFTER_HEAD_WORDS = tuple(words_of(_CONTEXT, "class", "post_after_head"))
+
+
+# The last company legal form in a span (…有限公司技术研发部: the department's company): no company
+# word follows it.
+_COMPANY_FORMS = alternation(words_of(_LEGAL, "role", "company"))
+LAST_COMPANY = re.compile(f"(?:{_COMPANY_FORMS})(?!.*(?:{_COMPANY_FORMS}))")
+POST_AFTER_HEAD = re.compile(alternation(AFTER_HEAD_WORDS))
+
+
+# Words after an unknown brand that make a firm's name (帝视科技).
+TECH_WORDS = tuple(words_of(_CONTEXT, "class", "tech_word"))
+# The counts (一批, 多家) and nouns (企业, 公司) that close an enumeration of firms, as alternations.
+FIRM_COUNTS = alternation(words_of(_CONTEXT, "class", "firm_count"))
+FIRM_NOUNS = alternation(words_of(_CONTEXT, "class", "firm_noun"))
+
+
+# Legal words dropped when two forms of one company's name are compared
+# (山西焦煤集团有限责任公司 = 山西焦煤, 汾西矿业(集团)有限责任公司 = 汾西矿业).
+# (a bracketed word in either kind of bracket, or a legal word, longest first)
+_BRACKETED_LEGAL = tuple(words_of(_LEGAL, "role", "bracketed"))
+LEGAL_WORDS = re.compile(f"[(（](?:{alternation(_BRACKETED_LEGAL)})[)）]"
+                         f"|{alternation(words_of(_LEGAL, 'role', 'legal'))}")
+# The bracketed legal words as written in a name, in half- and full-width brackets ((集团), （集团）).
+BRACKETED_FORMS = tuple(form for word in _BRACKETED_LEGAL for form in (f"({word})", f"（{word}）"))
+# The end of a parent's name before a unit named without it (…(集团)有限责任公司马兰矿).
+PARENT_END = re.compile(f"(?:{alternation(words_of(_LEGAL, 'role', 'parent'))})$")
+# Endings of a body's short name and of its full name (深圳工会 / 深圳市总工会).
+SHORT_ENDINGS = tuple((row["short"], row["full"]) for row in read_table(_ORGS + "short_endings.tsv"))
+
+
+# Words of a name that decide its type over the head's default: the first row that applies wins.
+TYPE_WORDS = read_table(_ORGS + "type_words.tsv")
+
+
+# The level a one-character prefix stands for in a short form (市总工会: the article's city).
+LEVEL_OF_ADMIN_CHAR = {row["char"]: int(row["level"]) for row in read_table(_ORGS + "admin_chars.tsv") if row["level"]}
