@@ -30,6 +30,7 @@ SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_END_MARKS)}，,]")
 
 
 def is_name_char(c: str) -> bool:
+    """Whether ``c`` may be inside an initiative's name: CJK, Latin letters and digits, joiners, quotes."""
     return ("\u4e00" <= c <= "\u9fff") or c.isascii() and c.isalnum() or c in NAME_PUNCT or c in QUOTE_CHARS
 
 

@@ -76,6 +76,8 @@ def tokenize(text: str) -> _Tokens:
 
 @dataclass
 class Candidate:
+    """A span of the text that may name an organisation, and where it was found."""
+
     start: int
     end: int
     org_type: str
@@ -341,6 +343,7 @@ def _token_index_at(tokens: _Tokens, starts: list[int], pos: int) -> int | None:
 
 def numbered_school_candidates(text: str, tokens: _Tokens, starts: list[int],
                                 res: Resources) -> list[Candidate]:
+    """Numbered schools written short after their place's name (泰禹二小, 长沙一中)."""
     out = []
     for m in _NUMBERED_SCHOOL.finditer(text):
         i = _token_index_at(tokens, starts, m.start())
@@ -357,6 +360,7 @@ _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
 def gazetteer_candidates(text: str, tokens: _Tokens, res: Resources) -> list[Candidate]:
+    """Bodies and brands of the gazetteer, with a legal tail and a place before them when written."""
     starts = {*tokens.starts, len(text)}
     ends = {*tokens.ends, 0}
     found = []
@@ -395,6 +399,7 @@ _FIRM_LIST = re.compile(
 
 
 def list_candidates(text: str, res: Resources) -> list[Candidate]:
+    """Firms named in an enumeration closed by 等…企业 (瑞芯微、美图、帝视科技等一批优势企业)."""
     out = []
     for m in _FIRM_LIST.finditer(text):
         items = m.group(1).split("、")
@@ -436,6 +441,7 @@ def _list_item_is_firm(item: str, res: Resources) -> bool:
 
 
 def publisher_candidates(text: str, publisher: str | None) -> list[Candidate]:
+    """The publisher (each part of its name) where the text prints it."""
     out = []
     if not publisher:
         return out

@@ -43,6 +43,7 @@ class CharAutomaton:
         self._plain.make_automaton()
 
     def iter(self, text: str) -> Iterator[tuple[int, Any]]:
+        """(end index, value) of every match in ``text``, as ``pyahocorasick.Automaton.iter`` gives them."""
         if not text:
             return iter(())
         units = _as_bytes(text)
