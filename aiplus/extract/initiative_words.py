@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from aiplus.extract.lexicon_patterns import alternation, cell_words, longest_first, rows_of, words_of
+from aiplus.lexicon import alternation, cell_words, longest_first, rows_of, words_of
 from aiplus.lexicon import read_table, read_words
 
 _I = "initiatives/"

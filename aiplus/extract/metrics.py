@@ -15,7 +15,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aiplus.extract.lexicon_patterns import alternation, cell_words, longest_first, word_pattern, words_of
+from aiplus.lexicon import alternation, cell_words, longest_first, word_pattern, words_of
 from aiplus.extract.numerals import (CHINESE_DIGITS, NUMBER_PATTERN, NumberMatch, chinese_percent_tenths, number_from_match,
                              parse_chinese)
 from aiplus.extract.sentences import CLAUSE_BREAKS, sentence_spans

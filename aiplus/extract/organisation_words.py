@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aiplus.extract.lexicon_patterns import alternation, word_pattern, words_of
+from aiplus.lexicon import alternation, word_pattern, words_of
 from aiplus.extract.segment import CharAutomaton
 from aiplus.lexicon import read_table, read_words
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from aiplus.extract.lexicon_patterns import cell_words
+from aiplus.lexicon import cell_words
 from aiplus.extract.regions import (ancestors, division, find_region_mentions, full_name, region_of_name,
                                     resolve_region)
 from aiplus.records import Article, OrganisationMention

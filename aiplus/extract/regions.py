@@ -17,7 +17,7 @@ from functools import lru_cache
 import rjieba
 
 from aiplus.extract.segment import CharAutomaton, word_boundaries
-from aiplus.extract.lexicon_patterns import alternation, longest_first, words_of
+from aiplus.lexicon import alternation, longest_first, words_of
 from aiplus.lexicon import read_table, read_words
 
 

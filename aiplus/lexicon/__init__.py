@@ -9,6 +9,8 @@ the entry itself; further columns qualify it (a kind, a recorded form, the excep
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
 
@@ -32,6 +34,17 @@ def read_table(name: str) -> tuple[dict[str, str], ...]:
     return tuple(rows)
 
 
+def read_checked(name: str, **allowed: tuple[str, ...]) -> tuple[dict[str, str], ...]:
+    """``read_table``, with each column named in ``allowed`` checked to hold one of its values (a typo in a
+    word list fails loudly instead of dropping an entry)."""
+    rows = read_table(name)
+    for column, values in allowed.items():
+        for row in rows:
+            if row[column] not in values:
+                raise ValueError(f"lexicon/{name}: {row[column]!r} is no {column} ({', '.join(values)})")
+    return rows
+
+
 def read_words(name: str, column: str | None = None) -> list[str]:
     """One column of ``lexicon/<name>`` (the first by default), in file order."""
     rows = read_table(name)
@@ -41,17 +54,44 @@ def read_words(name: str, column: str | None = None) -> list[str]:
     return [row[key] for row in rows]
 
 
-# Transitional: the plain line lists and tab rows read before every file had a header line.
-def read_list(name: str) -> list[str]:
-    """Entries of ``lexicon/<name>``: stripped non-empty lines that are not ``#`` comments."""
-    out = []
-    for line in (LEXICON_DIR / name).read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            out.append(line)
-    return out
+# ---------------------------------------------------------------- patterns built from rows
+# A row's exceptions are columns of the row: ``not_preceded_by`` and ``not_followed_by`` hold words
+# (often single characters) separated by spaces; ``word_pattern`` turns them into lookarounds.
 
 
-def read_rows(name: str) -> list[list[str]]:
-    """Entries of ``lexicon/<name>`` split into their tab-separated fields."""
-    return [line.split("\t") for line in read_list(name)]
+def cell_words(cell: str) -> list[str]:
+    """The words of a list-valued cell (separated by spaces)."""
+    return cell.split()
+
+
+def alternation(words: Iterable[str]) -> str:
+    """``a|b|c`` of the escaped words, in the order given: where several match at one place, the
+    first listed wins, so callers order them (longest first, or file order where that is the rule)."""
+    return "|".join(map(re.escape, words))
+
+
+def longest_first(words: Iterable[str]) -> list[str]:
+    """The words, longest first (a stable sort: words of one length keep their order)."""
+    return sorted(words, key=len, reverse=True)
+
+
+def word_pattern(word: str, row: Mapping[str, str]) -> str:
+    """The escaped word with its row's exceptions as lookarounds (``(?<!行动)计划(?![”》])``)."""
+    behind = "".join(f"(?<!{re.escape(w)})" for w in cell_words(row.get("not_preceded_by", "")))
+    ahead = cell_words(row.get("not_followed_by", ""))
+    return behind + re.escape(word) + (f"(?!{alternation(ahead)})" if ahead else "")
+
+
+def rows_of(name: str, column: str, value: str) -> list[dict[str, str]]:
+    """The rows of ``lexicon/<name>`` whose ``column`` is ``value``, in file order (at least one)."""
+    rows = [row for row in read_table(name) if row[column] == value]
+    if not rows:
+        raise ValueError(f"lexicon/{name} has no row whose {column} is {value!r}")
+    return rows
+
+
+def words_of(name: str, column: str, value: str, word_column: str | None = None) -> list[str]:
+    """The entries (first column, or ``word_column``) of the rows whose ``column`` is ``value``."""
+    rows = rows_of(name, column, value)
+    key = word_column or next(iter(rows[0]))
+    return [row[key] for row in rows]
