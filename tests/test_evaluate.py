@@ -14,10 +14,9 @@ from aiplus.ingest.read import discover_files
 from aiplus.runtime.batch import process_batch
 from flows.cli import main
 from schemas.tables import MODELS
-from seed_release import seed_tables, small_tables, write_release
+from samples import GOLD_DEV, SEEDS, seed_tables, small_tables, write_release
 
-ROOT = Path(__file__).resolve().parents[1]
-GOLD = ROOT / "tests" / "gold" / "dev"
+GOLD = GOLD_DEV
 
 
 def test_release_form_scores_as_the_in_memory_form(tmp_path: Path, capsys):
@@ -29,7 +28,7 @@ def test_release_form_scores_as_the_in_memory_form(tmp_path: Path, capsys):
     assert "organisations" in out and "articles_per_file" in out and "region_consistent" in out
 
     from_release = score_predictions(GOLD, predictions_from_release(tmp_path / "curated" / "latest"))
-    raw = ROOT / "raw"
+    raw = SEEDS
     in_memory = score_predictions(GOLD, predictions_from_extractions(process_batch(discover_files(raw), raw).extractions))
     assert from_release.as_dict()["tables"] == in_memory.as_dict()["tables"]
     assert from_release.as_dict()["articles"] == in_memory.as_dict()["articles"]

@@ -11,8 +11,7 @@ import pytest
 
 from aiplus.ingest.read import MAX_FILE_BYTES, discover_files, read_file
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "raw"
+from samples import SEEDS as RAW
 
 ZH_SIMPLIFIED = "深圳新闻网讯（记者 李小辉）宝安区启动人工智能服务活动，为市民群众打造了一个充满未来感的科技市集。"
 ZH_TRADITIONAL = "深圳新聞網訊（記者 李小輝）寶安區啟動人工智能服務活動，為市民群眾打造了一個充滿未來感的科技市集。"

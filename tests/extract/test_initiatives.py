@@ -6,14 +6,13 @@ normaliser hands them over) or written for the test.
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from aiplus.extract.initiatives import extract_initiatives
 from aiplus.records import Article, OrganisationMention
 
-RAW = Path(__file__).resolve().parent.parent / "raw"
+from samples import SEEDS as RAW
 
 
 def article(text: str, published: str | None = None) -> Article:

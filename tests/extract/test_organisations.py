@@ -10,7 +10,7 @@ import pytest
 from aiplus.extract.organisations import extract_organisations
 from aiplus.records import Article
 
-ROOT = Path(__file__).resolve().parents[1]
+from samples import GOLD_DEV, SEEDS
 
 
 def article(text: str, publisher: str | None = None, region: str | None = None) -> Article:
@@ -115,8 +115,8 @@ def _gold_recall(source: str) -> float:
     from aiplus.ingest.normalise import normalise_document
     from aiplus.ingest.read import read_file
 
-    gold = json.loads((ROOT / "tests/gold/dev" / f"{Path(source).stem}.json").read_text(encoding="utf-8"))
-    doc = normalise_document(read_file(ROOT / "raw" / source, ROOT / "raw"))
+    gold = json.loads((GOLD_DEV / f"{Path(source).stem}.json").read_text(encoding="utf-8"))
+    doc = normalise_document(read_file(SEEDS / source, SEEDS))
     publishers = {a["publisher"] for a in gold["articles"] if a.get("publisher")}
     predicted = set()
     for publisher in publishers or {None}:

@@ -1,8 +1,10 @@
-"""Test helper: a release folder written without Prefect, from raw/ or from small hand-made tables.
+"""The tests' samples: where the sample files are, small hand-made records and tables, and a release folder
+written without Prefect.
 
-The seeds' tables are extracted once per test session (process_batch → build_tables → validate_tables)
-and written like ``aiplus.release.publish`` writes them (same Parquet bytes, same manifest shape), then
-the release writers under test are run on the folder.
+The seeds are a fixture copy (``tests/data/seeds``, the same five files as ``raw/``), so what a user adds
+to ``raw/`` never changes a test.  The seeds' tables are extracted once per test session (process_batch →
+build_tables → validate_tables) and written like ``aiplus.release.publish`` writes them (same Parquet
+bytes, same manifest shape), then the release writers under test are run on the folder.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
+                            RawDocument)
 from aiplus.tables.assemble import build_tables
 from aiplus.tables.conform import to_frame
 from aiplus.tables.fragments import content_key
@@ -24,14 +28,16 @@ from aiplus.ingest.read import discover_files
 from aiplus.tables.validate import validate_tables
 from schemas.tables import SCHEMA_VERSIONS, TABLES
 
-RAW = Path(__file__).resolve().parents[1] / "raw"
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "tests" / "data" / "seeds"
+GOLD_DEV = ROOT / "tests" / "gold" / "dev"
 CREATED = "2026-01-01T00:00:00Z"
 
 
 @functools.lru_cache(maxsize=1)
 def seed_tables() -> tuple[dict[str, pd.DataFrame], list[dict]]:
-    """The validated tables and the inputs of the seeds in raw/ (computed once; do not modify them)."""
-    result = process_batch(discover_files(RAW), RAW)
+    """The validated tables and the inputs of the seeds (computed once; do not modify them)."""
+    result = process_batch(discover_files(SEEDS), SEEDS)
     tables, _ = validate_tables(build_tables(result.documents, result.extractions))
     inputs = [{"source_file": d.source_file, "sha256": d.sha256, "size": d.size,
                "status": "rejected" if d.error else "read"} for d in result.documents]
@@ -41,6 +47,33 @@ def seed_tables() -> tuple[dict[str, pd.DataFrame], list[dict]]:
 def empty_tables() -> dict[str, pd.DataFrame]:
     """Every table with its columns and no rows."""
     return {t: to_frame(t, []) for t in TABLES}
+
+
+NEWS = "本报讯（记者 王明）昨日，晋江市残联启动“AI助残夜校”，首期培训超200人次，参训满意率达95%。"
+
+
+def sample_extraction(text: str = NEWS, source: str = "a.txt") -> tuple[RawDocument, ArticleExtraction]:
+    """A file and what its one article yields: an organisation, its initiative, and a metric per figure."""
+    doc = RawDocument(source, "0" * 64, len(text.encode()), "utf-8", None)
+    article = Article(source, "0" * 64, 0, text, text, "simplified")
+    org_start = text.index("晋江市残联")
+    start = text.index("昨日")
+    sentence = text[start:]
+    orgs = [OrganisationMention("晋江市残联", "晋江市残联", org_start, org_start + 5, "government")]
+    inits = [InitiativeRecord("AI助残夜校", "programme", True, "disability", sentence, start, len(text),
+                              organisations=[("晋江市残联", "organiser")])]
+    metrics = [MetricRecord(200, "人次", "over", False, "培训", sentence, start, len(text), "培训超200人次",
+                            initiative_name="AI助残夜校")]
+    if "满意率达95%" in text:
+        metrics.append(MetricRecord(95, "%", "exact", False, "满意率", sentence, start, len(text), "满意率达95%"))
+    return doc, ArticleExtraction(article, orgs, inits, metrics)
+
+
+def extraction_tables() -> dict[str, pd.DataFrame]:
+    """The validated tables of ``sample_extraction``: one row in every table but rejects."""
+    doc, extraction = sample_extraction()
+    tables, _ = validate_tables(build_tables([doc], [extraction]))
+    return tables
 
 
 TEXT_A = "昨日，晋江市残联启动“AI助残夜校”，首期培训超200人次。"

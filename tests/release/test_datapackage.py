@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from frictionless import validate
-from seed_release import empty_tables, seed_tables, small_tables, write_release
+from samples import empty_tables, seed_tables, small_tables, write_release
 
 from aiplus.tables.conform import to_frame
 from aiplus.release.companions.datapackage import DATAPACKAGE_FILE, DATAPACKAGE_PROFILE, write_datapackage

@@ -13,9 +13,8 @@ from aiplus.ingest.read import read_file
 from aiplus.records import NormalisedDocument
 from aiplus.ingest.split import split_articles
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "raw"
-GOLD = Path(__file__).resolve().parent / "gold" / "dev"
+from samples import SEEDS as RAW
+from samples import GOLD_DEV as GOLD
 SEEDS = sorted(p.name for p in RAW.glob("*.txt"))
 
 

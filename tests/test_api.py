@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import polars as pl
 import pytest
-from seed_release import seed_tables, write_release
+from samples import seed_tables, write_release
 
 from aiplus.release.companions.card import CARD_FILE, write_dataset_card
 from aiplus.release.companions.datapackage import write_datapackage

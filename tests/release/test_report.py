@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
 
-import pytest
 
+from samples import ROOT, SEEDS
 from aiplus.tables.conform import to_frame
 from aiplus.tables.fragments import content_key
 from aiplus.release.companions.report import (REPORT_FILE, build_summary_report, initiatives_by_region,
@@ -17,7 +15,6 @@ from aiplus.release.companions.report import (REPORT_FILE, build_summary_report,
                                    recent_initiatives, write_summary_report)
 from schemas.tables import TABLES
 
-ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOT_SCRIPT = ROOT / "scripts" / "screenshot_report.py"
 HOSTILE = '<script>alert("x")</script>&'
 
@@ -136,8 +133,7 @@ def test_zero_rows_in_every_table_show_no_data():
     assert "no data" in build_summary_report({}, {}, {})
 
 
-@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not on PATH (apt-get install chromium)")
-def test_report_renders_in_headless_chromium(tmp_path):
+def test_report_renders_in_headless_chromium(tmp_path, chromium):
     release = tmp_path / "release"
     release.mkdir()
     tables = sample_tables()
@@ -160,7 +156,7 @@ def test_report_of_the_seeds_in_raw(tmp_path):
     from aiplus.ingest.read import discover_files
     from aiplus.tables.validate import validate_tables
 
-    raw = ROOT / "raw"
+    raw = SEEDS
     batch = process_batch(discover_files(raw), raw)
     tables, _ = validate_tables(build_tables(batch.documents, batch.extractions))
     manifest = manifest_for(tables)

@@ -1,18 +1,16 @@
-"""Incremental runs (the extraction cache) and the task runners that build the same release."""
+"""Incremental runs: the per-file and per-batch caches, batch planning, and the no-change check."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-import pytest
 
 from aiplus.runtime.cache import ExtractionCache, extractor_fingerprint
 from aiplus.runtime.batch import process_batch
 from aiplus.ingest.read import discover_files
-from schemas.tables import TABLES
 
-RAW = Path(__file__).resolve().parents[1] / "raw"
+from samples import SEEDS as RAW
 
 
 def _signature(result):
@@ -54,64 +52,12 @@ def test_a_new_extractor_fingerprint_invalidates_the_cache(tmp_path: Path):
     assert len(extractor_fingerprint()) == 16
 
 
-@pytest.mark.usefixtures("prefect_server")
-def test_cached_rerun_and_other_runners_give_the_same_release(raw_copy: Path, tmp_path: Path):
-    from flows import build_release
-    from flows.task_runners import make_task_runner
-
-    plain = build_release(raw_dir=str(raw_copy), curated_dir=str(tmp_path / "plain"), batch_size=2)
-    cached_1 = build_release(raw_dir=str(raw_copy), curated_dir=str(tmp_path / "cached"), batch_size=2,
-                             cache_dir=str(tmp_path / "cache"))
-    cached_2 = build_release(raw_dir=str(raw_copy), curated_dir=str(tmp_path / "cached"), batch_size=2,
-                             cache_dir=str(tmp_path / "cache"))
-    # Same files, same code: the run stops after hashing the files.
-    assert cached_2.unchanged and not cached_2.published and cached_2.cache_hits == 5
-    assert cached_2.rows == cached_1.rows and set(cached_2.stage_seconds) == {"discover"}
-    on_dask = build_release.with_options(task_runner=make_task_runner("dask", workers=2))(
-        raw_dir=str(raw_copy), curated_dir=str(tmp_path / "dask"), batch_size=2)
-    on_processes = build_release.with_options(task_runner=make_task_runner("processes", workers=2))(
-        raw_dir=str(raw_copy), curated_dir=str(tmp_path / "processes"), batch_size=2)
-    assert plain.version == cached_1.version == cached_2.version == on_dask.version == on_processes.version
-    for table in TABLES:
-        name = f"{table}.parquet"
-        expected = (tmp_path / "plain" / plain.version / name).read_bytes()
-        assert (tmp_path / "dask" / on_dask.version / name).read_bytes() == expected
-        assert (tmp_path / "processes" / on_processes.version / name).read_bytes() == expected
-
-    # A new file: only it is extracted, and the release is what a run without cache gives.
-    (raw_copy / "new.txt").write_text("本报讯（记者 王伟）5月6日，晋江市人工智能夜校开班，首期招收学员120人。\n",
-                                      encoding="utf-8")
-    cached_3 = build_release(raw_dir=str(raw_copy), curated_dir=str(tmp_path / "cached"), batch_size=2,
-                             cache_dir=str(tmp_path / "cache"))
-    assert cached_3.cache_hits == 5 and cached_3.published and not cached_3.unchanged
-    fresh = build_release(raw_dir=str(raw_copy), curated_dir=str(tmp_path / "fresh"), batch_size=2)
-    assert cached_3.version == fresh.version != plain.version
-
-
 def test_batch_size_gives_each_core_several_batches_within_bounds():
     from aiplus.runtime.batch import BATCH_SIZE_BOUNDS, batch_size_for
 
     assert batch_size_for(5, cores=2) == BATCH_SIZE_BOUNDS[0]
     assert batch_size_for(1000, cores=2) == 125
     assert batch_size_for(100_000, cores=2) == BATCH_SIZE_BOUNDS[1]
-
-
-def test_auto_runner_uses_processes_only_for_more_than_a_batch_to_extract(tmp_path: Path):
-    from flows.task_runners import auto_task_runner
-
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    for i in range(60):
-        (raw / f"{i:03d}.txt").write_text(f"第{i}篇。人工智能夜校开班。\n", encoding="utf-8")
-    assert auto_task_runner(RAW) == "threads"  # the five seeds: one batch
-    assert auto_task_runner(raw) == "processes"
-    cache = ExtractionCache(tmp_path / "cache")
-    for path in sorted(raw.iterdir())[:50]:
-        from aiplus.runtime.cache import CachedFile, file_sha256
-        from aiplus.ingest.read import read_file
-
-        cache.put(file_sha256(path), CachedFile(read_file(path, raw), []))
-    assert auto_task_runner(raw, cache_dir=tmp_path / "cache") == "threads"  # ten files left to extract
 
 
 def test_unchanged_release_needs_same_files_code_and_latest(tmp_path: Path):

@@ -1,13 +1,12 @@
 """Metric extraction on real seed sentences (raw/) and small cases of our own."""
 
-from pathlib import Path
 
 import pytest
 
 from aiplus.extract.metrics import extract_metrics, sentence_spans
 from aiplus.records import Article, OrganisationMention
 
-ROOT = Path(__file__).resolve().parents[1]
+from samples import GOLD_DEV, SEEDS
 
 
 def metrics_of(text, organisations=()):
@@ -162,7 +161,7 @@ def _seed_articles():
 
     pinyin = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]+\)")
     t2s = OpenCC("t2s")
-    for path in sorted((ROOT / "raw").glob("*.txt")):
+    for path in sorted(SEEDS.glob("*.txt")):
         original = pinyin.sub("", path.read_text(encoding="utf-8", errors="replace"))
         text = t2s.convert(original)
         yield Article(path.name, "", 0, text, original, "simplified")
@@ -177,7 +176,7 @@ def test_seed_files_score_against_gold():
             PredictedMetric(m.value, m.value_max, m.unit, m.qualifier, m.is_target, m.indicator, m.evidence,
                             m.surface)
             for m in extract_metrics(article, [], [])])
-    result = score_predictions(ROOT / "tests" / "gold" / "dev", preds)
+    result = score_predictions(GOLD_DEV, preds)
     assert result.tables["metrics"].f1 >= 0.95
     assert result.attributes["metric.qualifier"].accuracy >= 0.93
     assert result.attributes["metric.is_target"].accuracy >= 0.93

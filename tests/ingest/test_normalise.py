@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
 from aiplus.ingest.normalise import normalise_document, normalise_text, repair_mojibake, strip_pinyin
 from aiplus.ingest.read import read_file
 
-ROOT = Path(__file__).resolve().parents[1]
-RAW = ROOT / "raw"
+from samples import SEEDS as RAW
 
 
 def _seed(prefix: str):

@@ -6,25 +6,15 @@ import json
 
 from aiplus.tables.assemble import build_tables
 from aiplus.tables.fragments import content_key
-from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
-                            RawDocument)
+from aiplus.records import MetricRecord, OrganisationMention, RawDocument
 from aiplus.tables.validate import validate_tables
+from samples import sample_extraction
 
 TEXT = "本报讯（记者 王明）昨日，晋江市残联启动“AI助残夜校”，首期培训超200人次。"
 
 
-def _extraction(text: str = TEXT, source: str = "a.txt") -> tuple[RawDocument, ArticleExtraction]:
-    doc = RawDocument(source, "0" * 64, len(text.encode()), "utf-8", None)
-    article = Article(source, "0" * 64, 0, text, text, "simplified")
-    org_start = text.index("晋江市残联")
-    sentence_start = text.index("昨日")
-    sentence = text[sentence_start:]
-    orgs = [OrganisationMention("晋江市残联", "晋江市残联", org_start, org_start + 5, "government")]
-    inits = [InitiativeRecord("AI助残夜校", "programme", True, "disability", sentence, sentence_start,
-                              len(text), organisations=[("晋江市残联", "organiser")])]
-    metrics = [MetricRecord(200, "人次", "over", False, "培训", sentence, sentence_start, len(text),
-                            "培训超200人次", initiative_name="AI助残夜校")]
-    return doc, ArticleExtraction(article, orgs, inits, metrics)
+def _extraction(text: str = TEXT, source: str = "a.txt"):
+    return sample_extraction(text, source)
 
 
 def test_keys_are_derived_from_content_and_links_resolve():

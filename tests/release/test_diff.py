@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from seed_release import empty_tables, small_tables, write_release
+from samples import empty_tables, small_tables, write_release
 
 from aiplus.tables.conform import to_frame
 from aiplus.release.diff import (diff_command, diff_releases, format_diff, format_release_rows, list_release_rows,

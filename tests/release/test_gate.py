@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -13,41 +12,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from aiplus.tables.assemble import build_tables
-from aiplus.runtime.batch import process_batch
 from aiplus.release.datadocs import remote_references
 from aiplus.release.gate import GATE_FILE, QUALITY_DIR, ReleaseRefused, format_gate, gate_release, run_quality_gate
 from aiplus.release.publish import commit_release, stage_release
 from aiplus.release.store import list_releases
 from aiplus.release.verify import validate_command, validate_release
-from aiplus.ingest.read import discover_files
-from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
-                            RawDocument)
-from aiplus.tables.validate import validate_tables
 from schemas.expectations import CRITICAL, SUITES, WARNING
 from schemas.tables import TABLES
+from samples import extraction_tables
 
-ROOT = Path(__file__).resolve().parents[1]
-TEXT = "本报讯（记者 王明）昨日，晋江市残联启动“AI助残夜校”，首期培训超200人次，参训满意率达95%。"
 DANGLING_ORG = "o_" + "f" * 16
-
-
-def _small_tables() -> dict[str, pd.DataFrame]:
-    """One row in every table (but rejects), all valid: an organisation, its initiative and two metrics."""
-    doc = RawDocument("a.txt", "0" * 64, len(TEXT.encode()), "utf-8", None)
-    article = Article("a.txt", "0" * 64, 0, TEXT, TEXT, "simplified")
-    org_start = TEXT.index("晋江市残联")
-    start = TEXT.index("昨日")
-    sentence = TEXT[start:]
-    orgs = [OrganisationMention("晋江市残联", "晋江市残联", org_start, org_start + 5, "government")]
-    inits = [InitiativeRecord("AI助残夜校", "programme", True, "disability", sentence, start, len(TEXT),
-                              organisations=[("晋江市残联", "organiser")])]
-    metrics = [MetricRecord(200, "人次", "over", False, "培训", sentence, start, len(TEXT), "培训超200人次",
-                            initiative_name="AI助残夜校"),
-               MetricRecord(95, "%", "exact", False, "满意率", sentence, start, len(TEXT), "满意率达95%")]
-    tables, _ = validate_tables(build_tables([doc], [ArticleExtraction(article, orgs, inits, metrics)]))
-    assert all(len(tables[t]) >= 1 for t in TABLES if t != "rejects"), {t: len(df) for t, df in tables.items()}
-    return tables
 
 
 def _broken(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -61,17 +35,9 @@ def _broken(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
 
 
 @pytest.fixture(scope="module")
-def small_tables() -> dict[str, pd.DataFrame]:
-    return _small_tables()
-
-
-@pytest.fixture(scope="module")
-def seed_tables() -> dict[str, pd.DataFrame]:
-    """The seeds in raw/, through the pipeline's own steps."""
-    raw = ROOT / "raw"
-    batch = process_batch(discover_files(raw), raw)
-    tables, _ = validate_tables(build_tables(batch.documents, batch.extractions))
-    return tables
+def one_article_tables() -> dict[str, pd.DataFrame]:
+    """One row in every table (but rejects), all valid: an organisation, its initiative and two metrics."""
+    return extraction_tables()
 
 
 def test_every_expectation_has_a_severity_and_a_reason():
@@ -83,14 +49,14 @@ def test_every_expectation_has_a_severity_and_a_reason():
     assert len(labels) == len(set(labels)), "labels identify results: they must be unique"
 
 
-def test_duplicate_key_dangling_foreign_key_and_lost_articles_fail_critical_naming_the_rows(small_tables):
-    previous = {"version": "vold", "tables": {t: {"rows": len(df)} for t, df in small_tables.items()}}
+def test_duplicate_key_dangling_foreign_key_and_lost_articles_fail_critical_naming_the_rows(one_article_tables):
+    previous = {"version": "vold", "tables": {t: {"rows": len(df)} for t, df in one_article_tables.items()}}
     previous["tables"]["articles"]["rows"] = 5  # articles fell from 5 to 1: lost input, critical
-    result = run_quality_gate(_broken(small_tables), previous_manifest=previous, report_dir=None)
+    result = run_quality_gate(_broken(one_article_tables), previous_manifest=previous, report_dir=None)
     assert not result.passed
     failed = {(r.table, r.expectation): r for r in result.critical_failures}
     duplicate = failed[("metrics", "expect_column_values_to_be_unique(metric_id)")]
-    metric_id = small_tables["metrics"]["metric_id"].iloc[0]
+    metric_id = one_article_tables["metrics"]["metric_id"].iloc[0]
     assert metric_id in duplicate.message and "2 of 3 rows" in duplicate.message
     dangling = failed[("initiative_organisations",
                        "expect_column_values_to_be_null(org_id_missing_from_organisations)")]
@@ -102,12 +68,12 @@ def test_duplicate_key_dangling_foreign_key_and_lost_articles_fail_critical_nami
     assert "FAILED" in summary and "CRITICAL metrics: expect_column_values_to_be_unique(metric_id)" in summary
 
 
-def test_warnings_are_reported_but_do_not_fail_and_row_drops_are_caught(small_tables):
-    tables = dict(small_tables)
+def test_warnings_are_reported_but_do_not_fail_and_row_drops_are_caught(one_article_tables):
+    tables = dict(one_article_tables)
     metrics = tables["metrics"].copy()
     metrics.loc[metrics["unit"] == "%", "value"] = 5000.0  # an implausible percentage: a warning
     tables["metrics"] = metrics
-    previous = {"version": "vold", "tables": {t: {"rows": len(df)} for t, df in small_tables.items()}}
+    previous = {"version": "vold", "tables": {t: {"rows": len(df)} for t, df in one_article_tables.items()}}
     previous["tables"]["metrics"]["rows"] = 10  # metrics fell from 10 to 2: a warning (extraction may change)
     result = run_quality_gate(tables, previous_manifest=previous, report_dir=None)
     assert result.passed, format_gate(result)
@@ -119,8 +85,8 @@ def test_warnings_are_reported_but_do_not_fail_and_row_drops_are_caught(small_ta
     assert "quality gate PASSED" in format_gate(result) and "warning  metrics:" in format_gate(result)
 
 
-def test_empty_tables_pass_with_a_warning(small_tables):
-    empty = {t: df.iloc[0:0] for t, df in small_tables.items()}
+def test_empty_tables_pass_with_a_warning(one_article_tables):
+    empty = {t: df.iloc[0:0] for t, df in one_article_tables.items()}
     result = run_quality_gate(empty, previous_manifest=None, report_dir=None)
     assert result.passed, format_gate(result)
     assert [r.expectation for r in result.warning_failures] == ["expect_table_row_count_to_be_between(min_value=1)"]
@@ -134,7 +100,7 @@ def _publish_gated(tables, curated):
 
 
 def test_gate_publishes_a_good_release_with_an_offline_report_and_refuses_a_broken_one(
-        seed_tables, small_tables, tmp_path):
+        seed_tables, one_article_tables, tmp_path):
     curated = tmp_path / "curated"
     good = _publish_gated(seed_tables, curated)
     assert good.published
@@ -158,15 +124,10 @@ def test_gate_publishes_a_good_release_with_an_offline_report_and_refuses_a_brok
     assert not re.search(r"<script[^>]+src=\"https?:", index)
     assert (report / "static/vendor/fontawesome-6.6.0/webfonts/fa-solid-900.woff2").is_file()
 
-    # In a real browser with no network, the page's scripts run: bootstrap-table has built the results table.
-    dom = _rendered_dom(report / "index.html")
-    if dom is not None:
-        assert 'class="bootstrap-table bootstrap4"' in dom and "Showing 1 to 7 of 7 rows" in dom
-
     # A broken table is refused: nothing new is published and latest is unchanged.
     latest_before = os.readlink(curated / "latest")
     with pytest.raises(ReleaseRefused) as refused:
-        _publish_gated(_broken(small_tables), curated)
+        _publish_gated(_broken(one_article_tables), curated)
     message = str(refused.value)
     assert "metrics: expect_column_values_to_be_unique(metric_id)" in message
     assert DANGLING_ORG in message
@@ -177,11 +138,15 @@ def test_gate_publishes_a_good_release_with_an_offline_report_and_refuses_a_brok
     assert [m["version"] for m in list_releases(curated)] == [good.version]
 
 
-def _rendered_dom(page: Path) -> str | None:
+def test_the_quality_report_runs_offline_in_a_browser(seed_tables, tmp_path, chromium):
+    """In a real browser with no network, the page's scripts run: bootstrap-table has built the results table."""
+    result = run_quality_gate(seed_tables, None, tmp_path / "quality")
+    dom = _rendered_dom(chromium, result.report_path)
+    assert 'class="bootstrap-table bootstrap4"' in dom and "Showing 1 to 7 of 7 rows" in dom
+
+
+def _rendered_dom(chromium: str, page: Path) -> str:
     """The page's DOM after its scripts ran in headless chromium, with every network request failing."""
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if chromium is None:
-        return None
     with tempfile.TemporaryDirectory() as profile:
         out = subprocess.run(
             [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -192,18 +157,18 @@ def _rendered_dom(page: Path) -> str | None:
     return out.stdout
 
 
-def test_validate_release_finds_a_tampered_folder(small_tables, tmp_path, capsys):
+def test_validate_release_finds_a_tampered_folder(one_article_tables, tmp_path, capsys):
     from aiplus.release.publish import parquet_bytes
 
     release = tmp_path / "release"
     release.mkdir()
-    for table, df in small_tables.items():
+    for table, df in one_article_tables.items():
         (release / f"{table}.parquet").write_bytes(parquet_bytes(table, df))
     (release / "manifest.json").write_text("{}", encoding="utf-8")
     assert validate_command(release) == 0
     assert "quality gate PASSED" in capsys.readouterr().out
 
-    for table, df in _broken(small_tables).items():
+    for table, df in _broken(one_article_tables).items():
         (release / f"{table}.parquet").write_bytes(parquet_bytes(table, df))
     failures, result = validate_release(release)
     assert not result.passed

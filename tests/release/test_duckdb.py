@@ -10,7 +10,7 @@ import textwrap
 
 import duckdb
 import pytest
-from seed_release import empty_tables, seed_tables, small_tables, write_release
+from samples import empty_tables, seed_tables, small_tables, write_release
 
 from aiplus.release.companions.duckdb import DUCKDB_FILE, VIEWS, connect_read_only, write_duckdb
 from schemas.tables import TABLE_KEYS, TABLES

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 import pandera.pandas as pa
 import pyarrow.parquet as pq
 import pytest
 from pandera.typing import Series
-from seed_release import small_tables, write_release
+from samples import small_tables, write_release
 
 import schemas
 from aiplus.release.companions.card import (DATASET_MD, DATASET_MD_BEGIN, DATASET_MD_END, dataset_md_tables,
