@@ -180,8 +180,42 @@ def run_quality_gate(tables: dict[str, pd.DataFrame], previous_manifest: dict | 
     """
     clock = time.perf_counter()
     gx = _import_gx()
-    import great_expectations.expectations as gxe
     from great_expectations.core.run_identifier import RunIdentifier
+
+    context = _gx_context(gx, report_dir)
+    source = context.data_sources.add_pandas("release")
+    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(timezone.utc))
+    prepared = add_joined_columns(tables)
+    gate = GateResult(passed=True, allow_shrink=allow_shrink)
+    for table in TABLES:
+        params = expectation_parameters(table, tables, previous_manifest)
+        planned: list[TableExpectation] = []
+        for spec in SUITES[table]:
+            if spec.needs_previous_release and ("min_rows" not in params or allow_shrink):
+                gate.skipped.append(f"{table}: {spec.label}")
+            else:
+                planned.append(spec)
+        outcome = _run_suite(gx, context, source, table, prepared[table], planned, params, run_id)
+        by_label = {_gx_identity(r.expectation_config): r for r in outcome.results}
+        for spec in planned:
+            r = by_label.get(_spec_identity(spec))
+            if r is None:
+                gate.results.append(ExpectationResult(table, spec.label, spec.severity, False,
+                                                      f"{table}: {spec.label}: no result (not run)", spec.why))
+                continue
+            gate.results.append(_result(table, spec, r, params, previous_manifest, len(prepared[table])))
+    gate.passed = not gate.critical_failures
+    if report_dir is not None:
+        context.build_data_docs(site_names=["quality"])
+        gate.dropped_urls = make_report_offline(Path(report_dir))
+        gate.report_path = Path(report_dir) / "index.html"
+        insert_at_top(gate.report_path, gate_summary_html(gate), "aiplus-data quality report")
+    gate.seconds = time.perf_counter() - clock
+    return gate
+
+
+def _gx_context(gx, report_dir: Path | None):
+    """An ephemeral GX context, with a Data Docs site in ``report_dir`` (emptied first) when given."""
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
@@ -195,48 +229,25 @@ def run_quality_gate(tables: dict[str, pd.DataFrame], previous_manifest: dict | 
             "class_name": "SiteBuilder", "show_how_to_buttons": False,
             "store_backend": {"class_name": "TupleFilesystemStoreBackend", "base_directory": str(report_dir)},
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder", "show_cta_footer": False}})
-    source = context.data_sources.add_pandas("release")
-    run_id = RunIdentifier(run_name=run_name, run_time=datetime.now(timezone.utc))
-    prepared = add_joined_columns(tables)
+    return context
 
-    gate = GateResult(passed=True, allow_shrink=allow_shrink)
-    for table in TABLES:
-        df = prepared[table]
-        params = expectation_parameters(table, tables, previous_manifest)
-        planned: list[TableExpectation] = []
-        for spec in SUITES[table]:
-            if spec.needs_previous_release and ("min_rows" not in params or allow_shrink):
-                gate.skipped.append(f"{table}: {spec.label}")
-            else:
-                planned.append(spec)
-        # The whole suite in one call: adding expectations one by one costs a store write each.
-        suite = context.suites.add(gx.ExpectationSuite(name=table,
-                                                       expectations=[_gx_expectation(gxe, s) for s in planned]))
-        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole table")
-        validation = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
-        result_format = {"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES_IN_REPORT,
-                         "unexpected_index_column_names": [k for k in TABLE_KEYS[table] if k in df.columns]}
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            outcome = validation.run(batch_parameters={"dataframe": df}, expectation_parameters=params,
-                                     result_format=result_format, run_id=run_id)
-        by_label = {_gx_identity(r.expectation_config): r for r in outcome.results}
-        for spec in planned:
-            r = by_label.get(_spec_identity(spec))
-            if r is None:
-                gate.results.append(ExpectationResult(table, spec.label, spec.severity, False,
-                                                      f"{table}: {spec.label}: no result (not run)", spec.why))
-                continue
-            gate.results.append(_result(table, spec, r, params, previous_manifest, len(df)))
 
-    gate.passed = not gate.critical_failures
-    if report_dir is not None:
-        context.build_data_docs(site_names=["quality"])
-        gate.dropped_urls = make_report_offline(report_dir)
-        gate.report_path = report_dir / "index.html"
-        insert_at_top(gate.report_path, gate_summary_html(gate), "aiplus-data quality report")
-    gate.seconds = time.perf_counter() - clock
-    return gate
+def _run_suite(gx, context, source, table: str, df: pd.DataFrame, planned: list[TableExpectation], params: dict,
+               run_id):
+    """One table's planned expectations as one GX suite, run on its frame."""
+    import great_expectations.expectations as gxe
+
+    # The whole suite in one call: adding expectations one by one costs a store write each.
+    suite = context.suites.add(gx.ExpectationSuite(name=table,
+                                                   expectations=[_gx_expectation(gxe, s) for s in planned]))
+    batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe("whole table")
+    validation = context.validation_definitions.add(gx.ValidationDefinition(name=table, data=batch, suite=suite))
+    result_format = {"result_format": "SUMMARY", "partial_unexpected_count": EXAMPLES_IN_REPORT,
+                     "unexpected_index_column_names": [k for k in TABLE_KEYS[table] if k in df.columns]}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return validation.run(batch_parameters={"dataframe": df}, expectation_parameters=params,
+                              result_format=result_format, run_id=run_id)
 
 
 def _import_gx():
