@@ -52,6 +52,26 @@ LIST_OF_STRINGS = {"arrow_type": pa_arrow.list_(pa_arrow.string())}
 _ARROW_TYPES = {str: pa_arrow.string(), pd.Int64Dtype: pa_arrow.int64(), float: pa_arrow.float64(),
                 bool: pa_arrow.bool_()}
 
+# How the readers of a release name each Arrow type of the contract: Frictionless Table Schema, DuckDB.
+# (A list<string> column is "any" for frictionless, which cannot read Parquet lists, and VARCHAR[] in DuckDB.)
+TYPE_NAMES = {
+    "string": {"frictionless": "string", "duckdb": "VARCHAR"},
+    "int64": {"frictionless": "integer", "duckdb": "BIGINT"},
+    "double": {"frictionless": "number", "duckdb": "DOUBLE"},
+    "bool": {"frictionless": "boolean", "duckdb": "BOOLEAN"},
+}
+
+
+def type_name(arrow_type: pa_arrow.DataType, system: str) -> str:
+    """The name ``system`` ("frictionless" or "duckdb") gives a column of ``arrow_type``."""
+    if pa_arrow.types.is_list(arrow_type):
+        return "any" if system == "frictionless" else type_name(arrow_type.value_type, system) + "[]"
+    try:
+        return TYPE_NAMES[str(arrow_type)][system]
+    except KeyError:
+        raise ValueError(f"no {system} type for Arrow type {arrow_type}") from None
+
+
 # Descriptions shared by several columns.
 _SPAN_START = "Start offset (0-based, inclusive) of the evidence in articles.text of this article."
 _SPAN_END = "End offset (exclusive) of the evidence in articles.text: text[start:end] equals the evidence."

@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, ISO_DATE, MODELS, TABLE_KEYS, TABLES
+from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, ISO_DATE, MODELS, TABLE_KEYS, TABLES, type_name
 
 DATAPACKAGE_FILE = "datapackage.json"
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -163,14 +163,5 @@ def write_datapackage(folder: Path, tables: dict[str, pd.DataFrame], manifest: d
 
 
 def _frictionless_type(arrow_type: pa.DataType, is_date: bool) -> str:
-    if is_date:
-        return "date"  # ISO date strings in the Parquet; frictionless parses them as dates
-    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
-        return "string"
-    if pa.types.is_integer(arrow_type):
-        return "integer"
-    if pa.types.is_floating(arrow_type):
-        return "number"
-    if pa.types.is_boolean(arrow_type):
-        return "boolean"
-    return "any"
+    # ISO date strings in the Parquet: frictionless parses them as dates
+    return "date" if is_date else type_name(arrow_type, "frictionless")

@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from aiplus.release.companions.datapackage import DATA_LICENSE
-from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, ROLES, TABLE_KEYS, TABLES
+from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, ROLES, TABLE_KEYS, TABLES, type_name
 
 DUCKDB_FILE = "aiplus.duckdb"
 
@@ -191,17 +191,7 @@ def write_duckdb(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
 
 
 def _duckdb_type(arrow_type: pa.DataType) -> str:
-    if pa.types.is_list(arrow_type):
-        return _duckdb_type(arrow_type.value_type) + "[]"
-    if pa.types.is_string(arrow_type):
-        return "VARCHAR"
-    if pa.types.is_int64(arrow_type):
-        return "BIGINT"
-    if pa.types.is_float64(arrow_type):
-        return "DOUBLE"
-    if pa.types.is_boolean(arrow_type):
-        return "BOOLEAN"
-    raise ValueError(f"no DuckDB type for Arrow type {arrow_type}")
+    return type_name(arrow_type, "duckdb")
 
 
 def _quote(identifier: str) -> str:
