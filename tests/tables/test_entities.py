@@ -1,0 +1,115 @@
+"""One entity per real-world initiative: the same undertaking reported by several articles is one entity; an
+event's next edition, another district's service and a district's own deployment beside the city's are not."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from aiplus.tables.entities import link_entities
+
+CITY = ("广东省深圳市", "440300")
+FUTIAN = ("广东省深圳市福田区", "440304")
+LONGGANG = ("广东省深圳市龙岗区", "440307")
+NANSHAN = ("广东省深圳市南山区", "440305")
+
+
+def _tables(reports: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``initiatives`` and ``articles`` rows for reports given as {article, name, evidence, kind, date, region…}."""
+    articles, initiatives = {}, []
+    for n, r in enumerate(reports):
+        aid = r["article"]
+        region = r.get("article_region", CITY)
+        articles.setdefault(aid, {"article_id": aid, "source_file": f"{aid}.txt", "publisher": r.get("publisher"),
+                                  "published_date": r.get("date"), "region_name": region[0],
+                                  "region_code": region[1]})
+        own = r.get("region")
+        initiatives.append({"initiative_id": f"i_{n:016x}", "article_id": aid, "name": r["name"],
+                            "aliases": r.get("aliases", []), "kind": r.get("kind", "service"), "ai_related": True,
+                            "region_name": own[0] if own else None, "region_code": own[1] if own else None,
+                            "start_date": None, "evidence": r.get("evidence", r["name"])})
+    return pd.DataFrame(initiatives), pd.DataFrame(list(articles.values()))
+
+
+def _groups(reports: list[dict]) -> list[set[str]]:
+    initiatives, articles = _tables(reports)
+    ids, rows = link_entities(initiatives, articles)
+    groups: dict[str, set[str]] = {}
+    for (_, r), entity in zip(initiatives.iterrows(), ids):
+        groups.setdefault(entity, set()).add(r["article_id"])
+    assert {row["entity_id"] for row in rows} == set(ids)
+    return sorted(groups.values(), key=lambda g: sorted(g))
+
+
+def test_one_service_reported_by_several_outlets_is_one_entity():
+    groups = _groups([
+        {"article": "a", "name": "深小i", "evidence": "政务服务大模型AI政务助手“深小i”上线", "date": "2025-02-22"},
+        {"article": "b", "name": "AI政务助手深小i", "evidence": "“深小i”是市政务服务和数据管理局打造的AI政务助手",
+         "date": "2025-03-24"},
+        {"article": "c", "name": "深小i", "evidence": "全国首个面向公众的实用型AI政务助手“深小i”正式上线",
+         "date": "2026-01-20", "article_region": FUTIAN},
+    ])
+    assert groups == [{"a", "b", "c"}]
+
+
+def test_the_same_figure_and_place_link_two_wordings_of_one_programme():
+    groups = _groups([
+        {"article": "a", "name": "AI数智员工", "evidence": "福田区率先推出AI数智员工，首批70名上岗", "region": FUTIAN},
+        {"article": "b", "name": "政务AI新员工", "evidence": "福田区宣布首批70名政务AI“新员工”已经正式上岗",
+         "region": FUTIAN},
+    ])
+    assert groups == [{"a", "b"}]
+
+
+def test_another_district_and_the_city_wide_service_are_other_entities():
+    groups = _groups([
+        {"article": "a", "name": "AI政务服务", "evidence": "福田区上线AI政务服务", "region": FUTIAN},
+        {"article": "b", "name": "AI政务服务", "evidence": "龙岗区上线AI政务服务", "region": LONGGANG},
+        {"article": "c", "name": "AI政务服务", "evidence": "深圳市上线AI政务服务", "region": CITY},
+    ])
+    assert groups == [{"a"}, {"b"}, {"c"}]
+
+
+def test_two_similarly_named_communities_in_one_city_stay_apart():
+    groups = _groups([
+        {"article": "a", "name": "南山区AI社区", "evidence": "南山区AI社区揭牌", "region": NANSHAN},
+        {"article": "b", "name": "龙岗区AI社区", "evidence": "龙岗区AI社区揭牌", "region": LONGGANG},
+    ])
+    assert groups == [{"a"}, {"b"}]
+
+
+def test_the_next_edition_of_an_event_is_another_entity():
+    groups = _groups([
+        {"article": "a", "name": "2025人工智能创新大赛", "kind": "competition", "date": "2025-05-01"},
+        {"article": "b", "name": "2025人工智能创新大赛", "kind": "competition", "date": "2025-06-01"},
+        {"article": "c", "name": "2026人工智能创新大赛", "kind": "competition", "date": "2026-05-01"},
+        {"article": "d", "name": "第二届人工智能创新大赛", "kind": "competition", "date": "2026-05-02"},
+        {"article": "e", "name": "第三届人工智能创新大赛", "kind": "competition", "date": "2027-05-02"},
+    ])
+    assert {"a", "b"} in groups and {"c"} in groups or {"c", "d"} in groups
+    assert not any({"d", "e"} <= g for g in groups) and not any({"a", "c"} <= g for g in groups)
+
+
+def test_two_initiatives_of_one_article_are_never_merged():
+    groups = _groups([
+        {"article": "a", "name": "AI福务管家", "evidence": "福田区的AI政务服务“AI福务管家”", "region": FUTIAN},
+        {"article": "a", "name": "AI数智员工", "evidence": "福田区AI数智员工，首批70名", "region": FUTIAN},
+        {"article": "b", "name": "AI数智员工", "evidence": "福田区AI数智员工，首批70名", "region": FUTIAN},
+        {"article": "c", "name": "AI福务管家", "evidence": "福田区“AI福务管家”上线", "region": FUTIAN},
+    ])
+    assert sorted(map(sorted, groups)) == [["a", "b"], ["a", "c"]]
+
+
+def test_keys_are_stable_when_an_article_is_added():
+    base = [
+        {"article": "a", "name": "深小i", "evidence": "AI政务助手“深小i”上线", "date": "2025-02-22"},
+        {"article": "b", "name": "AI夜校", "evidence": "南山区AI夜校开班", "region": NANSHAN, "date": "2025-03-01"},
+    ]
+    initiatives, articles = _tables(base)
+    before, _ = link_entities(initiatives, articles)
+    grown = base + [{"article": "c", "name": "深小i", "evidence": "“深小i”接入DeepSeek", "date": "2025-04-01"}]
+    initiatives, articles = _tables(grown)
+    after, rows = link_entities(initiatives, articles)
+    assert list(after[:2]) == list(before)  # the older reports keep their entities' keys
+    assert after[2] == after[0]
+    row = next(r for r in rows if r["entity_id"] == after[0])
+    assert row["n_reports"] == 2 and row["first_reported"] == "2025-02-22" and row["last_reported"] == "2025-04-01"
