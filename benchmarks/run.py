@@ -111,7 +111,7 @@ def run_pipeline(raw: Path, curated: Path, cache: Path, summary: Path, task_runn
     """One `aiplus run`: its wall time, its summary, and the peak memory of its whole process tree (MB)."""
     import psutil
 
-    cmd = [sys.executable, "-m", "aiplus", "run", "--raw", str(raw), "--curated", str(curated), "--cache-dir",
+    cmd = [sys.executable, "-m", "flows", "--raw", str(raw), "--curated", str(curated), "--cache-dir",
            str(cache), "--summary-json", str(summary), "--task-runner", task_runner]
     t = time.perf_counter()
     log = tempfile.TemporaryFile()
