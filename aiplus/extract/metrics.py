@@ -18,6 +18,8 @@ from functools import lru_cache
 from aiplus.lexicon import alternation, cell_words, longest_first, word_pattern, words_of
 from aiplus.extract.numerals import (CHINESE_DIGITS, NUMBER_PATTERN, NumberMatch, chinese_percent_tenths, number_from_match,
                              parse_chinese)
+from aiplus.extract.metric_words import ORDINAL_TWO, NumeralWords, after_demonstrative
+from aiplus.extract.numerals import RANGE_DASHES
 from aiplus.extract.sentences import CLAUSE_BREAKS, sentence_spans
 from aiplus.lexicon import read_table, read_words
 from aiplus.records import Article, InitiativeRecord, MetricRecord, OrganisationMention
@@ -49,6 +51,7 @@ class _Resources:
     money_words: re.Pattern
     # recorded unit → rule → (words, not_followed_by) (lexicon/metrics/unit_rules.tsv)
     unit_rules: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]]
+    unit_class: dict[str, str]  # recorded unit → class (units.tsv)
 
 
 # 到2027年 / 至2025年底: a deadline ahead is a target (not 2023年至2025年, a span of years).
@@ -90,6 +93,7 @@ def _resources() -> _Resources:
         realised_cues=re.compile(alternation(longest_first(read_words(_METRICS + "realised_cues.tsv")))),
         money_words=re.compile(alternation(longest_first(read_words(_METRICS + "money_words.tsv")))),
         unit_rules=unit_rules,
+        unit_class={unit: cls for unit, cls in units.values()},
     )
 
 
@@ -107,7 +111,6 @@ _ORDINAL_MARKS = _figure_words("ordinal_mark")
 _RATE_MARKS = _figure_words("rate_mark")
 _AT_LEAST_MARKS = _figure_words("at_least_mark")
 _LONE_ARTICLES = _figure_words("lone_article")
-_SLOGAN_SCALES = _figure_words("slogan_scale")
 _SLOGAN_AFTER = _figure_words("slogan_after")
 _APPROX_IN_UNIT = re.compile(alternation(words_of(_FIGURE_WORDS, "class", "approx_in_unit")))
 _CONCEPT_AFTER_DURATION = tuple(words_of(_FIGURE_WORDS, "class", "concept_after_duration"))
@@ -165,6 +168,7 @@ def _match_unit(text: str, pos: int, res: _Resources) -> tuple[str, int] | None:
 
 
 def _find_figures(text: str, start: int, end: int, res: _Resources) -> list[_Figure]:
+    words = NumeralWords(text)
     figures: list[_Figure] = []
     taken: list[tuple[int, int]] = []
     for m in _PERCENT_WORDS.finditer(text, start, end):
@@ -187,7 +191,7 @@ def _find_figures(text: str, start: int, end: int, res: _Resources) -> list[_Fig
         if match.start() < covered_until:
             continue  # the upper end of a range already read
         pos = _skip_space(text, match.end())
-        if pos >= end or text[pos] not in units_first:
+        if pos >= end or (text[pos] not in units_first and text[pos] not in _MAJOR_MARKS):
             # most numeral characters in a text are not followed by a measure word; but an
             # amount of money often drops its 元: 产值突破100亿
             if match.group("scale") and match.group("n1")[0].isdigit():
@@ -202,7 +206,7 @@ def _find_figures(text: str, start: int, end: int, res: _Resources) -> list[_Fig
             number = number_from_match(match)
         except (ValueError, KeyError):
             continue
-        figure = _figure_from_number(text, number, end, res)
+        figure = _figure_from_number(text, number, end, res, words=words)
         if figure is not None:
             if figure.value_max is None:
                 _extend_to_range(text, figure, end, res)
@@ -232,7 +236,7 @@ def _money_without_unit(text: str, match: re.Match, start: int, end: int, res: _
                    number.kind)
 
 
-_UNIT_RANGE_SEPARATOR = re.compile(r"[ \t]*(?:[-－–~～〜至到])[ \t]*")
+_UNIT_RANGE_SEPARATOR = re.compile(rf"[ \t]*(?:[{RANGE_DASHES}至到])[ \t]*")
 
 
 def _extend_to_range(text: str, figure: _Figure, limit: int, res: _Resources) -> None:
@@ -256,13 +260,17 @@ def _extend_to_range(text: str, figure: _Figure, limit: int, res: _Resources) ->
 
 
 def _figure_from_number(text: str, number: NumberMatch, limit: int, res: _Resources,
-                        upper_end: bool = False) -> _Figure | None:
+                        upper_end: bool = False, words: NumeralWords | None = None) -> _Figure | None:
     """The number with its measure word, or None when it is not a quantity.
     ``upper_end``: the number is the second half of a range, so what precedes it is the separator."""
     pos = _skip_space(text, number.end)
     if pos >= limit:
         return None
     unit_match = _match_unit(text, pos, res)
+    if unit_match is None and text[pos] in _MAJOR_MARKS:  # 13大类, 四大项: "major" before a classifier
+        unit_match = _match_unit(text, pos + 1, res)
+        if unit_match is not None and res.unit_class.get(unit_match[0]) not in _CLASSIFIER_CLASSES:
+            unit_match = None
     if unit_match is None or unit_match[1] > limit:
         return None
     unit, unit_end = unit_match
@@ -274,14 +282,61 @@ def _figure_from_number(text: str, number: NumberMatch, limit: int, res: _Resour
     before = _skip_space_back(text, number.start)
     prev = text[before - 1] if before > 0 and not upper_end else ""
     rules = res.unit_rules.get(unit)
-    if _not_a_quantity(text, number, raw, before, prev, upper_end) or _unit_rules_exclude(
-            text, number, unit, unit_end, prev, rules):
+    if raw in _LONE_ARTICLES and not upper_end and _after_under_qualifier(text, before, res):
+        pass  # 不足一年, 不到一周: a count of one after a qualifier
+    elif _not_a_quantity(text, number, raw, before, prev, upper_end):
         return None
+    if _unit_rules_exclude(text, number, unit, unit_end, prev, rules):
+        return None
+    if res.unit_class.get(unit) == "counted_noun" and not (
+            number.approx or number.kind in ("vague", "bare_scale") or any(c in _SCALE_CHARS for c in raw)):
+        return None  # 18万多居民, 百万居民; a noun after a bare number (3居民) is no count
     if rules is not None and "counts_people" in rules:
         unit, unit_end = _people_counted_with(text, unit, unit_end, rules["counts_people"])
     if number.kind != "arabic" and text[unit_end : unit_end + 1] in _SLOGAN_AFTER:
         return None  # 四个一, 三个一批: slogans
+    if not upper_end and _numeral_in_word(text, number, raw, pos, unit_end, res.unit_class.get(unit), words):
+        return None
     return _Figure(number.start, unit_end, value, value_max, unit, approx, number.kind)
+
+
+# Words the segmenter may join to the front of a count (近千人): the qualifiers before a figure and "上" (上万名).
+_FREE_PREFIXES = frozenset([row["word"] for row in read_table(_METRICS + "qualifiers.tsv") if row["position"] == "before"]
+                           + list(_AT_LEAST_MARKS))
+# Classes of units measured rather than counted: 二 before them is a number (二亩, 二千瓦), not an ordinal.
+_MEASURED_CLASSES = frozenset(("measure", "money", "ratio", "computing"))
+
+
+def _numeral_in_word(text: str, number: NumberMatch, raw: str, unit_start: int, unit_end: int,
+                     unit_class: str | None, words: NumeralWords | None) -> bool:
+    """Whether the number and its measure word belong to a word (``aiplus.extract.metric_words``):
+    after a demonstrative (这两天), 二 as an ordinal (二次开发, 二期), a place name (三台县), a word or
+    idiom of the segmenter (千家万户)."""
+    if after_demonstrative(text, number.start):
+        return True
+    if number.kind == "arabic":
+        return False
+    if raw == ORDINAL_TWO and unit_class not in _MEASURED_CLASSES:
+        return True
+    if words is None:
+        return False
+    return words.in_place_name(number.start, unit_start) or words.in_word(number.start, unit_end, _FREE_PREFIXES)
+
+
+# "Major" between a number and its classifier (13大类, 四大项).
+_MAJOR_MARKS = "大"
+# Classes of classifiers (counted things), as opposed to units of measure.
+_CLASSIFIER_CLASSES = frozenset(("people", "event", "site", "item"))
+
+
+def _after_under_qualifier(text: str, before: int, res: _Resources) -> bool:
+    """Whether an "under" qualifier ends at ``before`` (不足一年, 不到一周: a span shorter than one; not
+    近一年, a period, nor 至少一位, a requirement)."""
+    for length in (3, 2, 1):
+        q = res.qualifiers_before.get(text[max(0, before - length) : before])
+        if q is not None and q.qualifier == "under":
+            return True
+    return False
 
 
 # Scale words that may begin a unit instead of ending the number (5千瓦, 3千米), with their value.
@@ -309,10 +364,8 @@ _SCALE_CHARS = "十百千万亿"
 def _not_a_quantity(text: str, number: NumberMatch, raw: str, before: int, prev: str, upper_end: bool) -> bool:
     """Whether the number, whatever its unit, is no quantity: an article, an ordinal, a code, a year."""
     # A lone 一 (一次, 一家, 一站式) is an article, not a count (一百, 一千 are numbers); 零部件 is
-    # no number; a bare 百 is a slogan's (百场景) unless approximate (百余名).
+    # no number.  (A bare scale word counts: 百所学校, 千名教师, 万台.)
     if raw in _LONE_ARTICLES or number.value == 0:
-        return True
-    if number.kind == "bare_scale" and raw in _SLOGAN_SCALES and not number.approx:
         return True
     if prev in _ORDINAL_MARKS:  # ordinals: 第35个, 第 2024241 号
         return True
@@ -339,6 +392,14 @@ def _unit_rules_exclude(text: str, number: NumberMatch, unit: str, unit_end: int
         return True  # 15分钟生活圈, 1小时经济圈: the name of a planning concept
     if rules is None:
         return False
+    if "arabic_only" in rules and number.kind != "arabic":
+        return True  # 十分 "very", 三分之一
+    ordinal_after = rules.get("ordinal_after")
+    if ordinal_after and prev in ordinal_after[0]:
+        return True  # 十五届五次全会: a numbered session
+    clock_words = rules.get("clock_after")
+    if clock_words and prev in clock_words[0] and number.start > 1 and text[number.start - 2].isdigit():
+        return True  # 8时30分: the minutes of a clock time
     if number.kind == "arabic" and 1900 <= number.value <= 2100 and "year_cohort" in rules:
         return True  # 2025届: a cohort named by its year
     after_unit = text[unit_end : unit_end + 1]

@@ -11,7 +11,8 @@
   ``10余万``, ``1万多``), reported as ``approx=True`` (the "over" qualifier);
 - vague counts (``数百`` → 100, ``数十万`` → 100000, ``几十`` → 10), also ``approx=True``;
 - bare scale words used as numbers (``万台`` → 10000, ``近千人`` → 1000);
-- ranges (``1-2``, ``3至5``, ``三到五``, ``6到10``) → value and value_max.
+- ranges (``1-2``, ``3至5``, ``三到五``, ``6到10``, ``8—12`` with any dash) → value and value_max;
+- two neighbouring digits as a rough range (``一两千`` → 1000–2000, ``三五个`` → 3–5, ``二三十`` → 20–30).
 """
 
 from __future__ import annotations
@@ -40,11 +41,14 @@ _VAGUE = r"[数數几幾][十百千万萬亿億]+"
 _BARE_SCALE = r"[百千万萬亿億]+"
 _ONE_NUMBER = rf"(?:{_ARABIC}|{_VAGUE}|{_CHINESE}|{_BARE_SCALE})"
 _SCALE = r"(?:万亿|萬億|千万|千萬|百万|百萬|亿|億|万|萬|千|百)"
-_RANGE_SEPARATOR = r"[-－–~～〜至到]"
+# Dashes of every width (hyphen, en dash, em dash, figure dash, horizontal bar, full-width and small
+# hyphen-minus), tildes, and 至/到.  A doubled dash (——) is punctuation, not a range.
+RANGE_DASHES = "-－–—‒―﹣~～〜"
+_RANGE_SEPARATOR = rf"[{RANGE_DASHES}至到]"
 
 NUMBER_PATTERN = re.compile(
     rf"(?P<n1>{_ONE_NUMBER})"
-    rf"(?:(?P<a0>[余餘多])?(?P<s0>{_SCALE})?[ \t]*(?P<sep>{_RANGE_SEPARATOR})(?![-－–~～〜])[ \t]*(?P<n2>{_ONE_NUMBER}))?"
+    rf"(?:(?P<a0>[余餘多])?(?P<s0>{_SCALE})?[ \t]*(?P<sep>{_RANGE_SEPARATOR})(?![{RANGE_DASHES}])[ \t]*(?P<n2>{_ONE_NUMBER}))?"
     rf"(?P<a1>[ \t]*\n?[ \t]*[{APPROX_MARKS}])?"
     rf"(?P<scale>[ \t]*{_SCALE})?"
     rf"(?P<a2>[余餘多])?"
@@ -138,9 +142,37 @@ def parse_number(text: str) -> float:
     return number_from_match(match, 0).value
 
 
+# Two neighbouring Chinese digits, then scale characters: a rough range (一两千, 三五个, 二三十, 七八百).
+_NEIGHBOUR_DIGITS = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万萬亿億]*)")
+# Pairs read as a range: consecutive digits, and 三五 ("three to five").
+_NEIGHBOUR_PAIRS = {(a, a + 1) for a in range(1, 9)} | {(3, 5)}
+
+
+def _neighbour_range(text: str) -> tuple[float, float] | None:
+    """(low, high) of a rough range written as two neighbouring digits (一两千 → 1000, 2000), else None."""
+    m = _NEIGHBOUR_DIGITS.fullmatch(text)
+    if m is None:
+        return None
+    low, high = CHINESE_DIGITS[m.group(1)], CHINESE_DIGITS[m.group(2)]
+    if (low, high) not in _NEIGHBOUR_PAIRS:
+        return None
+    scale = m.group(3)
+    if scale.startswith("十") and len(scale) > 1:  # 三四十万: tens of ten-thousands
+        mult = 10 * parse_scale(scale[1:])
+    else:
+        mult = parse_scale(scale) if scale else 1.0
+    return low * mult, high * mult
+
+
 def number_from_match(match: re.Match, offset: int = 0) -> NumberMatch:
     """The NumberMatch of a match of NUMBER_PATTERN (raises ValueError/KeyError if it does not parse)."""
     n1 = match.group("n1")
+    rough = None if match.group("n2") else _neighbour_range(n1)
+    if rough is not None:
+        scale = parse_scale(match.group("scale").strip()) if match.group("scale") else 1.0
+        approx = bool(match.group("a1") or match.group("a2"))
+        return NumberMatch(match.start() + offset, match.end() + offset, rough[0] * scale, rough[1] * scale,
+                           approx, "chinese", match.group(0))
     value, kind = _parse_one(n1)
     approx = kind == "vague" or bool(match.group("a0") or match.group("a1") or match.group("a2"))
     scale = parse_scale(match.group("scale").strip()) if match.group("scale") else 1.0

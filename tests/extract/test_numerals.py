@@ -36,6 +36,8 @@ def _first(text):
 @pytest.mark.parametrize("text, value, value_max", [
     ("提前1-2周", 1, 2), ("3至5年", 3, 5), ("三到五个", 3, 5), ("6到10个百分点", 6, 10),
     ("3至5万元", 30_000, 50_000), ("3万至5万元", 30_000, 50_000), ("1～3个", 1, 3),
+    ("8—12千克", 8000, 12000), ("1―2周", 1, 2), ("一两千位", 1000, 2000), ("三五个", 3, 5),
+    ("二三十名", 20, 30), ("三四十万", 300_000, 400_000),
 ])
 def test_ranges(text, value, value_max):
     number = _first(text)
@@ -61,3 +63,7 @@ def test_find_numbers_reports_offsets():
 def test_thousands_separator_needs_three_digits():
     assert _first("1,200P").value == 1200
     assert _first("1,2").value == 1  # an enumeration, not a separator
+
+
+def test_a_doubled_dash_is_punctuation():
+    assert _first("共3——5").value_max is None
