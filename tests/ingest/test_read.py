@@ -52,9 +52,21 @@ def test_discover_skips_hidden_files_and_keeps_subfolders(tmp_path):
 
 
 def test_unsupported_suffix_is_an_error_not_an_exception(tmp_path):
-    doc = _read(tmp_path, "page.pdf", b"%PDF-1.4 whatever")
-    assert doc.error == "unsupported file type: .pdf"
+    doc = _read(tmp_path, "page.xps", b"PK\x03\x04 pagewhatever")
+    assert doc.error == "unsupported file type: .xps"
     assert doc.sha256 and doc.size == 17
+
+
+def test_a_damaged_pdf_is_an_error_not_an_exception(tmp_path):
+    doc = _read(tmp_path, "page.pdf", b"%PDF-1.4 whatever")
+    assert doc.error.startswith("unreadable PDF: ")
+    assert doc.sha256 and doc.size == 17 and doc.media_type == "application/pdf"
+
+
+def test_legacy_word_doc_is_rejected_with_how_to_convert_it(tmp_path):
+    doc = _read(tmp_path, "notice.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    assert doc.error.startswith("legacy Word .doc file is not read: convert it to .docx")
+    assert doc.text is None
 
 
 def test_empty_and_blank_files(tmp_path):
@@ -111,10 +123,32 @@ def test_too_large_file_is_rejected_without_reading_it(tmp_path):
         fh.truncate(50 * 1024 * 1024)  # sparse: 50 MB
     t0 = time.perf_counter()
     doc = read_file(path, tmp_path)
-    assert doc.error == f"file too large: {50 * 1024 * 1024} bytes"
+    assert doc.error == "file too large: 52,428,800 bytes, over the limit of 20 MiB (aiplus run --max-file-mb sets it)"
     assert doc.text is None and doc.size > MAX_FILE_BYTES and len(doc.sha256) == 64
     assert time.perf_counter() - t0 < 2.0
     os.remove(path)
+
+
+def test_the_size_limit_is_settable_and_named_in_the_reason(tmp_path):
+    path = _write(tmp_path, "page.txt", ZH_SIMPLIFIED.encode() * 20)  # 2,900 bytes
+    assert read_file(path, tmp_path, max_bytes=4096).error is None
+    doc = read_file(path, tmp_path, max_bytes=1024)
+    assert doc.error == "file too large: 2,900 bytes, over the limit of 0.0010 MiB (aiplus run --max-file-mb sets it)"
+
+
+def test_the_cli_default_size_limit_is_the_readers():
+    from aiplus.ingest.read import MAX_FILE_MB
+    from flows.cli import MAX_FILE_MB as CLI_MAX_FILE_MB
+
+    assert CLI_MAX_FILE_MB == MAX_FILE_MB and MAX_FILE_BYTES == MAX_FILE_MB * 1024 * 1024
+
+
+def test_the_sources_sidecar_is_not_discovered_as_an_article(tmp_path):
+    _write(tmp_path, "a.txt", ZH_SIMPLIFIED.encode())
+    _write(tmp_path, "SOURCES.tsv", b"file\turl\na.txt\thttps://example.org/a\n")
+    (tmp_path / "sub").mkdir()
+    _write(tmp_path / "sub", "SOURCES.tsv", ZH_SIMPLIFIED.encode())  # only the top-level one is the sidecar
+    assert [p.relative_to(tmp_path).as_posix() for p in discover_files(tmp_path)] == ["a.txt", "sub/SOURCES.tsv"]
 
 
 HTML_ARTICLE = """<html><head><meta charset="utf-8"><title>宝安区启动AI服务 - 深圳新闻网</title></head><body>
