@@ -99,7 +99,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     try:
         serve_release(cron=args.cron, raw_dir=args.raw, curated_dir=args.curated,
-                      cache_dir=None if args.no_cache else args.cache_dir, name=args.name)
+                      cache_dir=None if args.no_cache else args.cache_dir, name=args.name,
+                      task_runner=args.task_runner, dask_address=args.dask_address, workers=args.workers,
+                      batch_size=args.batch_size)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -163,7 +165,13 @@ def _add_serve(sub) -> None:
     serve.add_argument("--curated", default="curated", help="folder of releases (default: curated)")
     serve.add_argument("--cache-dir", default=".cache/aiplus", help="extraction cache (default: .cache/aiplus)")
     serve.add_argument("--no-cache", action="store_true", help="process every file on every run")
-    serve.add_argument("--name", default="aiplus-scheduled", help="deployment name (default: aiplus-scheduled)")
+    serve.add_argument("--name", default="served",
+                       help="deployment name (default: served, i.e. aiplus-scheduled-release/served)")
+    serve.add_argument("--task-runner", choices=["auto", "threads", "processes", "dask"], default="auto",
+                       help="how each run's batches run, as for `aiplus run` (default: auto, chosen at each run)")
+    serve.add_argument("--dask-address", help="scheduler address of an existing Dask cluster (implies dask)")
+    serve.add_argument("--workers", type=int, help="worker threads/processes (default: one per core)")
+    serve.add_argument("--batch-size", type=int, help="files per task (default: as for `aiplus run`)")
     serve.set_defaults(func=_serve)
 
 

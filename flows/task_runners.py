@@ -38,6 +38,19 @@ def auto_task_runner(raw_dir, batch_size: int | None = None, cache_dir=None) -> 
     return "processes" if len(paths) > batch_size else "threads"
 
 
+def choose_task_runner(task_runner: str = "auto", raw_dir="raw", batch_size: int | None = None, cache_dir=None,
+                       dask_address: str | None = None) -> str:
+    """The runner a release is built with, as ``aiplus run`` picks it: ``dask`` when given a scheduler address,
+    ``auto_task_runner``'s choice for ``auto``, else the one named."""
+    if dask_address:
+        return "dask"
+    if task_runner == "auto":
+        return auto_task_runner(raw_dir, batch_size, cache_dir)
+    if task_runner not in TASK_RUNNERS:
+        raise ValueError(f"unknown task runner {task_runner!r}; choose auto or one of {', '.join(TASK_RUNNERS)}")
+    return task_runner
+
+
 def make_task_runner(name: str, dask_address: str | None = None, workers: int | None = None):
     """A Prefect task runner: threads (one process), processes (one per core), or a Dask cluster.
 
