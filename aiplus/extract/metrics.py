@@ -18,6 +18,7 @@ from functools import lru_cache
 from aiplus.lexicon import alternation, cell_words, longest_first, word_pattern, words_of
 from aiplus.extract.numerals import (CHINESE_DIGITS, NUMBER_PATTERN, NumberMatch, chinese_percent_tenths, number_from_match,
                              parse_chinese)
+from aiplus.extract.metric_indicator import indicator as indicator_of
 from aiplus.extract.metric_words import ORDINAL_TWO, NumeralWords, after_demonstrative
 from aiplus.extract.numerals import RANGE_DASHES
 from aiplus.extract.sentences import CLAUSE_BREAKS, sentence_spans
@@ -546,41 +547,6 @@ def _period(text: str, figure_start: int, sent_start: int, sent_end: int) -> str
 
 
 _INDICATOR_WORDS = _METRICS + "indicator_words.tsv"
-_INDICATOR_STRIP_HEAD = re.compile(f"^(?:{alternation(words_of(_INDICATOR_WORDS, 'class', 'strip_head'))})+")
-_INDICATOR_STRIP_TAIL = re.compile(f"(?:{alternation(words_of(_INDICATOR_WORDS, 'class', 'strip_tail'))})+$")
-# Words dropped from the start of the words after a figure (以上, 左右, 的).
-_AFTER_FIGURE_STRIP = re.compile(f"^(?:{alternation(words_of(_INDICATOR_WORDS, 'class', 'strip_after'))})+")
-
-
-# Function words after which the thing counted starts (的, 将, 让, 向, 对, 把, 在…).
-_INDICATOR_CUT_AFTER = tuple(words_of(_INDICATOR_WORDS, "class", "cut_after"))
-
-
-def _indicator(text: str, figure: _Figure, surface_start: int, sent_start: int, sent_end: int) -> str | None:
-    """What is counted: the words of the clause just before the figure, else just after it."""
-    stop = surface_start
-    if text[stop - 1 : stop] in ("）", ")"):  # 智算（主要用于训练、推理）1,200P: skip the aside
-        opening = max(text.rfind("（", sent_start, stop), text.rfind("(", sent_start, stop))
-        if opening > sent_start:
-            stop = opening
-    i = stop
-    while i > sent_start and text[i - 1] not in CLAUSE_BREAKS and not text[i - 1].isdigit() and stop - i < 14:
-        i -= 1
-    before = _INDICATOR_STRIP_TAIL.sub("", text[i:stop].strip())
-    before = _PERIOD.sub("", before)
-    # keep what follows the last function word: 系统让运维效率提升 → 运维效率提升
-    cut = max(before.rfind(w) for w in _INDICATOR_CUT_AFTER)
-    if cut >= 0 and len(before) - cut - 1 >= 2:
-        before = before[cut + 1 :]
-    before = _INDICATOR_STRIP_HEAD.sub("", before).strip(" \t\n“”\"「」《》")
-    if len(before) >= 2:
-        return before[-10:]
-    j = figure.end
-    while j < sent_end and text[j] not in CLAUSE_BREAKS and j - figure.end < 12:
-        j += 1
-    after = text[figure.end : j].strip(" \t\n“”\"")
-    after = _AFTER_FIGURE_STRIP.sub("", after)
-    return after or None
 
 
 def _organisation_for(figure_start: int, sent_start: int, sent_end: int,
@@ -637,7 +603,8 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
     seen: dict[tuple, list[tuple[str | None, str]]] = {}
     spans = sentence_spans(text)
     span_starts = [s for s, _ in spans]
-    for figure in _find_figures(text, 0, len(text), res):
+    figures = _find_figures(text, 0, len(text), res)
+    for n, figure in enumerate(figures):
         k = bisect_right(span_starts, figure.start) - 1
         if k < 0 or figure.start >= spans[k][1]:
             continue  # in the white space between sentences (cannot happen for a real number)
@@ -647,7 +614,11 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
         if any(s < figure.end and figure.start < e for s, e in excluded):
             continue
         qualifier, surface_start, surface_end = _qualifier(text, figure, sent_start, sent_end, res)
-        indicator = _indicator(text, figure, surface_start, sent_start, sent_end)
+        prev_end = figures[n - 1].end if n > 0 else 0
+        next_start = figures[n + 1].start if n + 1 < len(figures) else len(text)
+        indicator, indicator_start, indicator_end = indicator_of(
+            text, surface_start, surface_end, sent_start, sent_end, prev_end, next_start, figure.unit,
+            res.unit_class.get(figure.unit), _PERIOD)
         key = (round(figure.value, 6), figure.value_max, figure.unit)
         counted = _counted_noun(text, figure.end, sent_end)
         specific = indicator if indicator and len(_CHANGE_WORDS.sub("", indicator)) >= 2 else None
@@ -655,9 +626,6 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
                for seen_indicator, seen_counted in seen.get(key, ())):
             continue  # a figure stated twice (same value, unit and thing counted) is reported once
         seen.setdefault(key, []).append((specific, counted))
-        indicator_start = surface_start
-        if indicator and text.endswith(indicator, sent_start, surface_start):
-            indicator_start = surface_start - len(indicator)
         metrics.append(MetricRecord(
             value=figure.value,
             unit=figure.unit,
@@ -667,7 +635,7 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
             evidence=text[sent_start:sent_end],
             start=sent_start,
             end=sent_end,
-            surface=text[indicator_start:surface_end],
+            surface=text[min(indicator_start, surface_start):max(indicator_end, surface_end)],
             value_max=figure.value_max,
             period=_period(text, figure.start, sent_start, sent_end),
             initiative_name=_initiative_for(text, figure.start, sent_start, sent_end, initiatives),
