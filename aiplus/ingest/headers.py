@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aiplus.ingest.lines import OUTLET_CREDIT_ENDINGS, ends_sentence
+from aiplus.ingest.pagemeta import LOOSE_DATE, is_edition_line, labelled_values
 from aiplus.ingest.paragraphs import (
+    BYLINE_LINE,
     DATE_ONLY_LINE,
+    DATE_SOURCE_LINE,
     DATELINE,
     MEDIA_SUFFIX,
     Para,
@@ -62,6 +65,8 @@ BYLINE_SEARCH_CHARS = 80  # a dateline's bracket comes right after it
 SPACES = re.compile(r"\s+")
 # "来源：深圳特区报" in a metadata line.
 SOURCE_LABEL = re.compile(rf"(?:{alternation(metadata_labels('source'))})\s*[:：]\s*([{CJK}A-Za-z/·]{{2,20}})")
+# The value of a publisher or source label: a name up to the first space or bar.
+PUBLISHER_VALUE = re.compile(rf"[{CJK}A-Za-z/·+\-()（）]{{2,30}}")
 # The text before a metadata line's date that is a date label, not a publisher ("发布时间 2024-05-23").
 NOT_PUBLISHER_START = re.compile(rf"^(?:{alternation(words('not_publisher_starts'))})")
 MEDIA_SUFFIX_RE = re.compile(MEDIA_SUFFIX)
@@ -171,8 +176,9 @@ def dateline_fields(line: str) -> tuple[str | None, str | None, str | None]:
     m = DATELINE.match(line)
     publisher = date_iso = None
     if m:
-        if m["pub"]:
-            publisher = _clean_publisher(m["pub"])
+        if m["pub"] or m["rpub"]:
+            # "中国经济导报、中国发展网讯": the outlet named last is the one that publishes the article.
+            publisher = _clean_publisher((m["pub"] or m["rpub"]).split("、")[-1])
         when = m["date"] or m["odate"]
         if when:
             full = FULL_DATE.match(when)
@@ -191,18 +197,66 @@ def dateline_fields(line: str) -> tuple[str | None, str | None, str | None]:
 
 def meta_fields(line: str) -> tuple[str | None, str | None]:
     """(publisher, ISO date) of a metadata line such as "中新网辽宁 2024年05月23日 18:01"."""
-    iso = date_from(line)
+    fields = read_meta(line)
+    return fields.publisher, fields.date
+
+
+@dataclass
+class MetaFields:
+    """What one metadata line says: the publisher, the publication date, the date a document was written
+    (a government block's 成文日期, used when no publication date is given) and a document's title."""
+
+    publisher: str | None = None
+    date: str | None = None
+    written: str | None = None
+    title: str | None = None
+
+
+def read_meta(line: str) -> MetaFields:
+    """The fields of a metadata line: labelled values ("发布机构： | 绍兴市数据局 | 成文日期： | 2024-12-23",
+    "来源：深圳特区报"), an e-paper edition line ("江苏经济报/2025年/11月/21日/第 A01版"), a date and time
+    with the outlet before or after it ("中新网辽宁 2024年05月23日 18:01", "2025-02-24 07:17大众新闻·大众日报")."""
+    out = MetaFields()
+    pairs = labelled_values(line)
+    for label, value in pairs:
+        if not value:
+            continue
+        if label.field == "publisher" or "source" in label.roles:
+            m = PUBLISHER_VALUE.match(value)
+            out.publisher = out.publisher or (_clean_publisher(m.group()) if m else None)
+        elif label.field == "written":
+            out.written = out.written or date_from(value)
+        elif label.field == "published" or "date" in label.roles:
+            out.date = out.date or date_from(value)
+        elif label.field == "title" and len(value) >= 4:
+            out.title = out.title or value
+    if is_edition_line(line):
+        loose = LOOSE_DATE.search(line)
+        if loose:
+            out.date = out.date or _iso(int(loose["y"]), int(loose["m"]), int(loose["d"]))
+        head = re.split(r"[/|\s]", line.strip(), maxsplit=1)[0]
+        if MEDIA_SUFFIX_RE.search(head) and not head.startswith("第"):
+            out.publisher = out.publisher or _clean_publisher(head)
+        return out
+    if pairs:
+        if out.date is None and out.written is None and not any("disclosure" in label.roles for label, _ in pairs):
+            out.date = date_from(line)  # "转自：上海普陀2026-02-08 09:07:28": the date follows the source
+        return out
+    out.date = date_from(line)
     m = DATE_IN_TEXT.search(line)
-    publisher = None
     source = SOURCE_LABEL.search(line)
     if source:
-        return _clean_publisher(source.group(1)), iso
+        out.publisher = _clean_publisher(source.group(1))
+        return out
     if m:
         prefix = line[: m.start()].strip(" |:：")
         if prefix and MEDIA_SUFFIX_RE.search(prefix) and not NOT_PUBLISHER_START.match(prefix) \
                 and len(prefix) <= 20:
-            publisher = _clean_publisher(prefix)
-    return publisher, iso
+            out.publisher = _clean_publisher(prefix)
+        after = DATE_SOURCE_LINE.match(line)
+        if after and not prefix:
+            out.publisher = _clean_publisher(after["pub"])
+    return out
 
 
 def _signature(paras: list[Para], first: int, last: int) -> tuple[str | None, str | None]:
@@ -225,11 +279,24 @@ class Header:
     publisher: str | None = None
     date: str | None = None
     byline: str | None = None
+    written: str | None = None  # a document's 成文日期: the date when no source gives a publication date
+    title: str | None = None  # a document's title named in its metadata block
 
     def offer(self, publisher: str | None, iso_date: str | None) -> None:
         """Keep the publisher and date of a later source only where no earlier source gave one."""
         self.publisher = self.publisher or publisher
         self.date = self.date or iso_date
+
+    def offer_meta(self, fields: MetaFields) -> None:
+        """Keep what a metadata line says where no earlier source said it."""
+        self.offer(fields.publisher, fields.date)
+        self.written = self.written or fields.written
+        self.title = self.title or fields.title
+
+    @property
+    def best_date(self) -> str | None:
+        """The publication date, else the date the document was written."""
+        return self.date or self.written
 
 
 def page_publisher(paras: list[Para]) -> str | None:
@@ -252,6 +319,10 @@ def page_header_date(text: str, paras: list[Para], segs: list[Segment]) -> str |
     """The date of the whole page: tied to a relative date, or else (on a page of several articles) a
     page header above everything else ("2025年5月19日 星期一")."""
     inferred = page_date(text) if RELATIVE_DAY.search(text) else None
+    if segs and "digest_item" in segs[0].flags:
+        # A digest's items are dated by the issue its title names ("文旅下午茶（2024年11月7日）").
+        top = next((p for p in paras if p.kind != "skip"), None)
+        inferred = inferred or (date_from(top.text) if top is not None else None)
     if len(segs) >= 2:
         for p in paras:
             if p.kind == "skip":
@@ -267,7 +338,7 @@ def read_header(paras: list[Para], seg: Segment, first: int, last: int, body: st
     # A metadata line names the publisher as the site does; it goes before the dateline's form.
     for k in range(first, min(last + 1, first + HEADER_LINES)):
         if paras[k].kind == "meta":
-            header.offer(*meta_fields(paras[k].text))
+            header.offer_meta(read_meta(paras[k].text))
     if seg.dateline is not None:
         pub, iso, header.byline = dateline_fields(paras[seg.dateline].text)
         header.offer(pub, iso)
@@ -275,8 +346,15 @@ def read_header(paras: list[Para], seg: Segment, first: int, last: int, body: st
                  and (k < first + HEADER_LINES or paras[k - 1].kind == "heading")]
     for k in byline_at[:1]:
         if header.byline is None:
-            header.byline = SPACES.sub(" ", paras[k].text.replace("本报记者", "记者")).strip()
-    header.offer(*_signature(paras, first, last))
+            header.byline = SPACES.sub(" ", paras[k].text.replace("本报记者", "记者")).strip(" □■◎●")
+        outlet = BYLINE_LINE.match(paras[k].text)
+        if outlet and outlet["outlet"]:
+            header.offer(_clean_publisher(outlet["outlet"]), None)
+    # A letter's signature names its issuer in full ("嘉兴市人民政府办公室"), before the short form a page's
+    # metadata block may give ("发布单位：市政府办公室").
+    signer, signed = _signature(paras, first, last)
+    header.publisher = signer or header.publisher
+    header.offer(None, signed)
     if header.publisher is None:
         m = PHOTO_CREDIT.search(body)
         header.publisher = m["pub"] if m else None
@@ -286,22 +364,80 @@ def read_header(paras: list[Para], seg: Segment, first: int, last: int, body: st
 
 
 def article_title(paras: list[Para], seg: Segment, first: int, last: int, body: str,
-                  html_title: str | None) -> str | None:
+                  html_title: str | None, block_title: str | None = None) -> str | None:
     """The article's title: matched from gathered headlines, its headline lines, the headline at its top,
-    a transmitted document's title, or (for the first article) the HTML page's title."""
+    a transmitted document's title, the title its metadata block names, or (for the first article) the
+    HTML page's title."""
     title = seg.title
     title_paras = _title_paras(paras, seg, first)
     if title is None and title_paras:
-        title = " ".join(paras[k].text for k in title_paras)
+        title = headline_text(paras, title_paras)
     if title is None and seg.dateline is None:
         title = _top_headline(paras, first, last)
     m = TRANSMITTED_TITLE.search(body[:TRANSMITTED_SEARCH_CHARS])
     if m and (title is None or DOC_NUMBER.match(title)):
         title = m.group(1)
+    if title is None and block_title:
+        title = block_title
     if title is None and html_title:
         # An HTML <title> often carries the site's name: "标题 - 深圳新闻网", "标题_新华网".
         title = HTML_TITLE_SEPARATOR.split(html_title)[0].strip() or html_title
     return title
+
+
+# A subtitle under a headline opens with a dash ("——记某某", "—— 渝中区举行…").
+SUBTITLE_DASH = re.compile(r"^[—–\-]{1,2}")
+# Table bars and spaces a scraped headline may keep at its ends ("| 标题 |").
+TITLE_STRIP = " |｜\t"
+NOT_TITLE_KEY_CHAR = re.compile(rf"[^{CJK}A-Za-z0-9]")
+# A line above the main headline with fewer characters than this is a tag of the headline (a place name:
+# "振华街道"), kept in the title; a longer one is a kicker (引题), which is not.
+KICKER_MIN_CHARS = 7
+
+
+def _main_headline(paras: list[Para], lines: list[int]) -> list[int]:
+    """The lines of the main headline among the headline lines above an article.
+
+    Lines with no blank line between them are one headline broken across lines; blank-separated ones are
+    the elements of a newspaper's headline group: kicker (引题) above, main headline, subtitle below.  The
+    main headline is the last element, with the subtitles that open with a dash after it; a line the page
+    opens with and repeats is the headline by itself.
+    """
+    repeated = [k for k in lines if paras[k].repeated_headline]
+    if repeated:
+        return repeated[:1]
+    elements: list[list[int]] = []
+    for k in lines:
+        if elements and not paras[k].blank_before and k == elements[-1][-1] + 1:
+            elements[-1].append(k)
+        else:
+            elements.append([k])
+    main = len(elements) - 1
+    while main > 0 and SUBTITLE_DASH.match(paras[elements[main][0]].text):
+        main -= 1
+    # A short tag right above the main headline (a place, "振华街道") is part of it; a kicker is not.
+    while main > 0 and len(_title_key(" ".join(paras[k].text for k in elements[main - 1]))) < KICKER_MIN_CHARS:
+        main -= 1
+    return [k for element in elements[main:] for k in element]
+
+
+def _title_key(text: str) -> str:
+    return NOT_TITLE_KEY_CHAR.sub("", text)
+
+
+def headline_text(paras: list[Para], lines: list[int]) -> str | None:
+    """The title made of the main headline among ``lines``: its lines joined, table bars stripped, and a line
+    that only repeats what the lines above it say dropped (a headline printed whole and then broken)."""
+    parts: list[str] = []
+    key = ""
+    for k in _main_headline(paras, lines):
+        text = paras[k].text.strip(TITLE_STRIP)
+        line_key = _title_key(text)
+        if not text or parts and line_key and line_key in key:
+            continue
+        parts.append(text)
+        key += line_key
+    return " ".join(parts) or None
 
 
 def _title_paras(paras: list[Para], seg: Segment, first: int) -> list[int]:
@@ -319,15 +455,21 @@ def _title_paras(paras: list[Para], seg: Segment, first: int) -> list[int]:
 
 
 def _top_headline(paras: list[Para], first: int, last: int) -> str | None:
-    """The headline at the top of an undated article (a document number is not a title)."""
-    heads = []
-    for k in range(first, min(last + 1, first + TITLE_BLOCK_MAX)):
-        if paras[k].kind == "heading" and not DOC_NUMBER.match(paras[k].text):
-            if heads and is_deck(paras[k].text):
+    """The headline at the top of an undated article (a document number is not a title); metadata and
+    furniture above it are passed over."""
+    heads: list[int] = []
+    k = first
+    while k <= last and k < first + TITLE_BLOCK_MAX + 2:
+        kind = paras[k].kind
+        if kind == "heading" and not DOC_NUMBER.match(paras[k].text):
+            if heads and is_deck(paras[k].text) and not paras[k].repeated_headline:
                 break
-            heads.append(paras[k].text)
-        elif paras[k].kind in ("meta", "byline") and heads:
-            continue
+            heads.append(k)
+        elif kind in ("meta", "skip") and not heads:
+            pass  # furniture and metadata above the headline
+        elif kind == "byline" and heads:
+            pass
         else:
             break
-    return " ".join(heads) if heads else None
+        k += 1
+    return headline_text(paras, heads) if heads else None

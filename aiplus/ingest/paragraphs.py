@@ -20,7 +20,17 @@ from aiplus.ingest.lines import (
     display_width,
     ends_sentence,
 )
+from aiplus.ingest.pagemeta import (
+    LABEL_COLON,
+    PHOTO_NOTE,
+    is_chrome_line,
+    is_disclosure_line,
+    is_edition_line,
+    label_at,
+    label_cuts,
+)
 from aiplus.ingest.wordlists import YES_NO, alternation, table, words
+from aiplus.lexicon import longest_first
 from aiplus.text import CJK
 
 
@@ -34,6 +44,8 @@ class Para:
     text: str
     blank_before: bool
     kind: str = "body"  # body, heading, dateline, byline, meta, skip
+    before_label: bool = False  # cut off a metadata label run on after it (a page's headline)
+    repeated_headline: bool = False  # the page opens with this line and repeats it: its headline
 
 
 def paragraphs(text: str) -> list[Para]:
@@ -50,6 +62,42 @@ def paragraphs(text: str) -> list[Para]:
     return out
 
 
+# Paragraphs at the top of a page searched for metadata labels run on after other text.
+LABEL_ZONE_PARAS = 12
+# A paragraph this long with no metadata label is running text: the labels of the page's header are above.
+RUNNING_TEXT_CHARS = 50
+
+
+def cut_at_labels(paras: list[Para]) -> list[Para]:
+    """Cut the paragraphs at the top of a page where metadata labels run on after other text ("…的通知发布日期：
+    2025-05-15 信息来源：市政府办公室", "标题摘要：…", "…项目点击：52发布时间：…"), so that the headline, each
+    metadata field and the abstract are paragraphs of their own.  The text before the first label is marked
+    ``before_label``: a headline.  Stops at the first paragraph of running text."""
+    out: list[Para] = []
+    for p in paras:
+        cuts = label_cuts(p.text) if p.index < LABEL_ZONE_PARAS else []
+        if not cuts and (p.index >= LABEL_ZONE_PARAS
+                         or len(p.text) >= RUNNING_TEXT_CHARS and label_at(p.text) is None):
+            base = len(out)
+            out.extend([_renumbered(q, base + i) for i, q in enumerate(paras[p.index:])])
+            break
+        bounds = [0] + cuts + [len(p.text)]
+        for i, (a, b) in enumerate(zip(bounds, bounds[1:])):
+            piece = p.text[a:b]
+            lead = len(piece) - len(piece.lstrip())
+            text = piece.strip()
+            if text:
+                out.append(Para(len(out), p.start + a + lead, p.start + a + lead + len(text), text,
+                                p.blank_before if i == 0 else False,
+                                before_label=i == 0 and len(bounds) > 2 and label_at(text) is None))
+    return out
+
+
+def _renumbered(p: Para, index: int) -> Para:
+    p.index = index
+    return p
+
+
 # ------------------------------------------------------------------ word lists
 
 
@@ -60,9 +108,9 @@ def byline_labels(*kinds: str) -> list[str]:
 
 
 def metadata_labels(role: str) -> list[str]:
-    """Labels of lexicon metadata_labels.tsv with the given role (date, line, source), in file order."""
-    return [row["label"] for row in table("metadata_labels", role=("date", "line", "source"))
-            if row["role"] == role]
+    """Labels of lexicon metadata_labels.tsv with the given role (date, line, source, abstract), longest first."""
+    return longest_first(row["label"] for row in table("metadata_labels", role=("date", "line", "source", "abstract"))
+                         if row["role"] == role)
 
 
 def media_suffixes(column: str | None = None) -> list[str]:
@@ -97,28 +145,41 @@ def column_names() -> tuple[frozenset[str], tuple[str, ...]]:
 
 # Media names end in one of these (深圳新闻网, 新华社, 深圳特区报, 湖北日报客户端, 观海新闻, 浙江在线).
 MEDIA_SUFFIX = f"(?:{alternation(media_suffixes())})"
+# An outlet's name: Chinese (or Latin) characters ending in a media suffix (深圳新闻网, 中国发展网, 江苏经济报).
+_OUTLET = rf"[{CJK}A-Za-z/·]{{2,16}}{MEDIA_SUFFIX}"
 # Dateline of a news article: publisher + optional place + optional date + 讯/电, or 本报讯 ("this paper
 # reports", a newspaper's own dateline).
 # Without a date, 讯/电 must be followed by the reporter's bracket or a space ("深圳新闻网讯（记者…）"), so
 # that words such as 电话, 电力, 讯息 at a paragraph start are not read as datelines.
 DATELINE = re.compile(
-    rf"^(?:(?P<own>本报)(?:[{CJK}]{{0,8}}?)(?P<odate>(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日)?\s*(?:讯|电)"
-    rf"|(?P<pub>[{CJK}A-Za-z/·]{{2,16}}{MEDIA_SUFFIX})(?P<place>[{CJK}]{{0,6}}?)"
+    rf"^[【\[]?(?:(?P<own>本报)(?:[{CJK}]{{0,8}}?)(?P<odate>(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日)?\s*(?:讯|电)"
+    rf"|(?P<pub>(?:{_OUTLET}、)*{_OUTLET})(?P<place>[{CJK}]{{0,6}}?)"
     rf"(?:(?P<date>(?:\d{{4}}年)?\d{{1,2}}月\d{{1,2}}日)\s*(?:讯|电)"
-    rf"|(?:讯|电)(?=\s|[（(【\[]|{alternation(byline_labels('reporter'))})))"
+    rf"|(?:讯|电)(?=\s|[（(【\[】\]]|{alternation(byline_labels('reporter'))}))"
+    rf"|(?P<rpub>{_OUTLET})(?:{alternation(byline_labels('rank'))})*记者\s*[{CJK}]{{2,4}}(?:\s*[{CJK}]{{2,3}})?"
+    rf"\s*报[道导]\s*[:：])"
     rf"(?![{_dateline_false_starts()}])"
 )
-# A line holding only a byline, under a headline: 本报记者 李诗怡 / 记者 王某 通讯员 李某.
+# A reporter's role in a byline line, with its ranks: 本报记者, 首席记者, 全媒体记者, 见习记者, 作者.
+_BYLINE_ROLE = (rf"(?:本报)?(?:{alternation(byline_labels('rank'))})*"
+                rf"(?:{alternation(byline_labels('reporter', 'author'))})")
+# A line holding only a byline, under a headline: 本报记者 李诗怡 / 记者 王某 通讯员 李某 / 江苏经济报记者 孙炜杰 /
+# □法治日报全媒体记者邢东伟 / 南方+ 记者 (an outlet's name may open it, and then the names may be missing).
 BYLINE_LINE = re.compile(
-    rf"^(?:本报)?(?:{alternation(byline_labels('rank'))})?(?:{alternation(byline_labels('reporter', 'author'))})"
-    rf"\s*[/:：]?\s*[{CJK}]{{2,4}}"
-    rf"(?:[\s、,，]+(?:(?:本报)?(?:{alternation(byline_labels('reporter'))})\s*)?[{CJK}]{{2,4}})*$"
+    rf"^[□■◎●\s]*(?:(?P<outlet>{_OUTLET}|[{CJK}A-Za-z]{{1,8}}\+)\s*)?{_BYLINE_ROLE}\s*[/:：]?\s*"
+    rf"(?:[{CJK}]{{2,4}}(?:[\s、,，]+(?:{_BYLINE_ROLE}\s*)?[{CJK}]{{2,4}})*)?\s*(?:报道|报导)?$"
 )
 # Metadata lines of web pages: "日期:2023-11-15", "中新网辽宁 2024年05月23日 18:01",
 # "煤炭资讯网 | 2025/3/8 10:05:52 头条", "来源：…".  METADATA_PREFIX: a date label, the date and a time.
 METADATA_PREFIX = re.compile(
     rf"^\s*(?:{alternation(metadata_labels('date'))})\s*[:：]?\s*"
     r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+)
+# A web page's date line that names its source after the date: "2025-02-24 07:17大众新闻·大众日报",
+# "2025年3月8日 来源：某某网".
+DATE_SOURCE_LINE = re.compile(
+    r"^\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}\s*日?(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*"
+    rf"(?:(?:{alternation(metadata_labels('source'))})\s*[:：]\s*)?(?P<pub>[{CJK}A-Za-z/·+]{{2,20}}?{MEDIA_SUFFIX})$"
 )
 LABELLED_META = re.compile(rf"^(?:{alternation(metadata_labels('line'))})\s*[:：]")
 DATE_ONLY_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
@@ -127,7 +188,7 @@ DATE_ONLY_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def _page_furniture() -> str:
     """The words of lexicon page_furniture.tsv as the alternatives of a line of page furniture."""
     kinds = ("breadcrumb", "font_size", "widget")
-    rows = table("page_furniture", kind=kinds)
+    rows = table("page_furniture", kind=kinds + ("chrome", "photo_note"))
     entries = {kind: alternation([row["text"] for row in rows if row["kind"] == kind]) for kind in kinds}
     return (rf"^(?:{entries['breadcrumb']})\s*[:：>»›]|{BREADCRUMB_TRAIL}"
             rf"|^[【\[]?(?:{entries['font_size']})\s*[:：]|^(?:{entries['widget']})")
@@ -146,6 +207,8 @@ OPEN_LINE_ENDS = ("，", ",", "、", "：", ":", "；", "（", "(", "“")
 NOT_HEADING_START = re.compile(
     f"^(?:[{MARKER_SYMBOLS}]|{alternation(caption_openers(script='simplified', kind='caption'))})")
 HEADING_LETTER = re.compile(f"[{CJK}A-Za-z]")
+# A photo caption opened by a picture label ("图：在一家企业…", "上图/", "题图：") or a caption word ("图为…").
+CAPTION = re.compile(rf"^(?:(?:[上下左右中]?图|题图|配图|图注|图片)\s*[:：/|]|{alternation(caption_openers(script='simplified', kind='caption'))})")
 
 
 # ------------------------------------------------------------------ kinds
@@ -172,18 +235,42 @@ def is_deck(line: str) -> bool:
     return display_width(line) >= 25 or line.count("、") >= 2
 
 
+# A headline cut off the metadata run on after it may be longer than a heading standing alone (the
+# titles of government notices).
+RUN_ON_HEADLINE_MAX_WIDTH = 90
+# Lines of labelled metadata (a disclosure block row, a source line) up to this length.
+LABELLED_LINE_MAX_CHARS = 120
+
+
 def _is_meta(line: str) -> bool:
     if LABELLED_META.match(line) and len(line) <= 40:
         return True
+    label = label_at(line)
+    if label is not None and "abstract" in label.roles:
+        return True  # the page's abstract, which repeats the lead
+    if len(line) <= LABELLED_LINE_MAX_CHARS and is_disclosure_line(line):
+        return True
+    if label is not None and not LABEL_COLON.sub("", line, count=1).strip(" |｜"):
+        return True  # a label with no value ("发布时间：", "浏览次数：")
+    if is_edition_line(line) or DATE_SOURCE_LINE.match(line):
+        return True
     return bool(DATE_LINE.match(line)) and len(line) <= 50
+
+
+def is_furniture(line: str) -> bool:
+    """Page furniture: a breadcrumb, a widget, a line of site chrome, a bracketed photo note."""
+    if len(line) > BOILERPLATE_MAX_CHARS:
+        return False
+    return bool(BOILERPLATE_LINE.search(line)) or is_chrome_line(line) or bool(PHOTO_NOTE.match(line))
 
 
 def classify(paras: list[Para]) -> None:
     """Set each paragraph's kind."""
     # Identical lines repeated at the top of a page: three or more times, a scraper's spam headline;
-    # twice, a headline shown twice (the second is kept).
+    # twice, a headline shown twice (the second is kept; when the page opens with it, it is the headline).
     head = Counter(p.text for p in paras[:6])
     seen: Counter[str] = Counter()
+    first = next((p for p in paras if not is_furniture(p.text)), None)
     for p in paras:
         if DATELINE.match(p.text):
             p.kind = "dateline"
@@ -195,11 +282,16 @@ def classify(paras: list[Para]) -> None:
             p.kind = "meta" if len(rest) <= 30 and not ends_sentence(rest) else "body"
         elif _is_meta(p.text) or DATE_ONLY_LINE.match(p.text):
             p.kind = "meta"
+        elif p.before_label and not ends_sentence(p.text) and display_width(p.text) <= RUN_ON_HEADLINE_MAX_WIDTH:
+            p.kind = "heading"
         elif _is_heading(p.text):
             p.kind = "heading"
-        if BOILERPLATE_LINE.search(p.text) and len(p.text) <= BOILERPLATE_MAX_CHARS:
+        if is_furniture(p.text):
             p.kind = "skip"
         if p.index < 6 and head[p.text] >= 2:
             seen[p.text] += 1
             if head[p.text] >= 3 or seen[p.text] < head[p.text]:
                 p.kind = "skip"
+            elif first is not None and first.text == p.text and display_width(p.text) <= RUN_ON_HEADLINE_MAX_WIDTH:
+                p.kind = "heading"
+                p.repeated_headline = True

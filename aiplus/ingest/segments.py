@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aiplus.ingest.paragraphs import DATE_ONLY_LINE, Para, is_column_name
+from aiplus.ingest.pagemeta import is_digest_title, names_issue
+from aiplus.ingest.paragraphs import CAPTION, DATE_ONLY_LINE, Para, is_column_name
 from aiplus.text import CJK
 
 # Numbered section headings of reports and letters (一、 （一） 1. 第一章) never start an article.
@@ -20,6 +21,11 @@ TITLE_BLOCK_MAX = 4  # headline lines above a dateline: kicker, main title, subt
 NEW_TOPIC_OVERLAP = 0.15
 COHESION_WINDOW = 4000  # characters compared on each side of a headline group
 COHESION_MAX_PARAS = 60  # paragraphs after a headline group compared at most
+# A document's title quoted in the text ("《嘉兴市推进“人工智能+”行动计划（2025—2027年）》").
+QUOTED_TITLE = re.compile(r"《([^》]{4,80})》")
+QUOTED_TITLE_MIN_CHARS = 6
+# A full date in a line (a web page's source and date line).
+DATE_IN_LINE = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}")
 # Characters left out of the bigrams compared between texts: all but Chinese, Latin letters and digits.
 NOT_BIGRAM_CHAR = re.compile(f"[^{CJK}A-Za-z0-9]")
 
@@ -34,6 +40,7 @@ class Segment:
     dateline: int | None = None
     title: str | None = None
     flags: list[str] = field(default_factory=list)
+    dated_header: bool = False  # a web page's headline over its source and date line: one article
 
 
 # ------------------------------------------------------------------ topic cohesion
@@ -59,6 +66,9 @@ def find_segments(paras: list[Para]) -> list[Segment]:
     """Cut the paragraphs into articles."""
     n = len(paras)
     first_content = next((p.index for p in paras if p.kind != "skip"), n)
+    digest = digest_items(paras, first_content)
+    if digest:
+        return digest
     starts = _starts_at_datelines(paras, first_content)
     _add_starts_at_bylines(paras, starts, first_content)
     # The start of the file.
@@ -67,6 +77,10 @@ def find_segments(paras: list[Para]) -> list[Segment]:
     ordered = [starts[k] for k in sorted(starts)]
     for a, b in zip(ordered, ordered[1:]):
         a.last = b.first - 1
+    # The page's header (metadata, furniture, a caption) above the first article belongs to that article.
+    if len(ordered) >= 2 and all(_is_page_header(paras[k]) for k in range(ordered[0].first, ordered[0].last + 1)):
+        ordered[1].first = ordered[0].first
+        ordered = ordered[1:]
     result: list[Segment] = []
     for seg in ordered:
         result.extend(_split_on_topic_change(paras, seg))
@@ -81,6 +95,9 @@ def _title_block_before(paras: list[Para], k: int, floor: int) -> list[int]:
         kind = paras[j].kind
         if kind in ("heading", "meta", "byline"):
             block.insert(0, j)
+            j -= 1
+            continue
+        if kind == "skip":  # page furniture between the headline and the article ("• A+")
             j -= 1
             continue
         break
@@ -117,13 +134,51 @@ def _add_starts_at_bylines(paras: list[Para], starts: dict[int, Segment], first_
             heads = [b for b in block if paras[b].kind == "heading"]
             start = max(heads[0] if heads else p.index - 1, first_content)
             if not any(s <= p.index <= (s2.dateline or s) for s, s2 in starts.items()):
-                starts.setdefault(start, Segment(start, n - 1, heads, None))
+                dated = p.kind == "meta" and bool(DATE_IN_LINE.search(p.text))
+                starts.setdefault(start, Segment(start, n - 1, heads, None, dated_header=dated))
+
+
+def _is_page_header(p: Para) -> bool:
+    """A line of a page's header: metadata, furniture, a column name or a caption line."""
+    return p.kind in ("meta", "skip") or p.kind == "heading" and is_column_name(p.text) or bool(CAPTION.match(p.text))
+
+
+# Untitled items a digest page holds at least.
+DIGEST_MIN_ITEMS = 2
+
+
+def digest_items(paras: list[Para], first_content: int) -> list[Segment] | None:
+    """The items of a news digest, one article each: a page whose top line names a digest ("文旅下午茶
+    （2024年11月7日）"), with no dateline, whose items are untitled paragraphs under section names ("要闻资讯",
+    "地方动态") — under two sections or more, or under a title that names its issue (a date, "第12期")."""
+    if first_content >= len(paras):
+        return None
+    top = paras[first_content]
+    if top.kind not in ("heading", "meta") or not is_digest_title(top.text):
+        return None
+    rest = paras[first_content + 1:]
+    if any(p.kind in ("dateline", "byline") for p in rest):
+        return None
+    headings = [p for p in rest if p.kind == "heading"]
+    sections = [p for p in headings if is_column_name(p.text)]
+    if len(sections) < len(headings) or len(sections) < 2 and not names_issue(top.text):
+        return None  # titled items, or no sign of a periodical's sections: the ordinary passes
+    items = [p for p in rest if p.kind == "body"]
+    if len(items) < DIGEST_MIN_ITEMS:
+        return None
+    out = []
+    for p in items:
+        last = p.index
+        while last + 1 < len(paras) and paras[last + 1].kind in ("meta", "skip"):
+            last += 1  # an item's source line
+        out.append(Segment(p.index, last, flags=["digest_item"]))
+    return out
 
 
 def _split_on_topic_change(paras: list[Para], seg: Segment) -> list[Segment]:
     """Headline groups (headline + deck) inside a long undated article, followed by a change of topic,
     start new articles."""
-    if seg.dateline is not None:
+    if seg.dateline is not None or seg.dated_header:
         return [seg]
     out = [seg]
     last = seg.last
@@ -138,6 +193,7 @@ def _split_on_topic_change(paras: list[Para], seg: Segment) -> list[Segment]:
             has_body_after = j + 1 <= last and paras[j + 1].kind == "body"
             numbered = SECTION_NUMBER.match(paras[k].text)
             if (j > k and has_body_before and has_body_after and j - k < TITLE_BLOCK_MAX and not numbered
+                    and not _transmitted(paras, cur.first, k, j)
                     and _topic_changes(paras, cur.first, k, j, last)):
                 cur.last = k - 1
                 out.append(Segment(k, last, list(range(k, j + 1))))
@@ -145,6 +201,16 @@ def _split_on_topic_change(paras: list[Para], seg: Segment) -> list[Segment]:
             continue
         k += 1
     return out
+
+
+def _transmitted(paras: list[Para], first: int, k: int, j: int) -> bool:
+    """Whether the headline group k..j is the title of a document that the text above quotes in 《》: the
+    attachment of a notice that transmits it ("现将《某某行动计划》印发给你们" … 某某行动计划)."""
+    group = NOT_BIGRAM_CHAR.sub("", "".join(paras[i].text for i in range(k, j + 1)))
+    if len(group) < QUOTED_TITLE_MIN_CHARS:
+        return False
+    quoted = [NOT_BIGRAM_CHAR.sub("", m) for i in range(first, k) for m in QUOTED_TITLE.findall(paras[i].text)]
+    return any(group in q or q in group and len(q) >= QUOTED_TITLE_MIN_CHARS for q in quoted)
 
 
 def _topic_changes(paras: list[Para], first: int, k: int, j: int, last: int) -> bool:

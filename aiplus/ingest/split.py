@@ -26,19 +26,21 @@ from aiplus.ingest.headers import (
     Header,
     article_title,
     date_from,
-    meta_fields,
     page_header_date,
     page_publisher,
     read_header,
+    read_meta,
 )
 from aiplus.ingest.headlines import cut_gathered_headlines
 from aiplus.ingest.paragraphs import (
     METADATA_PREFIX,
     Para,
     classify,
+    cut_at_labels,
     is_column_name,
     paragraphs,
 )
+from aiplus.ingest.pagemeta import label_at
 from aiplus.ingest.segments import Segment, find_segments
 from aiplus.records import Article, NormalisedDocument
 
@@ -53,7 +55,7 @@ class PageHeader:
 
 def split_articles(doc: NormalisedDocument) -> list[Article]:
     """Split a normalised document into its articles, with title, publisher, date and byline."""
-    paras = paragraphs(doc.text)
+    paras = cut_at_labels(paragraphs(doc.text))
     if not paras:
         return []
     classify(paras)
@@ -78,11 +80,11 @@ def _article(doc: NormalisedDocument, paras: list[Para], seg: Segment, first_of_
     text = doc.text[start:end]
     if not text.strip():
         return None
-    title = article_title(paras, seg, first, last, text, doc.title if first_of_page else None)
     read_header(paras, seg, first, last, text, header)
+    title = article_title(paras, seg, first, last, text, doc.title if first_of_page else None, header.title)
     publisher = header.publisher or page.publisher
     flags = list(doc.quality_flags) + seg.flags
-    date_iso = header.date
+    date_iso = header.best_date
     if date_iso is None and page.date:
         date_iso = page.date
         flags.append("date_from_page")
@@ -94,22 +96,36 @@ def _article(doc: NormalisedDocument, paras: list[Para], seg: Segment, first_of_
     )
 
 
+def _names_source(line: str) -> bool:
+    """Whether a metadata line opens with a source label ("来源：…", "本文转自：…")."""
+    label = label_at(line)
+    return label is not None and "source" in label.roles
+
+
 def _article_span(paras: list[Para], seg: Segment, header: Header) -> tuple[int, int, int, int] | None:
     """(first paragraph, last paragraph, start offset, end offset) of the segment's text.
 
-    Leading metadata and column names are not part of the article's text (what the metadata says goes
-    to ``header``), nor are trailing skipped lines or a date label opening the first paragraph.
+    Leading furniture, column names and metadata are not part of the article's text (what the metadata says
+    goes to ``header``), except from a line naming the article's source ("来源：中国县域经济报"), where the
+    text mentions its publisher; nor are trailing skipped lines or a date label opening the first paragraph.
+    None when the segment holds nothing but metadata and furniture.
     """
     first, last = seg.first, seg.last
+    kept = None  # the first source line, where the text starts
     while first <= last and (paras[first].kind in ("meta", "skip") or is_column_name(paras[first].text)
                              and paras[first].kind == "heading"):
         if paras[first].kind == "meta":
-            header.offer(*meta_fields(paras[first].text))
+            fields = read_meta(paras[first].text)
+            header.offer_meta(fields)
+            if kept is None and _names_source(paras[first].text):
+                kept = first
         first += 1
     while last >= first and paras[last].kind == "skip":
         last -= 1
     if first > last:
         return None
+    if kept is not None:
+        first = kept
     start = paras[first].start
     prefix = METADATA_PREFIX.match(paras[first].text)
     if prefix and prefix.end() < len(paras[first].text):
