@@ -221,3 +221,4 @@ def _before_phrase(text: str, stop: int, floor: int, period: re.Pattern) -> tupl
     found = text.rfind(before, i, stop)
     start = found if found >= 0 else stop - len(before)
     return before, start, start + len(before)
+

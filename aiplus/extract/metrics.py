@@ -24,6 +24,7 @@ from aiplus.extract.numerals import RANGE_DASHES
 from aiplus.extract.sentences import CLAUSE_BREAKS, sentence_spans
 from aiplus.lexicon import read_table, read_words
 from aiplus.records import Article, InitiativeRecord, MetricRecord, OrganisationMention
+from aiplus.text import CLAUSE_END_MARKS, CLOSING_MARKS, SENTENCE_END_MARKS
 
 __all__ = ["extract_metrics", "sentence_spans"]
 
@@ -48,6 +49,7 @@ class _Resources:
     qualifiers_before: dict[str, _Qualifier]
     qualifiers_after: dict[str, _Qualifier]
     target_cues: re.Pattern
+    clause_target_cues: re.Pattern  # cues that reach the figures of their own clause only
     realised_cues: re.Pattern
     money_words: re.Pattern
     # recorded unit → rule → (words, not_followed_by) (lexicon/metrics/unit_rules.tsv)
@@ -90,7 +92,10 @@ def _resources() -> _Resources:
         name_phrases=re.compile(alternation(longest_first(read_words(_METRICS + "name_phrases.tsv")))),
         qualifiers_before=before,
         qualifiers_after=after,
-        target_cues=re.compile("|".join([word_pattern(row["cue"], row) for row in targets] + [_DEADLINE])),
+        target_cues=re.compile("|".join([word_pattern(row["cue"], row) for row in targets if row["scope"] != "clause"]
+                                        + [_DEADLINE])),
+        clause_target_cues=re.compile("|".join(word_pattern(row["cue"], row) for row in targets
+                                               if row["scope"] == "clause")),
         realised_cues=re.compile(alternation(longest_first(read_words(_METRICS + "realised_cues.tsv")))),
         money_words=re.compile(alternation(longest_first(read_words(_METRICS + "money_words.tsv")))),
         unit_rules=unit_rules,
@@ -501,17 +506,34 @@ def _edge_or_one_of(neighbour: str, words: tuple[str, ...]) -> bool:
     return not neighbour or neighbour in words
 
 
-def _is_target(text: str, figure_start: int, sent_start: int, sent_end: int, res: _Resources) -> bool:
-    """A plan word earlier in the sentence, with no "already" word between it and the figure.
+def _is_target(text: str, figure_start: int, sent_start: int, previous: tuple[int, int] | None,
+               res: _Resources) -> bool:
+    """A plan word earlier in the sentence, with no "already" word between it and the figure.  A sentence
+    that opens with 其中 ("of which") and has no word of its own goes on in the mood of the sentence before
+    it (``previous``): 计划投资50亿元，分两期实施。其中一期约150亩.
 
     (Taking the mood of the paragraph for sentences without any cue was tried: news
     paragraphs mix plans with reports, and it lost more than it won on the dev sets.)
     """
-    prefix = text[sent_start:figure_start]
-    last_target = max((m.start() for m in res.target_cues.finditer(prefix)), default=-1)
-    if last_target < 0:
-        return False
-    last_realised = max((m.start() for m in res.realised_cues.finditer(prefix)), default=-1)
+    mood = _mood(text, sent_start, figure_start, res)
+    if mood is None and previous is not None and text.startswith(_CONTINUATION, sent_start):
+        mood = _mood(text, previous[0], previous[1], res)
+    return bool(mood)
+
+
+# A sentence opening with this word ("of which") details the one before it.
+_CONTINUATION = "其中"
+
+
+def _mood(text: str, start: int, end: int, res: _Resources) -> bool | None:
+    """True when the last plan word of ``text[start:end]`` comes after its last "already" word, False
+    when an "already" word comes last, None when there is neither."""
+    last_target = max((m.start() for m in res.target_cues.finditer(text, start, end)), default=-1)
+    clause_start = max((i + 1 for i in range(start, end) if text[i] in CLAUSE_BREAKS), default=start)
+    last_target = max([last_target] + [m.start() for m in res.clause_target_cues.finditer(text, clause_start, end)])
+    last_realised = max((m.start() for m in res.realised_cues.finditer(text, start, end)), default=-1)
+    if last_target < 0 and last_realised < 0:
+        return None
     return last_target > last_realised
 
 
@@ -591,6 +613,29 @@ def _share_words(a: str, b: str, size: int = 4) -> bool:
     return any(a[i : i + size] in b for i in range(len(a) - size + 1))
 
 
+# A line this short that ends in no mark of punctuation is a headline (a title, a subtitle, a heading).
+_HEADLINE_MAX = 40
+_LINE_END_PUNCTUATION = SENTENCE_END_MARKS + CLOSING_MARKS + CLAUSE_END_MARKS + "，,、：:"
+
+
+def _in_headline(text: str, pos: int) -> bool:
+    """Whether ``pos`` lies on a headline: a line of at most 40 characters that ends in no punctuation."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    line = text[start : end if end >= 0 else len(text)].strip()
+    return 0 < len(line) <= _HEADLINE_MAX and line[-1] not in _LINE_END_PUNCTUATION
+
+
+def _restated_in_body(text: str, figures: list[_Figure]) -> set[int]:
+    """Indexes of the figures of headlines that the body states again (same value, range and unit):
+    headlines and subtitles restate the body's figures (19个项目总投资230.85亿元 … 项目19个，总投资230.85亿元)."""
+    headline = [_in_headline(text, f.start) for f in figures]
+    if not any(headline):
+        return set()
+    body_keys = {(round(f.value, 6), f.value_max, f.unit) for f, h in zip(figures, headline) if not h}
+    return {n for n, f in enumerate(figures) if headline[n] and (round(f.value, 6), f.value_max, f.unit) in body_keys}
+
+
 # ---------------------------------------------------------------- extraction
 
 def extract_metrics(article: Article, organisations: list[OrganisationMention],
@@ -604,7 +649,10 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
     spans = sentence_spans(text)
     span_starts = [s for s, _ in spans]
     figures = _find_figures(text, 0, len(text), res)
+    restated = _restated_in_body(text, figures)
     for n, figure in enumerate(figures):
+        if n in restated:
+            continue  # a headline's figure, stated again in the body: reported there, with its context
         k = bisect_right(span_starts, figure.start) - 1
         if k < 0 or figure.start >= spans[k][1]:
             continue  # in the white space between sentences (cannot happen for a real number)
@@ -630,7 +678,7 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
             value=figure.value,
             unit=figure.unit,
             qualifier=qualifier,
-            is_target=_is_target(text, figure.start, sent_start, sent_end, res),
+            is_target=_is_target(text, figure.start, sent_start, spans[k - 1] if k > 0 else None, res),
             indicator=indicator,
             evidence=text[sent_start:sent_end],
             start=sent_start,

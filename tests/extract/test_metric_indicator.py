@@ -45,3 +45,23 @@ def indicators(text):
 ])
 def test_indicator_by_class_of_phrase(text, expected):
     assert indicators(text) == expected
+
+
+# ---------------------------------------------------------------- targets (is_target)
+
+def targets(text):
+    article = Article("t.txt", "", 0, text, text, "simplified")
+    return [(m.value, m.is_target) for m in extract_metrics(article, [], [])]
+
+
+def test_a_sentence_opening_with_qizhong_goes_on_in_the_mood_of_the_one_before():
+    text = "双方计划投资20亿元建设产业园，分三期实施。其中一期约80亩。目前已入驻企业12家。"
+    assert targets(text) == [(2e9, True), (3, True), (80, True), (12, False)]
+
+
+def test_an_original_plan_reaches_its_own_clause_only():
+    assert targets("原定招收40人，因报名踊跃扩招至60人。") == [(40, True), (60, False)]
+
+
+def test_forecast_words():
+    assert targets("项目建成后可望年产设备5万台。") == [(50000, True)]
