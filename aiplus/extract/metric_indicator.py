@@ -60,6 +60,8 @@ _STOP_TAGS = frozenset(("p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "d", 
                         "m", "mq", "q", "t", "tg", "y", "e", "o", "f", "zg"))
 _NOUN_TAGS = frozenset(("n", "nr", "nrt", "nrfg", "ns", "nt", "nz", "ng", "vn", "j", "l", "i", "eng"))
 _VERB_TAGS = frozenset(("v", "vd", "vg"))
+# Verbs that modify a noun in compounds (典型应用场景, 产业引导基金, 示范项目), read as part of a noun phrase.
+_NOMINAL_VERBS = frozenset(_class("nominal_verb"))
 # Unit classes of amounts, measures and scores: written as an attribute (2亿美元的项目, 80分的楼宇) or
 # followed by a verb (投资50亿建设…), they keep the words before.
 _ATTRIBUTE_CLASSES = frozenset(("money", "measure", "score"))
@@ -147,7 +149,8 @@ def _noun_phrase(phrase: str) -> str:
         if word_tag in _NOUN_TAGS:
             noun_seen = True
             end = pos + len(word)
-        elif (word_tag in _STOP_TAGS and not (k == 0 and word_tag == "zg")) or (word_tag in _VERB_TAGS and noun_seen):
+        elif (word_tag in _STOP_TAGS and not (k == 0 and word_tag == "zg")) or (
+                word_tag in _VERB_TAGS and noun_seen and word not in _NOMINAL_VERBS):
             break
         # else a modifier: 新材料, 实操, 免费; a first character the segmenter leaves unknown (村卫生室)
         pos += len(word)
@@ -163,6 +166,8 @@ def _is_noun_phrase(phrase: str) -> bool:
 
 
 _TAIL_WORDS = frozenset(_class("strip_tail"))
+# Marks between the label of a field and its value (预算金额：380万元).
+_LABEL_MARKS = "：:"
 _HEAD_WORDS = frozenset(_class("strip_head"))
 _CUT_AFTER_WORDS = frozenset(_class("cut_after"))
 # Segmenter tags of words dropped from the start of the words before a figure: conjunctions (不仅, 而且).
@@ -195,8 +200,10 @@ def _before_phrase(text: str, stop: int, floor: int, period: re.Pattern) -> tupl
         opening = max(text.rfind("（", floor, stop), text.rfind("(", floor, stop))
         if opening > floor:
             stop = opening
+    if stop - 1 > floor and text[stop - 1] in _LABEL_MARKS:  # 预算金额：380万元: the label of a field
+        stop -= 1
     i = stop
-    while i > floor and text[i - 1] not in CLAUSE_BREAKS and not text[i - 1].isdigit() and stop - i < BEFORE_SPAN:
+    while i > floor and text[i - 1] not in CLAUSE_BREAKS and stop - i < BEFORE_SPAN:
         i -= 1
     before = period.sub("", _strip_tail(text[i:stop].strip()))
     compared = _COMPARISON.search(before)

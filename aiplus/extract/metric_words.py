@@ -12,7 +12,9 @@ the cases seen:
   "N X M Y" idioms it reads as numerals (三天两头, 三番五次);
 * a numeral after a demonstrative (这两天, 那几年, 这三家): "these few", or a figure referred back to;
 * 二 alone before a classifier: a count says 两 (两次, 两家), so 二次, 二期, 二类 are ordinals or
-  adjectives ("secondary", "phase two").
+  adjectives ("secondary", "phase two");
+* a bare scale word and a measure word followed by a single character the segmenter leaves alone
+  open a brand or a name (百家号, 千家惠), while a count goes on with a word (百家企业, 千名教师).
 """
 
 from __future__ import annotations
@@ -118,6 +120,14 @@ class NumeralWords:
         if t_tag not in _NUMERAL_TAGS:
             return True  # 二次开发 (nz), 三台县 (ns), 千家万户 (i)
         return any(c in _NUMERAL_CHARS for c in self.text[unit_end:t_end])  # 三天两头, 三番五次
+
+
+    def single_character_after(self, pos: int) -> bool:
+        """Whether the segmenter's word at ``pos`` is one Chinese character alone (百家号, 千家惠: a bare
+        scale word and a measure word opening a brand name, not 百家企业, 千名教师)."""
+        token = self._token_at(pos)
+        return (token is not None and token[0] == pos and token[1] - pos == 1
+                and "\u4e00" <= self.text[pos] <= "\u9fff")
 
 
 def after_demonstrative(text: str, start: int) -> bool:

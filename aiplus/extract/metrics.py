@@ -326,6 +326,8 @@ def _numeral_in_word(text: str, number: NumberMatch, raw: str, unit_start: int, 
         return True
     if words is None:
         return False
+    if number.kind == "bare_scale" and not number.approx and words.single_character_after(unit_end):
+        return True  # 百家号, 千家惠: a name
     return words.in_place_name(number.start, unit_start) or words.in_word(number.start, unit_end, _FREE_PREFIXES)
 
 
@@ -667,6 +669,9 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
         indicator, indicator_start, indicator_end = indicator_of(
             text, surface_start, surface_end, sent_start, sent_end, prev_end, next_start, figure.unit,
             res.unit_class.get(figure.unit), _PERIOD)
+        if (metrics and metrics[-1].start == sent_start and metrics[-1].unit == figure.unit
+                and not (indicator and len(_CHANGE_WORDS.sub("", indicator)) >= 2)):
+            indicator = metrics[-1].indicator  # 出具时间由30分钟缩短至5分钟: the second end of a change
         key = (round(figure.value, 6), figure.value_max, figure.unit)
         counted = _counted_noun(text, figure.end, sent_end)
         specific = indicator if indicator and len(_CHANGE_WORDS.sub("", indicator)) >= 2 else None
