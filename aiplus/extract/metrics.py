@@ -92,7 +92,7 @@ def _resources() -> _Resources:
         name_phrases=re.compile(alternation(longest_first(read_words(_METRICS + "name_phrases.tsv")))),
         qualifiers_before=before,
         qualifiers_after=after,
-        target_cues=re.compile("|".join([word_pattern(row["cue"], row) for row in targets if row["scope"] != "clause"]
+        target_cues=re.compile("|".join([word_pattern(row["cue"], row) for row in targets if not row["scope"]]
                                         + [_DEADLINE])),
         clause_target_cues=re.compile("|".join(word_pattern(row["cue"], row) for row in targets
                                                if row["scope"] == "clause")),
@@ -120,6 +120,7 @@ _LONE_ARTICLES = _figure_words("lone_article")
 _SLOGAN_AFTER = _figure_words("slogan_after")
 _APPROX_IN_UNIT = re.compile(alternation(words_of(_FIGURE_WORDS, "class", "approx_in_unit")))
 _CONCEPT_AFTER_DURATION = tuple(words_of(_FIGURE_WORDS, "class", "concept_after_duration"))
+_AGO_AFTER_DURATION = tuple(words_of(_FIGURE_WORDS, "class", "ago_after"))
 _MONEY_SCALES = _figure_words("money_scale")
 _IMPLICIT_MONEY_UNIT = words_of(_FIGURE_WORDS, "class", "implicit_money_unit")[0]
 
@@ -398,6 +399,8 @@ def _unit_rules_exclude(text: str, number: NumberMatch, unit: str, unit_end: int
     class makes the figure no quantity."""
     if unit in _DURATION_UNITS and any(w in text[unit_end : unit_end + 6] for w in _CONCEPT_AFTER_DURATION):
         return True  # 15分钟生活圈, 1小时经济圈: the name of a planning concept
+    if unit in _DURATION_UNITS and text.startswith(_AGO_AFTER_DURATION, unit_end):
+        return True  # 1周前, 3天前: a time reference
     if rules is None:
         return False
     if "arabic_only" in rules and number.kind != "arabic":
