@@ -1,11 +1,13 @@
 """Quantities stated in an article: counts, money, percentages, durations, ranges (GOLD.md "Metrics").
 
 A metric is a number (``aiplus.extract.numerals``) followed by a measure word from
-``lexicon/metrics/units.tsv``.  Numbers that are dates, ordinals, codes, parts of
-names or slogans are dropped; the rest get a qualifier (exact/over/about/under)
-from the words around them, a target flag from plan words earlier in the
-sentence, a period, an indicator (what is counted) and the sentence as evidence
-(``aiplus.extract.sentences``).
+``lexicon/metrics/units.tsv`` (a reference list of measure words and units).  Numbers that are
+dates, ordinals, codes, parts of names or slogans are dropped, and so are Chinese numerals that
+belong to a word (place names, idioms: ``aiplus.extract.metric_words``); the rest get a qualifier
+(exact/over/about/under) from the words around them, a target flag from plan words earlier in the
+sentence, a period, an indicator (what is counted: ``aiplus.extract.metric_indicator``) and the
+sentence as evidence (``aiplus.extract.sentences``).  A figure stated twice in an article (again
+in the body after a headline, or with the same thing counted) is reported once.
 """
 
 from __future__ import annotations
