@@ -123,6 +123,7 @@ _SLOGAN_AFTER = _figure_words("slogan_after")
 _APPROX_IN_UNIT = re.compile(alternation(words_of(_FIGURE_WORDS, "class", "approx_in_unit")))
 _CONCEPT_AFTER_DURATION = tuple(words_of(_FIGURE_WORDS, "class", "concept_after_duration"))
 _AGO_AFTER_DURATION = tuple(words_of(_FIGURE_WORDS, "class", "ago_after"))
+_PROGRAMME_AFTER = tuple(words_of(_FIGURE_WORDS, "class", "programme_after"))
 _MONEY_SCALES = _figure_words("money_scale")
 _IMPLICIT_MONEY_UNIT = words_of(_FIGURE_WORDS, "class", "implicit_money_unit")[0]
 
@@ -329,8 +330,9 @@ def _numeral_in_word(text: str, number: NumberMatch, raw: str, unit_start: int, 
         return True
     if words is None:
         return False
-    if number.kind == "bare_scale" and not number.approx and words.single_character_after(unit_end):
-        return True  # 百家号, 千家惠: a name
+    if number.kind == "bare_scale" and not number.approx and (
+            words.single_character_after(unit_end) or text.startswith(_PROGRAMME_AFTER, unit_end)):
+        return True  # 百家号, 千家惠, 千人计划: a name
     return words.in_place_name(number.start, unit_start) or words.in_word(number.start, unit_end, _FREE_PREFIXES)
 
 
