@@ -622,27 +622,32 @@ def _share_words(a: str, b: str, size: int = 4) -> bool:
     return any(a[i : i + size] in b for i in range(len(a) - size + 1))
 
 
-# A line this short that ends in no mark of punctuation is a headline (a title, a subtitle, a heading).
+# A line this short that ends in no mark of punctuation, above the first line of the body, is a headline
+# (a title, a subtitle, a kicker).
 _HEADLINE_MAX = 40
 _LINE_END_PUNCTUATION = SENTENCE_END_MARKS + CLOSING_MARKS + CLAUSE_END_MARKS + "，,、：:"
 
 
-def _in_headline(text: str, pos: int) -> bool:
-    """Whether ``pos`` lies on a headline: a line of at most 40 characters that ends in no punctuation."""
-    start = text.rfind("\n", 0, pos) + 1
-    end = text.find("\n", pos)
-    line = text[start : end if end >= 0 else len(text)].strip()
-    return 0 < len(line) <= _HEADLINE_MAX and line[-1] not in _LINE_END_PUNCTUATION
+def _title_block_end(text: str) -> int:
+    """Where the headlines at the top of an article end: at the first line that is longer than a
+    headline or ends in punctuation (the body's first line)."""
+    pos = 0
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped and (len(stripped) > _HEADLINE_MAX or stripped[-1] in _LINE_END_PUNCTUATION):
+            return pos
+        pos += len(line) + 1
+    return 0  # no body: nothing is a headline
 
 
 def _restated_in_body(text: str, figures: list[_Figure]) -> set[int]:
-    """Indexes of the figures of headlines that the body states again (same value, range and unit):
+    """Indexes of the figures of the headlines that the body states again (same value, range and unit):
     headlines and subtitles restate the body's figures (19个项目总投资230.85亿元 … 项目19个，总投资230.85亿元)."""
-    headline = [_in_headline(text, f.start) for f in figures]
-    if not any(headline):
+    if not figures or figures[0].start >= (title_end := _title_block_end(text)):
         return set()
-    body_keys = {(round(f.value, 6), f.value_max, f.unit) for f, h in zip(figures, headline) if not h}
-    return {n for n, f in enumerate(figures) if headline[n] and (round(f.value, 6), f.value_max, f.unit) in body_keys}
+    body_keys = {(round(f.value, 6), f.value_max, f.unit) for f in figures if f.start >= title_end}
+    return {n for n, f in enumerate(figures)
+            if f.start < title_end and (round(f.value, 6), f.value_max, f.unit) in body_keys}
 
 
 # ---------------------------------------------------------------- extraction

@@ -71,3 +71,28 @@ def test_bare_scale_counts_rough_ranges_and_dashes(text, expected):
 
 def test_one_after_an_under_qualifier_is_a_count():
     assert figures("审批不到一天即办结。") == [(1, None, "天")]
+
+
+# ---------------------------------------------------------------- figures stated twice
+
+def test_a_headline_figure_restated_in_the_body_is_reported_once_from_the_body():
+    text = "全区签约12个项目\n总投资88.6亿元\n本报讯 昨日，全区集中签约项目12个，总投资88.6亿元。"
+    article = Article("t.txt", "", 0, text, text, "simplified")
+    found = extract_metrics(article, [], [])
+    assert [(m.value, m.unit) for m in found] == [(12, "个"), (8.86e9, "元")]
+    assert all(m.start >= text.index("本报讯") for m in found)
+
+
+def test_a_short_line_in_the_body_is_no_headline():
+    text = "本报讯 昨日，全区举办讲座3场。\n开展培训3场\n共计有关人员参加。"
+    assert [f[0] for f in figures(text)] == [3, 3]
+
+
+@pytest.mark.parametrize("text", [
+    "实施千人计划，推进百人工程。",  # programme names
+    "百家号平台和千家惠超市参展。",  # brand names
+    "1周前发布，3天前更新。",  # time references
+    "全年365天不打烊，提供24小时服务。",  # "all year", "round the clock"
+])
+def test_names_and_time_references(text):
+    assert figures(text) == []
