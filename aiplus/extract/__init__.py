@@ -34,7 +34,8 @@ def extract_page(articles: list[Article], page_text: str) -> list[ArticleExtract
     """Everything the articles of one raw file yield.
 
     When the file holds several articles (a newspaper page), the page's own region places those that
-    name only their town.
+    name only their town; not on a digest page, whose items are about unrelated places.
     """
-    context = resolve_article_region(page_text)[0] if len(articles) > 1 else None
+    digest = any("digest_item" in article.quality_flags for article in articles)
+    context = resolve_article_region(page_text)[0] if len(articles) > 1 and not digest else None
     return [extract_article(article, context) for article in articles]

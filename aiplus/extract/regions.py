@@ -16,6 +16,7 @@ from functools import lru_cache
 
 import rjieba
 
+from aiplus.extract.region_context import city_rank, find_zones, outlet_region
 from aiplus.extract.segment import CharAutomaton, word_boundaries
 from aiplus.lexicon import alternation, longest_first, words_of
 from aiplus.lexicon import read_table, read_words
@@ -146,6 +147,8 @@ def _gazetteer() -> _Gazetteer:
 
     names: dict[str, list[tuple[str, bool]]] = {}
     for key, div in divisions.items():
+        if div.parent is not None and divisions[div.parent].name == div.name:
+            continue  # 重庆市 (its districts, its counties) under the municipality 重庆市: one place to a reader
         shorts = _short_forms(div.name, div.level) if div.level <= 3 else []
         forms = [(div.name, False)] + [(f, True) for f in shorts]
         for surface, short in forms:
@@ -159,6 +162,11 @@ def _gazetteer() -> _Gazetteer:
             tags = rjieba.tag(surface)
             if not (len(tags) == 1 and tags[0][1] in _NAME_TAGS):
                 weak.add(surface)
+    # Full names of two characters ending in 区 (中区, 东区, 北区 of Hong Kong and Taiwan; 城区, 矿区) are
+    # words of running text far more often ("济南市中区…", "城区道路"): weak like the short forms above.
+    for surface, entries in names.items():
+        if len(surface) == 2 and surface.endswith("区"):
+            weak.add(surface)
     readings = {}
     for surface, entries in names.items():
         full = tuple(k for k, short in entries if not short)
@@ -255,13 +263,17 @@ def _find_region_mentions(text: str, merge_chains: bool = True, by_line: bool = 
                     if not m.weak or any(set(_ancestors(k)[:-1]) & strong or k in strong for k in m.keys)]
     if not merge_chains:
         return mentions
-    # 深圳市福田区, 广西南宁: the place above, written just before, adds nothing of its own.
+    # 深圳市福田区, 广西南宁: the place above, written just before, adds nothing of its own; it tells which
+    # of the places of that name is meant (重庆市江北区, not 宁波's).
     kept: list[RegionMention] = []
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
-        if nxt is not None and nxt.start == m.end and any(
-                k in _ancestors(n)[:-1] for k in m.keys for n in nxt.keys):
-            continue
+        if nxt is not None and nxt.start == m.end:
+            below = tuple(n for n in nxt.keys if any(k in _ancestors(n)[:-1] for k in m.keys))
+            if below:
+                if len(below) < len(nxt.keys):
+                    mentions[i + 1] = RegionMention(nxt.start, nxt.end, nxt.surface, below, nxt.short, nxt.weak)
+                continue
         kept.append(m)
     return kept
 
@@ -299,7 +311,8 @@ def _scan_mentions(text: str) -> list[RegionMention]:
                 cuts = _word_boundaries(text)
             if start not in cuts or end not in cuts:
                 continue  # 云台山 is not 台山, 和安全 is not 和安
-        mentions.append(RegionMention(start, end, surface, keys, short, short and surface in gaz.weak_forms))
+        mentions.append(RegionMention(start, end, surface, keys, short,
+                                      surface in gaz.weak_forms and (short or len(surface) == 2)))
         covered_until = end
     return mentions
 
@@ -344,20 +357,29 @@ def _stem_tag(stem: str) -> str:
     return tags[0][1] if len(tags) == 1 else ""
 
 
+def _rank(key: str) -> int:
+    """The rank of the city a division lies in (municipality, sub-provincial city, capital, other)."""
+    chain = _ancestors(key)
+    return city_rank(chain, _gazetteer().divisions[chain[0]].name.endswith("市") and len(chain) > 1)
+
+
 def _choose(keys: tuple[str, ...], support: Counter) -> str | None:
-    """The reading of an ambiguous place name best supported by the other places around it."""
+    """The reading of an ambiguous place name best supported by the other places around it (and the outlet's
+    home region); with no support either way, the shallower division, then the one in the higher-ranking city
+    (白云区 of 广州 rather than of 贵阳); None when nothing tells them apart."""
     if len(keys) == 1:
         return keys[0]
-    scored = sorted(((sum(support[a] for a in _ancestors(k)[:-1]) + support[k], -division(k).level, k)
+    scored = sorted(((sum(support[a] for a in _ancestors(k)[:-1]) + support[k], -division(k).level, _rank(k), k)
                      for k in keys), reverse=True)
-    if scored[0][0] == 0 and scored[0][1] == scored[1][1]:
-        return None  # same level, no evidence: 朝阳区 of Beijing or of Changchun
-    return scored[0][2]
+    if scored[0][:3] == scored[1][:3]:
+        return None  # same evidence, same level, cities of one rank: 朝阳区 of 北京 or of 长春 is not told apart
+    return scored[0][3]
 
 
-def resolve_mentions(mentions: list[RegionMention]) -> list[tuple[RegionMention, str]]:
-    """Each mention with the division it most likely denotes (ambiguous ones by context)."""
-    support: Counter = Counter()
+def resolve_mentions(mentions: list[RegionMention], prior: Counter | None = None) -> list[tuple[RegionMention, str]]:
+    """Each mention with the division it most likely denotes (ambiguous ones by context: the places named
+    unambiguously, and ``prior``, support already known for divisions, e.g. from the outlet)."""
+    support: Counter = Counter(prior or ())
     for m in mentions:
         if len(m.keys) == 1:
             for a in _ancestors(m.keys[0]):
@@ -372,39 +394,130 @@ def resolve_mentions(mentions: list[RegionMention]) -> list[tuple[RegionMention,
 
 # Share of the parent's mentions a child needs before the article is taken to be about the child.
 _DRILL_RATIO = 0.5
+# Weight of the places an article's outlet names or stands for (深圳新闻网 → 深圳, 南方+ → 广东): half a mention.
+_OUTLET_WEIGHT = 0.5
 
 
 def resolve_article_region(text: str, publisher: str | None = None,
                            context: str | None = None) -> tuple[str | None, str | None]:
     """The most specific region an article is about, as (full name, 6-digit code).
 
-    Every place named in the text (and in the publisher's name, e.g. 深圳新闻网) supports
-    itself and the divisions above it; from the province down, the best-supported
-    child is taken while it holds at least half of its parent's support.  A town or
-    street is added under the county in the same way.  ``context`` (optional) is the
-    region of the surrounding document, e.g. of a newspaper page: it counts as one
-    more mention, so an article that names only its town is placed under its county.
+    Every place named in the text supports itself and the divisions above it; the article's outlet (the
+    place its name holds, 深圳新闻网, or its home region, 南方+ → 广东省) supports its region as half a
+    mention.  A county's short form whose city and province the text never names, in a text that names
+    another province, is taken as part of a name (福田康明斯, a company), not as the place.  From the
+    province down, the best-supported child is taken while it holds at least half of its parent's
+    support: a county, a development zone (西安高新区) or a state-level new area below its city; a town or
+    street is added under the county in the same way.  ``context`` (optional) is the region of the
+    surrounding document, e.g. of a newspaper page: it places an article whose own text does not
+    (one that names only its town).
     """
     if not text:
         return None, None
-    sample = text if not publisher else f"{publisher}\n{text}"
-    resolved = resolve_mentions(find_region_mentions(sample))
-    resolved += _anaphors(sample, resolved)
-    if context:
-        resolved += resolve_mentions(find_region_mentions(context))[-1:]
-    if not resolved:
+    resolved, weights, prior = _article_mentions(text, publisher)
+    found = _drill(text, resolved, weights, prior)
+    if found is not None and _gazetteer().divisions[found[0]].level == 2:
+        # A development zone below the city (西安高新区): the city's own mention in the zone's name counts
+        # for the zone instead.
+        zoned = list(resolved)
+        zones = _zones(text, zoned, weights)
+        if zones:
+            found = _drill(text, sorted(zoned + zones, key=lambda r: r[0].start), weights, prior) or found
+    if found is None and context:
+        extra = resolve_mentions(find_region_mentions(context))[-1:]
+        for m, key in extra:
+            weights[id(m)] = 1.0
+        found = _drill(text, resolved + extra, weights, prior)
+    if found is None:
         return None, None
-    support: Counter = Counter()
-    for _, key in resolved:
+    current, street = found
+    return full_name(current, street), _gazetteer().divisions[current].code
+
+
+def _article_mentions(text: str, publisher: str | None) -> tuple[list[tuple[RegionMention, str]], dict[int, float], Counter]:
+    """The places an article names, each with its division, the weight of each mention (by ``id``), and the
+    support its outlet gives (its home region, and the places its name holds where the text does not print
+    it): half a mention each.  Places named within the outlet's name in the text weigh half as well."""
+    prior: Counter = Counter()
+    home = outlet_region(publisher)
+    if home is not None and home in _gazetteer().divisions:
+        for a in _ancestors(home):
+            prior[a] += _OUTLET_WEIGHT
+    outlet_spans = _spans_of(text, publisher)
+    if publisher and not outlet_spans:
+        for m, key in resolve_mentions(find_region_mentions(publisher)):
+            for a in _ancestors(key):
+                prior[a] += _OUTLET_WEIGHT
+    mentions = find_region_mentions(text)
+    weights = {id(m): _OUTLET_WEIGHT if any(a <= m.start < b for a, b in outlet_spans) else 1.0 for m in mentions}
+    resolved = _without_unsupported_counties(resolve_mentions(mentions, prior))
+    resolved += _anaphors(text, resolved)
+    return resolved, weights, prior
+
+
+def _spans_of(text: str, publisher: str | None) -> list[tuple[int, int]]:
+    """Where the text prints the outlet's name (in a dateline, a byline or a source line)."""
+    if not publisher or len(publisher) < 2:
+        return []
+    return [(m.start(), m.end()) for m in re.finditer(re.escape(publisher), text)]
+
+
+def _without_unsupported_counties(resolved: list[tuple[RegionMention, str]]) -> list[tuple[RegionMention, str]]:
+    """Drop a county's short form (福田, 崇仁) whose city and province no other mention names, when another
+    province is named: in such a text it is part of a name (福田康明斯发动机工厂), not the place."""
+    divisions = _gazetteer().divisions
+    provinces = {_ancestors(key)[0] for m, key in resolved if not m.short or divisions[key].level <= 2}
+    out = []
+    for m, key in resolved:
+        if m.short and divisions[key].level >= 3:
+            above = set(_ancestors(key)[:-1])
+            supported = any(above & set(_ancestors(k)) for n, k in resolved if n.surface != m.surface)
+            if not supported and provinces - {_ancestors(key)[0]}:
+                continue
+        out.append((m, key))
+    return out
+
+
+def _zones(text: str, resolved: list[tuple[RegionMention, str]], weights: dict[int, float]) -> list[tuple[RegionMention, str]]:
+    """The development zones the text names, each as a mention of a division below its city (registered
+    on first sight); the city's own mention within or right before the zone's name is dropped from
+    ``resolved`` (it adds nothing of its own)."""
+    divisions = _gazetteer().divisions
+    cities = []
+    for m, key in resolved:
+        div = divisions[key]
+        if div.level == 2 and weights.get(id(m), 1.0) == 1.0:
+            cities.append((m.start, m.end, key, _short_forms(div.name, 2)[0] if _short_forms(div.name, 2) else div.name))
+    if not cities:
+        return []
+    out = []
+    covered: set[int] = set()
+    for z in find_zones(text, cities):
+        key = f"{z.name}@{z.city}"
+        if key not in divisions:
+            divisions[key] = Division(divisions[z.city].code, z.name, 4, z.city, own_code=False)
+        out.append((RegionMention(z.start, z.end, z.name, (key,), False), key))
+        covered.update(range(z.start, z.end))
+    if covered:
+        resolved[:] = [(m, k) for m, k in resolved if m.start not in covered]
+    return out
+
+
+def _drill(text: str, resolved: list[tuple[RegionMention, str]], weights: dict[int, float],
+           prior: Counter) -> tuple[str, str | None] | None:
+    """(division, street) the weighted mentions support down to, or None."""
+    if not resolved and not prior:
+        return None
+    support: Counter = Counter(prior)
+    for m, key in resolved:
         for a in _ancestors(key):
-            support[a] += 1
+            support[a] += weights.get(id(m), 1.0)
     divisions = _gazetteer().divisions
     children: dict[str | None, list[str]] = {}
     for key in support:
         children.setdefault(divisions[key].parent if divisions[key].level > 1 else None, []).append(key)
     current: str | None = None
-    total = sum(support[k] for k in children.get(None, []))
-    parent_support = total
+    parent_support = sum(support[k] for k in children.get(None, []))
     while True:
         options = sorted(children.get(current, []), key=lambda k: -support[k])
         if not options:
@@ -414,12 +527,12 @@ def resolve_article_region(text: str, publisher: str | None = None,
         if support[best] < _DRILL_RATIO * parent_support or support[best] == runner_up:
             break
         current, parent_support = best, support[best]
-    if current is None:
-        return None, None
+    if current is None or not any(weights.get(id(m), 1.0) == 1.0 for m, _ in resolved):
+        return None  # the outlet alone does not place an article
     street = None
     if divisions[current].level >= 3:
-        street = _dominant_street(sample, resolved, current, parent_support)
-    return full_name(current, street), divisions[current].code
+        street = _dominant_street(text, resolved, current, parent_support)
+    return current, street
 
 
 # Words by which a text refers to its own place (我市, 本区, a bare 新区), with the ending of the
