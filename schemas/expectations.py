@@ -16,8 +16,9 @@ table (``aiplus.release.gate.add_joined_columns``):
 
 - ``<col>_missing_from_<table>``: the value of a foreign key when it does not
   resolve in the referenced table, else null (so a failure lists the dangling keys);
-- ``article_n_chars``: the length of the row's article text (for offset checks);
-- ``<col>_as_date``: an ISO date string as a date (GX compares dates, not strings).
+- ``article_n_chars``: the length of the row's article text (for offset checks).
+
+Date columns are dates in the tables themselves (``DATE_COLUMNS``), so their window is checked on them.
 
 Values written ``{"$PARAMETER": name}`` are filled in at run time
 (``aiplus.release.gate.expectation_parameters``).  This module does not import GX.
@@ -47,8 +48,8 @@ MAX_VALUE = 1e15
 # Tables whose offsets (start, end) point into articles.text.
 SPAN_TABLES = ["organisation_mentions", "initiatives", "metrics"]
 ARTICLE_LENGTH_COLUMN = "article_n_chars"
-# ISO date columns checked against the sane window.
-DATE_COLUMNS = {"articles": ["published_date"], "initiatives": ["start_date"]}
+# Date columns checked against the sane window.
+DATE_COLUMNS = {"articles": ["published_date", "retrieved_date"], "initiatives": ["start_date"]}
 # Row counts of these tables come from the inputs, not from the extraction: a drop means lost input.
 INPUT_TABLES = ["articles"]
 
@@ -58,17 +59,11 @@ def missing_key_column(column: str, referenced_table: str) -> str:
     return f"{column}_missing_from_{referenced_table}"
 
 
-def date_column(column: str) -> str:
-    """Name of the joined column holding an ISO date string as a date."""
-    return f"{column}_as_date"
-
-
 def joined_columns(table: str) -> list[str]:
     """Columns the gate adds to ``table`` before validation, in order."""
     cols = [missing_key_column(col, ref_table) for (t, col), (ref_table, _) in FOREIGN_KEYS.items() if t == table]
     if table in SPAN_TABLES:
         cols.append(ARTICLE_LENGTH_COLUMN)
-    cols += [date_column(c) for c in DATE_COLUMNS.get(table, [])]
     return cols
 
 
@@ -165,7 +160,7 @@ def _common_expectations(table: str) -> list[TableExpectation]:
 
 def _date_window(table: str, column: str) -> TableExpectation:
     return TableExpectation(table, "ExpectColumnValuesToBeBetween",
-                            {"column": date_column(column), "min_value": EARLIEST_SANE_DATE,
+                            {"column": column, "min_value": EARLIEST_SANE_DATE,
                              "max_value": _param("latest_sane_date")},
                             WARNING, f"a date outside {EARLIEST_SANE_DATE} .. today+{LATEST_SANE_DATE_YEARS}y is "
                                      "most likely a misread number")
@@ -191,6 +186,10 @@ _SPECIFIC: dict[str, list[TableExpectation]] = {
                          "offsets of the other tables are checked against the article length"),
         _in_set("articles", "script", SCRIPTS, "script tells readers which conversion was applied"),
         _date_window("articles", "published_date"),
+        _date_window("articles", "retrieved_date"),
+        TableExpectation("articles", "ExpectColumnValuesToMatchRegex",
+                         {"column": "source_url", "regex": r"^https?://\S+$"}, WARNING,
+                         "a source URL readers cannot open is no provenance"),
         TableExpectation("articles", "ExpectTableRowCountToBeBetween", {"min_value": 1}, WARNING,
                          "a release without articles most likely read the wrong raw folder"),
     ],

@@ -13,6 +13,7 @@ tables at once.
 
 from __future__ import annotations
 
+import datetime
 import typing
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -21,6 +22,7 @@ import pandas as pd
 import pandera.pandas as pa
 import pyarrow as pa_arrow
 from pandera.api.dataframe.model_components import FieldInfo
+from pandera.engines.pandas_engine import Date
 from pandera.typing import Series
 
 # Allowed values (DATASET.md).
@@ -44,13 +46,15 @@ INITIATIVE_ID = r"^i_[0-9a-f]{16}$"
 METRIC_ID = r"^m_[0-9a-f]{16}$"
 SHA256 = r"^[0-9a-f]{64}$"
 REGION_CODE = r"^[1-8][0-9]{5}$"
-ISO_DATE = r"^(19[5-9][0-9]|20[0-9]{2})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"
+URL = r"^https?://\S+$"
+# Dates are DATE columns (Arrow date32, DuckDB DATE, Table Schema "date"), within this window.
+DATE_WINDOW = (datetime.date(1950, 1, 1), datetime.date(2099, 12, 31))
 
 # A list column's pandas dtype is object, which says nothing about its items, so it names its Arrow type here.
 LIST_OF_STRINGS = {"arrow_type": pa_arrow.list_(pa_arrow.string())}
 # The type in a column's Series[...] annotation → its Arrow type in the Parquet file.
 _ARROW_TYPES = {str: pa_arrow.string(), pd.Int64Dtype: pa_arrow.int64(), float: pa_arrow.float64(),
-                bool: pa_arrow.bool_()}
+                bool: pa_arrow.bool_(), Date: pa_arrow.date32()}
 
 # How the readers of a release name each Arrow type of the contract: Frictionless Table Schema, DuckDB.
 # (A list<string> column is "any" for frictionless, which cannot read Parquet lists, and VARCHAR[] in DuckDB.)
@@ -59,6 +63,7 @@ TYPE_NAMES = {
     "int64": {"frictionless": "integer", "duckdb": "BIGINT"},
     "double": {"frictionless": "number", "duckdb": "DOUBLE"},
     "bool": {"frictionless": "boolean", "duckdb": "BOOLEAN"},
+    "date32[day]": {"frictionless": "date", "duckdb": "DATE"},
 }
 
 
@@ -129,6 +134,14 @@ class TableContract:
         return next(c for c in self.columns if c.name == name)
 
 
+def _within_date_window(value) -> bool:
+    """A date inside DATE_WINDOW; anything else passes here (missing values, or a wrong type, which the
+    column's type check reports)."""
+    if not isinstance(value, datetime.date):
+        return True
+    return DATE_WINDOW[0] <= value <= DATE_WINDOW[1]
+
+
 def _column(model: type[pa.DataFrameModel], name: str, hint) -> Column:
     info = vars(model).get(name)
     if not isinstance(info, FieldInfo) or not info.description:
@@ -157,8 +170,7 @@ class Articles(_Base):
     publisher: Series[str] = pa.Field(
         nullable=True, str_length={"max_value": 100},
         description="Newspaper or website that published the article, when found.")
-    published_date: Series[str] = pa.Field(
-        nullable=True, str_matches=ISO_DATE, description="Publication date (ISO 8601, YYYY-MM-DD), when found.")
+    published_date: Series[Date] = pa.Field(nullable=True, description="Publication date, when found.")
     byline: Series[str] = pa.Field(nullable=True, description="Reporter / author line as printed, when found.")
     region_name: Series[str] = pa.Field(
         nullable=True, description="Region the article is about (name in Chinese), when resolvable.")
@@ -177,10 +189,19 @@ class Articles(_Base):
         metadata=LIST_OF_STRINGS,
         description="List of strings: repairs applied while normalising (e.g. mojibake_repaired, pinyin_stripped, "
                     "reflowed).")
+    source_url: Series[str] = pa.Field(
+        nullable=True, str_matches=URL,
+        description="Where the raw file was retrieved from, as given by the raw folder's SOURCES.tsv, when listed.")
+    retrieved_date: Series[Date] = pa.Field(
+        nullable=True, description="When the raw file was retrieved, as given by SOURCES.tsv, when listed.")
 
     @pa.dataframe_check(element_wise=False)
     def n_chars_is_text_length(cls, df: pd.DataFrame) -> Series[bool]:
         return df["n_chars"] == df["text"].str.len()
+
+    @pa.check("published_date", "retrieved_date", element_wise=True, name="date_within_window")
+    def date_within_window(cls, value) -> bool:
+        return _within_date_window(value)
 
 
 ARTICLES = TableContract(
@@ -188,7 +209,8 @@ ARTICLES = TableContract(
     description="One row per news article (a raw file may hold several). The normalised text is what every "
                 "offset in the other tables points into.",
     one_row_per="article (a raw file may hold several)",
-    key=("article_id",))
+    key=("article_id",),
+    version="2.0")  # 2.0: published_date is a DATE; source_url and retrieved_date added
 
 
 class Organisations(_Base):
@@ -265,9 +287,8 @@ class Initiatives(_Base):
     region_name: Series[str] = pa.Field(
         nullable=True, description="Region where the initiative takes place (name in Chinese), when stated.")
     region_code: Series[str] = pa.Field(nullable=True, str_matches=REGION_CODE, description=_REGION_NAME_CODE)
-    start_date: Series[str] = pa.Field(
-        nullable=True, str_matches=ISO_DATE,
-        description="Date the initiative started or takes place (ISO 8601), when stated.")
+    start_date: Series[Date] = pa.Field(
+        nullable=True, description="Date the initiative started or takes place, when stated.")
     evidence: Series[str] = pa.Field(
         str_length={"min_value": 1}, description="The sentence of the article that reports the initiative.")
     start: Series[pd.Int64Dtype] = pa.Field(ge=0, description=_SPAN_START)
@@ -277,6 +298,10 @@ class Initiatives(_Base):
     def span_matches_evidence_length(cls, df: pd.DataFrame) -> Series[bool]:
         return (df["end"] - df["start"]) == df["evidence"].str.len()
 
+    @pa.check("start_date", element_wise=True, name="date_within_window")
+    def date_within_window(cls, value) -> bool:
+        return _within_date_window(value)
+
 
 INITIATIVES = TableContract(
     "initiatives", Initiatives,
@@ -284,6 +309,7 @@ INITIATIVES = TableContract(
                 "sentence that reports it.",
     one_row_per="initiative reported in an article, with its evidence sentence",
     key=("initiative_id",),
+    version="2.0",  # 2.0: start_date is a DATE
     references={"article_id": ("articles", "article_id")})
 
 

@@ -54,6 +54,15 @@ def _text(value) -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _iso_date(value) -> str | None:
+    """A date cell (a ``datetime.date`` from a DATE column, or an ISO string) as ISO text; None when missing."""
+    if isinstance(value, str):
+        return value
+    if value is None or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return None
+    return value.isoformat() if hasattr(value, "isoformat") else None
+
+
 def _float(value) -> float | None:
     return None if value is None or pd.isna(value) else float(value)
 
@@ -81,7 +90,7 @@ def predictions_from_release(release_dir: Path) -> dict[str, FilePredictions]:
 
     for r in articles.itertuples(index=False):
         for_file(r.article_id).articles.append(PredictedArticle(
-            r.text, _text(r.title), _text(getattr(r, "published_date", None)), _text(r.region_name)))
+            r.text, _text(r.title), _iso_date(getattr(r, "published_date", None)), _text(r.region_name)))
     org_rows = {r.org_id: r for r in orgs.itertuples(index=False)}
     per_file_orgs: dict[tuple[str, str], PredictedOrganisation] = {}
     for r in mentions.itertuples(index=False):
@@ -111,7 +120,7 @@ def predictions_from_extractions(extractions) -> dict[str, FilePredictions]:
         source = Path(ex.article.source_file).name
         fp = out.setdefault(source, FilePredictions())
         a = ex.article
-        fp.articles.append(PredictedArticle(a.text, a.title, a.published_date, a.region_name))
+        fp.articles.append(PredictedArticle(a.text, a.title, _iso_date(a.published_date), a.region_name))
         for m in ex.organisations:
             # One organisation per name and file, as in a release (one org_id per name).
             po = by_file_name.get((source, m.name))

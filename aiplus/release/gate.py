@@ -24,9 +24,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from schemas.expectations import (ARTICLE_LENGTH_COLUMN, CRITICAL, DATE_COLUMNS, LATEST_SANE_DATE_YEARS,
-                                  MAX_REJECTS_SHARE, MAX_ROW_DROP_SHARE, SPAN_TABLES, SUITES, TableExpectation,
-                                  date_column, missing_key_column)
+from schemas.expectations import (ARTICLE_LENGTH_COLUMN, CRITICAL, LATEST_SANE_DATE_YEARS, MAX_REJECTS_SHARE,
+                                  MAX_ROW_DROP_SHARE, SPAN_TABLES, SUITES, TableExpectation, missing_key_column)
 from aiplus.release.datadocs import insert_at_top, make_report_offline
 from aiplus.release.publish import StagedRelease, discard_release
 from aiplus.release.store import REFUSED_PREFIX, read_manifest
@@ -101,8 +100,8 @@ def add_joined_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
     """Copies of the tables with the columns GX needs to check links between tables.
 
     ``<col>_missing_from_<table>`` holds a foreign key's value when it does not
-    resolve (else null), ``article_n_chars`` the length of the row's article,
-    ``<col>_as_date`` an ISO date string as a date.
+    resolve (else null), ``article_n_chars`` the length of the row's article.  Date columns need nothing
+    added: they hold dates (``datetime.date``), which GX compares with the window's bounds.
     """
     # Shallow: with pandas' copy-on-write the added columns never reach the caller's tables.
     out = {name: df.reset_index(drop=True) for name, df in tables.items()}
@@ -124,21 +123,7 @@ def add_joined_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
     for table in SPAN_TABLES:
         if table in out and "article_id" in out[table].columns:
             out[table][ARTICLE_LENGTH_COLUMN] = pd.array(out[table]["article_id"].map(lengths), dtype="Int64")
-    for table, columns in DATE_COLUMNS.items():
-        for column in columns:
-            if table in out and column in out[table].columns:
-                out[table][date_column(column)] = pd.Series([_as_date(v) for v in out[table][column]],
-                                                            dtype="object")
     return out
-
-
-def _as_date(value) -> date | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        return None  # a malformed date is the Pandera model's business
 
 
 def expectation_parameters(table: str, tables: dict[str, pd.DataFrame], previous_manifest: dict | None,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from schemas.tables import ARROW_SCHEMAS, SORT_ORDERS
 
@@ -42,11 +44,35 @@ def to_frame(table: str, rows: list[dict] | pd.DataFrame) -> pd.DataFrame:
             df[col] = pd.to_numeric(df[col], errors="coerce").astype("float64")
         elif str(field.type) == "bool":
             df[col] = df[col].astype(bool)
+        elif pa.types.is_date(field.type):
+            df[col] = pd.Series([as_date(v) for v in df[col]], index=df.index, dtype="object")
         else:  # lists
             df[col] = df[col].map(_as_list)
     if len(df):
         df = df.sort_values(SORT_ORDERS[table], kind="mergesort", na_position="first").reset_index(drop=True)
     return df
+
+
+def as_date(value):
+    """A date column's value as a ``datetime.date`` (None when missing).
+
+    An ISO ``YYYY-MM-DD`` string becomes its date; a string that is no date is kept as it is, so that the
+    row gate rejects its row with the reason instead of the date being dropped silently.
+    """
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, np.datetime64):
+        return None if np.isnat(value) else pd.Timestamp(value).date()
+    if isinstance(value, str):
+        try:
+            return datetime.date.fromisoformat(value) if len(value) == 10 else value
+        except ValueError:
+            return value
+    return value
 
 
 def _as_list(value) -> list:

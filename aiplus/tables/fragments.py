@@ -40,7 +40,13 @@ FRAGMENT_TABLES = {"articles": "articles", "mentions": "organisation_mentions", 
 
 
 def _fragment_schema(fragment: str) -> pa.Schema:
-    schema = ARROW_SCHEMAS[FRAGMENT_TABLES[fragment]].append(pa.field(ARTICLE_KEY, pa.string()))
+    schema = ARROW_SCHEMAS[FRAGMENT_TABLES[fragment]]
+    # Dates travel as the ISO strings the extractors give: ``conform`` makes them dates, and a string that is
+    # no date reaches the row gate as it is (and its row goes to rejects), instead of failing the batch.
+    for i, f in enumerate(schema):
+        if pa.types.is_date(f.type):
+            schema = schema.set(i, pa.field(f.name, pa.string()))
+    schema = schema.append(pa.field(ARTICLE_KEY, pa.string()))
     if fragment == "mentions":
         for f in MENTION_MERGE_FIELDS:
             schema = schema.append(f)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
+
 from aiplus.tables.assemble import build_tables
 from aiplus.tables.fragments import content_key
 from aiplus.records import MetricRecord, OrganisationMention, RawDocument
@@ -67,3 +69,35 @@ def test_duplicate_files_and_articles_are_noted_not_dropped_silently():
     assert by_source["b.txt"].startswith("duplicate: same content as a.txt")
     assert by_source["c.txt"].startswith("duplicate: same text as article")
     assert by_source["d.bin"] == "binary file"
+
+
+def test_dates_are_dates_and_a_string_that_is_no_date_goes_to_rejects():
+    import datetime
+
+    doc, ex = _extraction()
+    ex.article.published_date = "2026-01-22"
+    ex.initiatives[0].start_date = "2026-02-30"  # no such day
+    tables = build_tables([doc], [ex])
+    assert tables["articles"]["published_date"].tolist() == [datetime.date(2026, 1, 22)]
+    valid, report = validate_tables(tables)
+    assert report.rejected.get("initiatives") == 1
+    rejected = valid["rejects"][valid["rejects"]["table"] == "initiatives"]
+    assert "schema: start_date" in rejected["reasons"].iloc[0]
+
+
+def test_articles_get_their_files_source_url_and_retrieval_date_from_the_sidecar():
+    import datetime
+
+    from aiplus.ingest.sources import parse_sources
+
+    doc, ex = _extraction()
+    other_doc, other_ex = _extraction(TEXT.replace("王明", "李华"), "b.txt")
+    other_doc.sha256 = other_ex.article.source_sha256 = "1" * 64
+    sources = parse_sources("file\turl\tretrieved\na.txt\thttps://example.org/a\t2026-02-01\n".encode())
+    tables = build_tables([doc, other_doc], [ex, other_ex], sources)
+    by_file = tables["articles"].set_index("source_file")
+    assert by_file.loc["a.txt", "source_url"] == "https://example.org/a"
+    assert by_file.loc["a.txt", "retrieved_date"] == datetime.date(2026, 2, 1)
+    assert pd.isna(by_file.loc["b.txt", "source_url"]) and by_file.loc["b.txt", "retrieved_date"] is None
+    valid, report = validate_tables(tables)
+    assert report.rejected == {}
