@@ -226,6 +226,7 @@ def _before_phrase(text: str, stop: int, floor: int, period: re.Pattern) -> tupl
             pos += len(word)
         before = before[pos:] if len(before) - pos >= 2 else before[-MAX_BEFORE:]
     found = text.rfind(before, i, stop)
-    start = found if found >= 0 else stop - len(before)
-    return before, start, start + len(before)
+    if found < 0:  # a period was taken out of its middle (法院2024年共受理案件): the whole window
+        return before, i, stop
+    return before, found, found + len(before)
 
