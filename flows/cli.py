@@ -6,6 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+# The default file size limit, without importing the pipeline (the CLI starts Prefect's server first).
+MAX_FILE_MB = 20
+
 
 def _evaluate(args: argparse.Namespace) -> int:
     from aiplus.evaluate import (format_result, predictions_from_extractions, predictions_from_release,
@@ -69,7 +72,7 @@ def _run(args: argparse.Namespace) -> int:
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
                 state = flow(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size,
                              cache_dir=None if args.no_cache else args.cache_dir, allow_shrink=args.allow_shrink,
-                             return_state=True)
+                             max_file_mb=args.max_file_mb, return_state=True)
             summary = state.result(raise_on_failure=False)
         except Exception as exc:  # noqa: BLE001 - say why, keep the previous release
             summary = exc
@@ -151,11 +154,23 @@ def _add_run(sub) -> None:
                           "auto (default) takes processes when there is more than one batch to run, else threads")
     run.add_argument("--dask-address", help="scheduler address of an existing Dask cluster (implies dask)")
     run.add_argument("--workers", type=int, help="worker threads/processes (default: one per core)")
+    run.add_argument("--max-file-mb", type=_positive_float, default=MAX_FILE_MB, metavar="MB",
+                     help=f"reject raw files larger than this many MiB unread (default: {MAX_FILE_MB})")
     run.add_argument("--summary-json", help="also write the run summary to this JSON file")
     run.add_argument("--allow-shrink", action="store_true",
                      help="publish even when tables shrank by more than 20%% against the latest release (files "
                           "withdrawn on purpose); the manifest records it")
     run.set_defaults(func=_run)
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0: {text!r}")
+    return value
 
 
 def _add_serve(sub) -> None:

@@ -23,6 +23,8 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from aiplus.extract import EXTRACTOR_VERSION
+from aiplus.ingest.read import MAX_FILE_MB
+from aiplus.ingest.sources import Sources, read_sources
 from aiplus.release.companions import write_companions
 from aiplus.release.gate import ReleaseRefused, gate_release, preload_quality_gate
 from aiplus.release.publish import PublishResult, StagedRelease, commit_release, stage_release
@@ -34,18 +36,20 @@ from flows.stages import BatchProgress, RunSummary, stage, table_counts
 
 
 @task(name="discover", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def discover_task(raw_dir: str) -> list[RawFile]:
-    return snapshot_raw(Path(raw_dir))
+def discover_task(raw_dir: str) -> tuple[list[RawFile], Sources]:
+    files = snapshot_raw(Path(raw_dir))
+    return files, read_sources(Path(raw_dir), [f.source_file for f in files])
 
 
 @task(name="extract", retries=2, retry_delay_seconds=[1, 5], cache_policy=NO_CACHE)
-def extract_task(paths: list[str], raw_dir: str, cache_dir: str | None) -> BatchFragments:
-    return process_batch_to_fragments([Path(p) for p in paths], Path(raw_dir), Path(cache_dir) if cache_dir else None)
+def extract_task(paths: list[str], raw_dir: str, cache_dir: str | None, max_file_bytes: int) -> BatchFragments:
+    return process_batch_to_fragments([Path(p) for p in paths], Path(raw_dir), Path(cache_dir) if cache_dir else None,
+                                      max_file_bytes)
 
 
 @task(name="assemble", cache_policy=NO_CACHE)
-def assemble_task(documents: list, fragments: list) -> dict:
-    return assemble_tables(documents, fragments)
+def assemble_task(documents: list, fragments: list, sources: Sources) -> dict:
+    return assemble_tables(documents, fragments, sources)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -83,7 +87,8 @@ def publish_task(staged: StagedRelease) -> PublishResult:
 # dozens of batches contending for one interpreter run slower than two.
 @flow(name="aiplus-release", log_prints=False, task_runner=ThreadPoolTaskRunner(max_workers=os.cpu_count() or 1))
 def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size: int | None = None,
-                  cache_dir: str | None = None, allow_shrink: bool = False) -> RunSummary:
+                  cache_dir: str | None = None, allow_shrink: bool = False,
+                  max_file_mb: float = MAX_FILE_MB) -> RunSummary:
     """Build a release from every file under ``raw_dir`` and publish it into ``curated_dir`` if it changed.
 
     With ``cache_dir``, files whose content and extractor did not change since an earlier run are taken
@@ -91,6 +96,8 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     built from stops after hashing the files.  A release the quality gate refuses is not published: the
     flow ends Failed, its data the summary with the failed checks.  ``allow_shrink`` publishes a corpus
     made smaller on purpose (row counts are not compared with the previous release; the manifest says so).
+    Files over ``max_file_mb`` MiB are rejected unread.  The raw folder's SOURCES.tsv (or .csv), when there
+    is one, gives the articles their source URL and retrieval date; its problems are warnings.
     """
     logger = get_run_logger()
     logging.getLogger("prefect.flow_runs").setLevel(logging.INFO)  # stage lines, whatever Prefect's own level
@@ -99,11 +106,16 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
     cache_dir = str(Path(cache_dir).resolve()) if cache_dir else None
     # quote(): hand large values over as they are, without Prefect walking every object in them.
 
+    max_file_bytes = int(max_file_mb * 1024 * 1024)
     with stage(summary, "discover", logger) as s:
-        files = discover_task(raw_dir)
-        digest = inputs_digest(files)
-        s.say(f"{len(files)} files under {raw_abs} hashed")
+        files, sources = discover_task(raw_dir)
+        digest = inputs_digest(files, sources, max_file_bytes)
+        s.say(f"{len(files)} files under {raw_abs} hashed" + (f", sources from {sources.path}" if sources.path
+                                                                else ""))
     summary.files = len(files)
+    summary.add_sources(sources, [f.source_file for f in files])
+    for warning in sources.warnings:
+        logger.warning("%s", warning)
     if cache_dir and (version := unchanged_release(Path(cache_dir), Path(curated_dir), digest)):
         summary.stop_unchanged(Path(curated_dir), version)
         logger.info(summary.message)
@@ -111,12 +123,13 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
 
     gates_ready = _prepare_gates_beside_processes()
     with stage(summary, "extract", logger) as s:
-        batches = _extract_batches(files, raw_abs, cache_dir, batch_size or batch_size_for(len(files)), logger)
+        batches = _extract_batches(files, raw_abs, cache_dir, batch_size or batch_size_for(len(files)), logger,
+                                   max_file_bytes)
         s.say(summary.add_batches(batches))
     documents, fragments = [d for b in batches for d in b.documents], [b.fragments for b in batches]
     del batches  # only the fragments list holds the batches' rows from here on
     with stage(summary, "assemble", logger) as s:
-        tables = assemble_task(quote(documents), quote(fragments))
+        tables = assemble_task(quote(documents), quote(fragments), quote(sources))
         s.say(table_counts(tables))
     del fragments
     gates_ready()
@@ -125,9 +138,11 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
         s.say(summary.add_validation(report))
     summary.note_rejected_files(documents, tables["rejects"])
 
-    extra = {"code": {"extractor_version": EXTRACTOR_VERSION}, "validation": report.as_manifest()}
+    extra = {"code": {"extractor_version": EXTRACTOR_VERSION}, "validation": report.as_manifest(),
+             "reading": {"max_file_mb": max_file_mb, "sources_file": sources.path,
+                         "sources_warnings": list(sources.warnings)}}
     with stage(summary, "stage", logger) as s:
-        staged = stage_task(quote(tables), curated_dir, quote(input_records(documents)), extra)
+        staged = stage_task(quote(tables), curated_dir, quote(input_records(documents, sources)), extra)
         s.say(f"release {staged.version}" + (" exists already" if staged.existing else " written"))
     if not staged.existing:
         with stage(summary, "gate", logger) as s:
@@ -147,10 +162,10 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
 
 
 def _extract_batches(files: list[RawFile], raw_dir: str, cache_dir: str | None, batch_size: int,
-                     logger) -> list[BatchFragments]:
+                     logger, max_file_bytes: int) -> list[BatchFragments]:
     """Every batch's rows, collected in the order batches finish, with their progress logged."""
     batches = [[f.path for f in batch] for batch in plan_batches(files, batch_size)]
-    futures = [extract_task.submit(b, raw_dir, cache_dir) for b in batches]
+    futures = [extract_task.submit(b, raw_dir, cache_dir, max_file_bytes) for b in batches]
     artifact = None
     if len(batches) > 1:
         artifact_id = create_progress_artifact(0.0, description="batches of raw files processed")

@@ -18,6 +18,9 @@ class RunSummary:
     files: int = 0
     cache_hits: int = 0  # files whose records came from the extraction cache
     files_rejected: dict[str, str] = field(default_factory=dict)  # source file → reason
+    sources_file: str | None = None  # the raw folder's provenance sidecar (SOURCES.tsv), when it has one
+    files_without_source: int = 0  # files the sidecar has no row for (all of them without a sidecar)
+    sources_warnings: list[str] = field(default_factory=list)  # a malformed sidecar, rows for missing files…
     articles: int = 0
     rows: dict[str, int] = field(default_factory=dict)
     rejected_rows: dict[str, int] = field(default_factory=dict)  # table → rows sent to rejects by validation
@@ -36,6 +39,8 @@ class RunSummary:
         lines = [self._files_line()]
         for source, reason in sorted(self.files_rejected.items()):
             lines.append(f"  rejected {source}: {reason}")
+        lines.append(self._sources_line())
+        lines += [f"  warning: {w}" for w in self.sources_warnings]
         lines.append(f"articles: {self.articles}")
         lines.append("rows: " + ", ".join(f"{t} {n}" for t, n in self.rows.items()))
         if self.rejected_rows:
@@ -63,13 +68,19 @@ class RunSummary:
         self.unchanged = True
         self.rows = {name: t["rows"] for name, t in manifest["tables"].items()}
         self.articles = self.rows.get("articles", 0)
-        self.files_rejected = {i["source_file"]: "rejected (see the release's rejects table)"
+        self.files_rejected = {i["source_file"]: i.get("reason") or "rejected (see the release's rejects table)"
                                for i in manifest.get("inputs", []) if i.get("status") == "rejected"}
         self.version = version
         self.release_path = str(release)
         self.quality = manifest.get("quality", {})
         self.message = (f"no change: the files and the code are those release {version} was built from; "
                         f"nothing was processed")
+
+    def add_sources(self, sources, source_files: list[str]) -> None:
+        """The provenance sidecar as read: its name, its warnings, and how many files it has no row for."""
+        self.sources_file = sources.path
+        self.sources_warnings = list(sources.warnings)
+        self.files_without_source = len(sources.unlisted(source_files))
 
     def add_batches(self, batches: list) -> str:
         """Count the extracted batches in; returns the extract stage's log text."""
@@ -121,10 +132,20 @@ class RunSummary:
             self.quality = json.loads(manifest_path.read_text(encoding="utf-8")).get("quality", {})
 
     def _files_line(self) -> str:
+        rejected = len(self.files_rejected)
+        counts = f"{self.files - rejected} read, {rejected} rejected"
         if self.unchanged:
-            return f"files: {self.files} in {self.raw_dir}, all unchanged since the latest release was built"
-        return (f"files read: {self.files} from {self.raw_dir}"
+            return (f"files: {counts} in {self.raw_dir}, all unchanged since the latest release was built")
+        return (f"files: {counts} from {self.raw_dir}"
                 + (f" ({self.cache_hits} unchanged, taken from the extraction cache)" if self.cache_hits else ""))
+
+    def _sources_line(self) -> str:
+        if not self.sources_file:
+            return (f"sources: no SOURCES.tsv in {self.raw_dir}: {self.files_without_source} files without a "
+                    f"source URL")
+        listed = self.files - self.files_without_source
+        return (f"sources: {self.sources_file} lists {listed} of {self.files} files"
+                + (f"; {self.files_without_source} without a row" if self.files_without_source else ""))
 
     def _quality_lines(self) -> list[str]:
         if not self.quality:

@@ -17,7 +17,7 @@ from aiplus.tables.fragments import article_fragments
 from aiplus.extract import extract_page
 from aiplus.runtime.cache import BatchCache, CachedFile, ExtractionCache, file_sha256
 from aiplus.ingest.normalise import normalise_document
-from aiplus.ingest.read import read_file
+from aiplus.ingest.read import MAX_FILE_BYTES, read_file
 from aiplus.records import ArticleExtraction, RawDocument
 from aiplus.ingest.split import split_articles
 
@@ -85,18 +85,20 @@ class StepClock(dict):
             self[name] = self.get(name, 0.0) + time.perf_counter() - start
 
 
-def process_batch(paths: list[Path], raw_dir: Path, cache_dir: Path | None = None) -> BatchResult:
+def process_batch(paths: list[Path], raw_dir: Path, cache_dir: Path | None = None,
+                  max_file_bytes: int = MAX_FILE_BYTES) -> BatchResult:
     """Read, normalise, split and extract every file of a batch; a bad file never stops the batch.
 
     With ``cache_dir``, a file whose content and extractor are unchanged since an
-    earlier run is not processed again: its records come from the cache.
+    earlier run is not processed again: its records come from the cache.  A file over
+    ``max_file_bytes`` is rejected (and neither taken from nor put in the cache).
     """
     clock = StepClock.fromkeys(("read", "normalise", "split", "extract"), 0.0)
     result = BatchResult(stage_seconds=clock)
     cache = ExtractionCache(cache_dir) if cache_dir is not None else None
     for path in paths:
         sha, cached = None, None
-        if cache is not None:
+        if cache is not None and not _over_limit(path, max_file_bytes):
             with clock.step("read"):
                 sha, cached = _cached_file(cache, path, raw_dir)
         if cached is not None:
@@ -104,12 +106,19 @@ def process_batch(paths: list[Path], raw_dir: Path, cache_dir: Path | None = Non
             result.extractions.extend(cached.extractions)
             result.cache_hits += 1
             continue
-        raw, extractions = process_file(path, raw_dir, clock)
+        raw, extractions = process_file(path, raw_dir, clock, max_file_bytes)
         result.documents.append(raw)
         result.extractions.extend(extractions)
         if cache is not None and sha is not None and raw.sha256 == sha:
             cache.put(sha, CachedFile(raw, extractions))
     return result
+
+
+def _over_limit(path: Path, max_file_bytes: int) -> bool:
+    try:
+        return Path(path).stat().st_size > max_file_bytes
+    except OSError:
+        return False
 
 
 def _cached_file(cache: ExtractionCache, path: Path, raw_dir: Path) -> tuple[str | None, CachedFile | None]:
@@ -121,14 +130,15 @@ def _cached_file(cache: ExtractionCache, path: Path, raw_dir: Path) -> tuple[str
         return None, None
 
 
-def process_file(path: Path, raw_dir: Path, clock: StepClock) -> tuple[RawDocument, list[ArticleExtraction]]:
+def process_file(path: Path, raw_dir: Path, clock: StepClock,
+                 max_file_bytes: int = MAX_FILE_BYTES) -> tuple[RawDocument, list[ArticleExtraction]]:
     """One raw file read, normalised, split and extracted; what went wrong is the document's ``error``.
 
     The document's text is dropped once its articles hold it, to keep batches light.
     """
     with clock.step("read"):
         try:
-            raw = read_file(path, raw_dir)
+            raw = read_file(path, raw_dir, max_file_bytes)
         except OSError as exc:  # unreadable file: reported, the batch goes on
             raw = RawDocument(Path(path).relative_to(raw_dir).as_posix(), "", 0, None, None,
                               error=f"unreadable: {exc}")
@@ -150,7 +160,8 @@ def process_file(path: Path, raw_dir: Path, clock: StepClock) -> tuple[RawDocume
     return raw, extractions
 
 
-def process_batch_to_fragments(paths: list[Path], raw_dir: Path, cache_dir: Path | None = None) -> BatchFragments:
+def process_batch_to_fragments(paths: list[Path], raw_dir: Path, cache_dir: Path | None = None,
+                               max_file_bytes: int = MAX_FILE_BYTES) -> BatchFragments:
     """``process_batch``, then the batch's table rows (``article_fragments``); the extraction objects are dropped.
 
     Arrow fragments are compact and cheap to send between processes, so a
@@ -167,13 +178,13 @@ def process_batch_to_fragments(paths: list[Path], raw_dir: Path, cache_dir: Path
             files = None
         if files is not None:
             batch_cache = BatchCache(cache_dir)
-            key = batch_cache.key(files)
+            key = batch_cache.key(files, max_file_bytes)
             cached = batch_cache.get(key)
             if cached is not None:
                 cached.cache_hits = len(paths)
                 cached.stage_seconds = {"read": time.perf_counter() - t}
                 return cached
-    result = process_batch(paths, raw_dir, cache_dir)
+    result = process_batch(paths, raw_dir, cache_dir, max_file_bytes)
     t = time.perf_counter()
     fragments = article_fragments(result.extractions)
     result.stage_seconds["rows"] = time.perf_counter() - t

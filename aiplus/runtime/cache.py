@@ -24,7 +24,8 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 # lists, the reading, normalising and splitting of files, and the extractors.
 EXTRACTION_CODE = ("records.py", "text.py", "lexicon/", "ingest/", "extract/")
 # Libraries whose behaviour shapes the extracted records.
-TEXT_LIBRARIES = ("opencc", "rjieba", "pyahocorasick", "cn2an", "charset-normalizer", "trafilatura", "cpca")
+TEXT_LIBRARIES = ("opencc", "rjieba", "pyahocorasick", "cn2an", "charset-normalizer", "trafilatura", "cpca",
+                  "pdfminer.six", "python-docx")
 
 
 @lru_cache(maxsize=1)
@@ -142,9 +143,16 @@ class BatchCache:
         self.root = Path(cache_dir) / "batches" / fragments_fingerprint()
 
     @staticmethod
-    def key(files: list[tuple[str, str]]) -> str:
-        """The key of a batch of (source file, SHA-256) pairs."""
+    def key(files: list[tuple[str, str]], max_file_bytes: int | None = None) -> str:
+        """The key of a batch of (source file, SHA-256) pairs read under a file size limit.
+
+        The raw folder's provenance sidecar is not part of it: source URLs are joined to the articles
+        when the tables are assembled (after the batches), so a changed sidecar changes the release
+        without invalidating any batch.
+        """
         h = hashlib.sha256()
+        if max_file_bytes is not None:
+            h.update(f"max_file_bytes {max_file_bytes}\n".encode())
         for source_file, sha256 in files:
             h.update(f"{source_file}\0{sha256}\n".encode())
         return h.hexdigest()

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from aiplus.runtime.cache import extractor_fingerprint, file_sha256, hash_library_versions, hash_source_files
 from aiplus.ingest.read import discover_files
+from aiplus.ingest.sources import Sources
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 # Code that shapes the release's files besides the extractor: tables, gates, companions, schemas.
@@ -47,10 +48,20 @@ def snapshot_raw(raw_dir: Path) -> list[RawFile]:
     return files
 
 
-def input_records(documents: list) -> list[dict]:
-    """The manifest's ``inputs``: every raw file read, with its SHA-256, size and whether it was rejected."""
-    return [{"source_file": d.source_file, "sha256": d.sha256, "size": d.size,
-             "status": "rejected" if d.error else "read"} for d in documents]
+def input_records(documents: list, sources: Sources | None = None) -> list[dict]:
+    """The manifest's ``inputs``: every raw file read, with its SHA-256, size, whether it was rejected (and
+    why), and where it came from when the raw folder's SOURCES.tsv says (url, retrieved, publisher, licence)."""
+    records = []
+    for d in documents:
+        record = {"source_file": d.source_file, "sha256": d.sha256, "size": d.size,
+                  "status": "rejected" if d.error else "read"}
+        if d.error:
+            record["reason"] = d.error
+        source = sources.get(d.source_file) if sources is not None else None
+        if source is not None:
+            record.update(source.as_input())
+        records.append(record)
+    return records
 
 
 @lru_cache(maxsize=1)
@@ -63,9 +74,14 @@ def release_code_fingerprint() -> str:
     return h.hexdigest()[:16]
 
 
-def inputs_digest(files: list[RawFile]) -> str:
-    """One digest of the raw files (names and contents) and of the code that builds the release."""
+def inputs_digest(files: list[RawFile], sources: Sources | None = None, max_file_bytes: int | None = None) -> str:
+    """One digest of the raw files (names and contents), the provenance sidecar, the file size limit and
+    the code that builds the release."""
     h = hashlib.sha256(f"code {release_code_fingerprint()}\n".encode())
+    if sources is not None and sources.path:
+        h.update(f"sidecar {sources.path}\0{sources.sha256}\n".encode())
+    if max_file_bytes is not None:
+        h.update(f"max_file_bytes {max_file_bytes}\n".encode())
     for f in files:
         h.update(f"{f.source_file}\0{f.sha256}\n".encode())
     return h.hexdigest()

@@ -1,7 +1,8 @@
 """Whole corpus: the release tables from the fragments of every batch.
 
 Files that could not be read and exact duplicates (of a file or of an article) become rows of
-``rejects``; organisations are merged across articles.  Rows are sorted by key, so the same inputs
+``rejects``; organisations are merged across articles; articles get their file's source URL and retrieval
+date from the raw folder's provenance sidecar (SOURCES.tsv).  Rows are sorted by key, so the same inputs
 always give the same tables in the same order.
 """
 
@@ -12,18 +13,21 @@ from dataclasses import asdict
 import pandas as pd
 import pyarrow as pa
 
+from aiplus.ingest.sources import Sources
 from aiplus.records import ArticleExtraction, RawDocument
 from aiplus.tables.conform import reject_row, to_frame
 from aiplus.tables.fragments import (ARTICLE_KEY, FRAGMENT_SCHEMAS, FRAGMENT_TABLES, article_fragments,
                                      content_key)
 
 
-def build_tables(documents: list[RawDocument], extractions: list[ArticleExtraction]) -> dict[str, pd.DataFrame]:
+def build_tables(documents: list[RawDocument], extractions: list[ArticleExtraction],
+                 sources: Sources | None = None) -> dict[str, pd.DataFrame]:
     """All release tables from the documents read and the extractions made (in one process)."""
-    return assemble_tables(documents, [article_fragments(extractions)])
+    return assemble_tables(documents, [article_fragments(extractions)], sources)
 
 
-def assemble_tables(documents: list[RawDocument], fragments: list[dict[str, pa.Table]]) -> dict[str, pd.DataFrame]:
+def assemble_tables(documents: list[RawDocument], fragments: list[dict[str, pa.Table]],
+                    sources: Sources | None = None) -> dict[str, pd.DataFrame]:
     """All release tables from the documents read and the fragments of every batch.
 
     Files that could not be read and exact duplicates (of a file or of an
@@ -60,7 +64,7 @@ def assemble_tables(documents: list[RawDocument], fragments: list[dict[str, pa.T
                                   f"duplicate: same text as article {row.article_id} of "
                                   f"{first_file_of_article[row.article_id]}", row.source_file, row.article_id))
     kept = set(arts.loc[~duplicate, ARTICLE_KEY])
-    arts = arts[~duplicate]
+    arts = _with_provenance(arts[~duplicate], sources)
     rest = {name: df[df[ARTICLE_KEY].isin(kept)] for name, df in frames.items() if name != "articles"}
 
     mentions = rest["mentions"]
@@ -74,6 +78,16 @@ def assemble_tables(documents: list[RawDocument], fragments: list[dict[str, pa.T
         "rejects": rejects,
     }
     return {name: to_frame(name, rows) for name, rows in tables.items()}
+
+
+def _with_provenance(arts: pd.DataFrame, sources: Sources | None) -> pd.DataFrame:
+    """Articles with their file's ``source_url`` and ``retrieved_date`` from the sidecar (null when unlisted)."""
+    arts = arts.copy()
+    listed = [sources.get(f) if sources is not None else None for f in arts["source_file"]]
+    arts["source_url"] = pd.Series([s.url if s else None for s in listed], index=arts.index, dtype="object")
+    arts["retrieved_date"] = pd.Series([s.retrieved if s else None for s in listed], index=arts.index,
+                                       dtype="object")
+    return arts
 
 
 def _concat(fragment: str, parts: list[pa.Table]) -> pd.DataFrame:

@@ -109,7 +109,7 @@ def test_cli_run_as_in_the_readme(raw_copy: Path, tmp_path: Path, monkeypatch, c
     monkeypatch.chdir(raw_copy.parent)
     assert main(["run", "--cache-dir", ".cache/aiplus"]) == 0
     out = capsys.readouterr().out
-    assert "files read: 5" in out and "published release" in out and "quality report:" in out
+    assert "files: 5 read, 0 rejected" in out and "published release" in out and "quality report:" in out
     assert (tmp_path / "curated" / "latest" / "report.html").exists()
     assert (tmp_path / "curated" / "latest" / "quality" / "index.html").exists()
     assert main(["run", "--cache-dir", ".cache/aiplus"]) == 0

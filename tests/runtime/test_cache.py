@@ -108,3 +108,19 @@ def test_a_batch_of_unchanged_files_comes_whole_from_the_batch_cache(tmp_path: P
     path.write_text(path.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     third = process_batch_to_fragments(discover_files(raw), raw, cache)
     assert third.cache_hits == 4 and third.stage_seconds["extract"] > 0
+
+
+def test_the_sources_sidecar_and_the_size_limit_change_the_inputs_digest(raw_copy):
+    """A changed SOURCES.tsv must change the release: the no-change check sees it (and so does a new limit)."""
+    from aiplus.ingest.sources import read_sources
+    from aiplus.runtime.inputs import inputs_digest, snapshot_raw
+
+    files = snapshot_raw(raw_copy)
+    plain = inputs_digest(files, read_sources(raw_copy))
+    (raw_copy / "SOURCES.tsv").write_text("file\turl\n000_24fac3fd04a55c4d.txt\thttps://e.org/a\n", encoding="utf-8")
+    assert [f.source_file for f in snapshot_raw(raw_copy)] == [f.source_file for f in files]  # not an article
+    with_sidecar = inputs_digest(files, read_sources(raw_copy))
+    (raw_copy / "SOURCES.tsv").write_text("file\turl\n000_24fac3fd04a55c4d.txt\thttps://e.org/b\n", encoding="utf-8")
+    changed = inputs_digest(files, read_sources(raw_copy))
+    assert len({plain, with_sidecar, changed}) == 3
+    assert inputs_digest(files, read_sources(raw_copy), 1024) != changed
