@@ -1,7 +1,8 @@
-"""``aiplus validate``: both gates run again on a published release folder."""
+"""``aiplus validate``: the manifest's digests checked, and both gates run again, on a published release folder."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +20,40 @@ def _compared_release(release_dir: Path) -> Path | None:
         return None
     sibling = release_dir.resolve().parent / version
     return sibling if (sibling / MANIFEST).exists() else None
+
+
+def manifest_files(manifest: dict) -> dict[str, dict]:
+    """Every file the manifest lists, name → its entry (``sha256`` and ``bytes``): tables and companions."""
+    listed = {entry["file"]: entry for entry in (manifest.get("tables") or {}).values() if entry.get("file")}
+    listed.update(manifest.get("files") or {})
+    return listed
+
+
+def digest_failures(release_dir: Path) -> tuple[list[str], int]:
+    """(failures, number of files checked): each file the manifest lists must exist with its size and SHA-256.
+
+    The digests live in ``manifest.json`` rather than in ``datapackage.json``, whose standard validator
+    cannot hash Parquet files; this is where they are checked.
+    """
+    manifest = read_manifest(release_dir) or {}
+    failures = []
+    listed = manifest_files(manifest)
+    for name, entry in sorted(listed.items()):
+        path = Path(release_dir) / name
+        if not path.is_file():
+            failures.append(f"digest {name}: listed in manifest.json but missing")
+            continue
+        digest, size = hashlib.sha256(), 0
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+        if entry.get("bytes") is not None and size != entry["bytes"]:
+            failures.append(f"digest {name}: {size} bytes, manifest.json says {entry['bytes']}")
+        if entry.get("sha256") and digest.hexdigest() != entry["sha256"]:
+            failures.append(f"digest {name}: SHA-256 {digest.hexdigest()[:16]}…, manifest.json says "
+                            f"{entry['sha256'][:16]}… (the file was changed after it was published)")
+    return failures, len(listed)
 
 
 def pandera_failures(tables: dict[str, pd.DataFrame]) -> list[str]:
@@ -67,6 +102,11 @@ def validate_command(release_dir: Path | str, previous_release_dir: Path | str |
     if not (release_dir / MANIFEST).exists():
         print(f"error: {release_dir} is not a release folder (no manifest.json)")
         return 2
+    digests, n_files = digest_failures(release_dir)
+    print(f"Digests (manifest.json): {'PASSED' if not digests else 'FAILED'}: {n_files} files checked, "
+          f"{len(digests)} failed")
+    for line in digests:
+        print(f"  CRITICAL {line}")
     try:
         failures, result = validate_release(release_dir, Path(previous_release_dir) if previous_release_dir
                                             else None)
@@ -77,4 +117,4 @@ def validate_command(release_dir: Path | str, previous_release_dir: Path | str |
     for line in failures:
         print(f"  CRITICAL {line}")
     print(format_gate(result))
-    return 1 if failures or not result.passed else 0
+    return 1 if digests or failures or not result.passed else 0

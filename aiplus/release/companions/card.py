@@ -33,10 +33,13 @@ DATASET_MD_END = "<!-- End of the generated part. -->"
 
 # What each companion file of a release is, for the card's file list (files not named here are listed bare).
 FILE_DESCRIPTIONS = {
-    "manifest.json": "version, created time, code version, SHA-256 of every raw input and of every table",
+    "manifest.json": "version, created time, code version, every raw input (SHA-256, status, source URL), the "
+                     "SHA-256 and size of every table and file (`aiplus validate` checks them)",
     "datapackage.json": "Frictionless Data Package v2: Table Schema of every table, keys, licence, sources",
-    "aiplus.duckdb": "DuckDB database: the same tables with primary/foreign keys and the views "
-                     "initiative_facts, initiative_organisation_facts and metric_facts",
+    "aiplus.duckdb": "DuckDB database: the same tables with primary/foreign keys, a regions table and the BI views "
+                     "initiative_facts, initiative_organisation_facts, metric_facts, organisation_facts and "
+                     "article_facts (no list columns; province / city / county columns to drill down)",
+    "report.html": "summary with charts, rejected files with their reasons, sources of the articles",
     "README.md": "this dataset card",
 }
 
@@ -82,7 +85,7 @@ def render_card(manifest: dict, scores: dict | None, files: list[str] | None = N
     """The dataset card (Markdown) of a release."""
     rows = {t: manifest.get("tables", {}).get(t, {}).get("rows", 0) for t in TABLES}
     sections = [_title(manifest), _what_section(manifest, rows), _how_made_section(manifest),
-                _tables_section(rows), _limitations_section(manifest, scores), _files_section(files),
+                _sources_section(manifest), _tables_section(rows), _limitations_section(manifest, scores), _files_section(files),
                 _loading_section(manifest["version"]), _licence_section(), _citation_section(manifest)]
     return "\n".join(line for section in sections for line in section) + "\n"
 
@@ -188,6 +191,39 @@ def _how_made_section(manifest: dict) -> list[str]:
     return lines + [""]
 
 
+# The sources section lists at most this many files (the data package lists all of them).
+MAX_SOURCES_LISTED = 200
+
+
+def _sources_section(manifest: dict) -> list[str]:
+    """Where the raw files came from, as the raw folder's SOURCES.tsv says, and which were rejected."""
+    inputs = manifest.get("inputs") or []
+    listed = [i for i in inputs if i.get("url")]
+    lines = ["## Sources", ""]
+    reading = manifest.get("reading") or {}
+    if not listed:
+        lines += [f"None of the {len(inputs)} raw files has a source URL: the raw folder had no SOURCES.tsv "
+                  "(a table of `file`, `url` and optionally `retrieved`, `publisher`, `licence`) or it named "
+                  "none of them. `datapackage.json` lists every raw file with its SHA-256.", ""]
+    else:
+        lines += [f"{len(listed)} of {len(inputs)} raw files have a source URL (from "
+                  f"`{reading.get('sources_file') or 'SOURCES.tsv'}`; also in `articles.source_url` and "
+                  "`retrieved_date`, and in the `sources` of `datapackage.json`).", "",
+                  "| file | URL | publisher | retrieved | licence |", "|---|---|---|---|---|"]
+        for item in listed[:MAX_SOURCES_LISTED]:
+            lines.append(f"| `{_cell(item['source_file'])}` | <{item['url']}> | {_cell(item.get('publisher') or '')} "
+                         f"| {item.get('retrieved') or ''} | {_cell(item.get('licence') or '')} |")
+        if len(listed) > MAX_SOURCES_LISTED:
+            lines.append(f"| … {len(listed) - MAX_SOURCES_LISTED} more in datapackage.json | | | | |")
+        lines.append("")
+    rejected = [i for i in inputs if i.get("status") == "rejected"]
+    if rejected:
+        lines += [f"{len(rejected)} raw files gave no article (they are rows of `rejects` with table `files`): "
+                  + "; ".join(f"`{i['source_file']}` ({i.get('reason') or 'rejected'})" for i in rejected[:20])
+                  + ("; …" if len(rejected) > 20 else "") + ".", ""]
+    return lines
+
+
 def _tables_section(rows: dict[str, int]) -> list[str]:
     lines = ["## Tables", "", *table_list(rows), "",
              "Keys are hashes of content, so the same article or organisation keeps its key from release to "
@@ -227,9 +263,10 @@ def _loading_section(version: str) -> list[str]:
         'initiatives = load("initiatives")',
         "```", "",
         "BI tools (DBeaver, Metabase, Superset, Tableau/Power BI via ODBC, ...) can open `aiplus.duckdb` directly; "
-        "it needs no DuckDB extension. `datapackage.json` can be checked with "
-        "`frictionless validate datapackage.json --skip-errors byte-count,hash-count` (frictionless 5 reads "
-        "Parquet through pyarrow and cannot count its bytes; `sha256sum` checks the hashes in the manifest).", ""]
+        "it needs no DuckDB extension. `frictionless validate datapackage.json` checks every table against its "
+        "schema (types, keys, foreign keys, allowed values). The SHA-256 and size of every file are in "
+        "`manifest.json` (not in `datapackage.json`, whose validator cannot hash Parquet files): "
+        "`aiplus validate <release folder>` checks them, and so does `sha256sum`.", ""]
 
 
 def _licence_section() -> list[str]:

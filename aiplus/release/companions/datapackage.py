@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 
-from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, ISO_DATE, MODELS, TABLE_KEYS, TABLES, type_name
+from schemas.tables import ARROW_SCHEMAS, CONTRACT, DATE_WINDOW, FOREIGN_KEYS, MODELS, TABLE_KEYS, TABLES, type_name
 
 DATAPACKAGE_FILE = "datapackage.json"
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -40,17 +40,14 @@ DATA_LICENSE = {"name": "CC-BY-4.0", "path": "https://creativecommons.org/licens
 CODE_LICENSE = "Apache-2.0"
 CONTRIBUTORS = [{"title": "aiplus-data project", "roles": ["creator", "publisher"]}]
 
-# Years allowed by the ISO_DATE pattern of schemas/tables.py.
-DATE_WINDOW = ("1950-01-01", "2099-12-31")
-
 
 def field_descriptor(table: str, field: pa.Field) -> dict:
     """The Table Schema field of one column: type, description and constraints from the contract."""
     column = MODELS[table].to_schema().columns[field.name]
     checks = {check.name: check.statistics for check in column.checks}
     pattern = checks.get("str_matches", {}).get("pattern")
-    is_date = pattern == ISO_DATE
-    descriptor: dict = {"name": field.name, "type": _frictionless_type(field.type, is_date),
+    is_date = pa.types.is_date(field.type)
+    descriptor: dict = {"name": field.name, "type": type_name(field.type, "frictionless"),
                         "description": CONTRACT[table].column(field.name).description}
     if pa.types.is_list(field.type):
         # Parquet list<string>: frictionless 5 reads these cells as numpy arrays, which its "array" type
@@ -63,10 +60,10 @@ def field_descriptor(table: str, field: pa.Field) -> dict:
         constraints["unique"] = True
     if "isin" in checks:
         constraints["enum"] = list(checks["isin"]["allowed_values"])
-    if pattern and not is_date:
+    if pattern:
         constraints["pattern"] = pattern.removeprefix("^").removesuffix("$")  # Table Schema anchors patterns
     if is_date:
-        constraints["minimum"], constraints["maximum"] = DATE_WINDOW
+        constraints["minimum"], constraints["maximum"] = (d.isoformat() for d in DATE_WINDOW)
     # A missing float arrives from frictionless's Parquet reader as NaN, not as a missing value, and fails
     # any range; ranges are therefore declared only where the column has no missing values.
     if not (column.nullable and pa.types.is_floating(field.type)):
@@ -118,7 +115,12 @@ def build_datapackage(tables: dict[str, pd.DataFrame], manifest: dict) -> dict:
 
 
 def resource(table: str, manifest: dict) -> dict:
-    """The data resource of one table's Parquet file (bytes and hash from the manifest)."""
+    """The data resource of one table's Parquet file.
+
+    No ``bytes`` or ``hash``: frictionless reads Parquet through pyarrow and cannot count bytes or hash
+    them, so ``frictionless validate`` would mark every table INVALID.  The digests are in
+    ``manifest.json``, which ``aiplus validate`` checks.
+    """
     entry = manifest["tables"][table]
     return {
         "name": table,
@@ -126,8 +128,6 @@ def resource(table: str, manifest: dict) -> dict:
         "path": entry["file"],
         "format": "parquet",
         "mediatype": PARQUET_MEDIATYPE,
-        "bytes": entry["bytes"],
-        "hash": f"sha256:{entry['sha256']}",
         "title": table,
         "description": f"{CONTRACT[table].description} {entry['rows']} rows in this release.",
         "schema": table_schema(table),
@@ -135,7 +135,10 @@ def resource(table: str, manifest: dict) -> dict:
 
 
 def sources(tables: dict[str, pd.DataFrame], manifest: dict) -> list[dict]:
-    """One source per raw input file, titled with the publishers of its articles."""
+    """One source per raw input file, titled with its publisher, with its URL when SOURCES.tsv gives one.
+
+    The publisher is the sidecar's when it names one, else those found in the file's articles.
+    """
     publishers: dict[str, set[str]] = {}
     articles = tables.get("articles")
     if articles is not None and len(articles):
@@ -144,9 +147,13 @@ def sources(tables: dict[str, pd.DataFrame], manifest: dict) -> list[dict]:
                 publishers.setdefault(source_file, set()).add(publisher)
     out = []
     for item in manifest.get("inputs", []):
-        names = "、".join(sorted(publishers.get(item["source_file"], []))) or "publisher unknown"
-        source = {"title": f"{names} (raw/{item['source_file']})", "path": f"raw/{item['source_file']}",
-                  "x-sha256": item.get("sha256")}
+        names = item.get("publisher") or "、".join(sorted(publishers.get(item["source_file"], []))) \
+            or "publisher unknown"
+        source = {"title": f"{names} (raw/{item['source_file']})", "path": item.get("url") or f"raw/{item['source_file']}",
+                  "x-file": f"raw/{item['source_file']}", "x-sha256": item.get("sha256")}
+        for key in ("retrieved", "licence"):
+            if item.get(key):
+                source[f"x-{key}"] = item[key]
         if item.get("status") and item["status"] != "read":
             source["x-status"] = item["status"]
         out.append(source)
@@ -161,7 +168,3 @@ def write_datapackage(folder: Path, tables: dict[str, pd.DataFrame], manifest: d
     manifest.setdefault("files", {})[DATAPACKAGE_FILE] = {"sha256": hashlib.sha256(data).hexdigest(),
                                                           "bytes": len(data)}
 
-
-def _frictionless_type(arrow_type: pa.DataType, is_date: bool) -> str:
-    # ISO date strings in the Parquet: frictionless parses them as dates
-    return "date" if is_date else type_name(arrow_type, "frictionless")
