@@ -56,6 +56,7 @@ def test_types_and_keys_match_the_schema(small_db):
     types = dict(small_db.sql("select column_name, data_type from duckdb_columns() "
                               "where table_name = 'articles'").fetchall())
     assert types["quality_flags"] == "VARCHAR[]" and types["n_chars"] == "BIGINT"
+    assert types["published_date"] == "DATE" and types["retrieved_date"] == "DATE"
     assert small_db.sql("select quality_flags from articles limit 1").fetchall()[0][0] == ["reflowed"]
     keys = {t: cols for t, cols in small_db.sql("select table_name, constraint_column_names from "
                                                 "duckdb_constraints() where constraint_type = 'PRIMARY KEY'")
@@ -73,15 +74,47 @@ def test_types_and_keys_match_the_schema(small_db):
 def test_initiative_facts_one_row_per_initiative_with_organisations_and_region(small_db):
     assert small_db.sql("select count(*) from initiative_facts").fetchall()[0][0] == 2
     rows = {r[0]: r[1:] for r in small_db.sql(
-        "select initiative_name, organisers, organisations, n_organisations, n_metrics, region_name, "
-        "region_source, article_title, publisher from initiative_facts").fetchall()}
-    # Its own region wins; organisers aggregated; all organisations with their roles.
-    assert rows["AI助残夜校"] == ("晋江市残联", "晋江市残联（organiser）；厦门市教育局（partner）", 2, 1,
-                                "福建省晋江市", "initiative", "夜校开课", "测试报")
+        "select initiative_name, n_organisations, n_metrics, region_name, region_source, article_title, "
+        "publisher from initiative_facts").fetchall()}
+    # Its own region wins; organisations counted (they are listed by the bridge view).
+    assert rows["AI助残夜校"] == (2, 1, "福建省晋江市", "initiative", "夜校开课", "测试报")
     # No region of its own: the article's region.
-    assert rows["AI助学服务"][4:6] == ("福建省厦门市", "article")
+    assert rows["AI助学服务"][2:4] == ("福建省厦门市", "article")
     assert small_db.sql("select count(*) from initiative_organisation_facts").fetchall()[0][0] == \
         small_db.sql("select count(*) from initiative_organisations").fetchall()[0][0]
+    organisations = small_db.sql("select organisation_name, role from initiative_organisation_facts "
+                                 "where initiative_name = 'AI助残夜校' order by role").fetchall()
+    assert organisations == [("晋江市残联", "organiser"), ("厦门市教育局", "partner")]
+
+
+def test_no_view_has_a_list_column(small_db):
+    """ODBC drivers and BI tools cannot show VARCHAR[]: the views join lists into text."""
+    types = small_db.sql("select table_name, column_name, data_type from duckdb_columns() "
+                         f"where table_name in ({', '.join(repr(v) for v in VIEWS)})").fetchall()
+    assert {t for t, _, _ in types} == set(VIEWS)
+    assert [(t, c, d) for t, c, d in types if d.endswith("[]") or d.startswith(("STRUCT", "MAP"))] == []
+    assert "organisers" not in {c for _, c, _ in types} and "organisations" not in {c for _, c, _ in types}
+    flags = small_db.sql("select quality_flags from article_facts").fetchall()
+    assert ("reflowed",) in flags
+    assert small_db.sql("select count(*) from organisation_facts").fetchall()[0][0] == \
+        small_db.sql("select count(*) from organisations").fetchall()[0][0]
+
+
+def test_views_drill_down_province_city_county(small_db):
+    rows = {r[0]: r[1:] for r in small_db.sql(
+        "select initiative_name, region_level, province_code, province_name, city_code, city_name, county_code, "
+        "county_name from initiative_facts").fetchall()}
+    assert rows["AI助残夜校"] == ("county", "350000", "福建省", "350500", "泉州市", "350582", "晋江市")
+    assert rows["AI助学服务"] == ("city", "350000", "福建省", "350200", "厦门市", None, None)
+    metric = small_db.sql("select province_name, city_name from metric_facts where region_code = '350582' "
+                          "limit 1").fetchall()
+    assert metric == [("福建省", "泉州市")]
+    # Every region of the release is in the regions table, so no fact loses its hierarchy.
+    assert small_db.sql("select count(*) from initiative_facts where region_code is not null and "
+                        "province_code is null").fetchall()[0][0] == 0
+    # A county-level city directly under its province has no city level.
+    assert small_db.sql("select province_name, city_code, county_name from regions where code = '429004'"
+                        ).fetchall() == [("湖北省", None, "仙桃市")]
 
 
 def test_metric_facts_show_their_initiative_organisation_and_region(small_db):

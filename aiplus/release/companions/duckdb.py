@@ -1,20 +1,24 @@
 """``aiplus.duckdb``: the release's tables in one DuckDB file, with keys and BI-ready views.
 
-The file holds the same tables as the Parquet files (lists stay ``VARCHAR[]``),
-``PRIMARY KEY`` and ``FOREIGN KEY`` constraints and table and column comments
-from the table contract in ``schemas/tables.py`` (the same descriptions as the
-data package), a ``release_info`` table, and three views:
+The file holds the same tables as the Parquet files (lists stay ``VARCHAR[]``
+there), ``PRIMARY KEY`` and ``FOREIGN KEY`` constraints and table and column
+comments from the table contract in ``schemas/tables.py`` (the same descriptions
+as the data package), a ``release_info`` table, a ``regions`` table (every
+GB/T 2260 code with its province, city and county) and five views for BI tools,
+none with a list column (ODBC drivers cannot show ``VARCHAR[]``):
 
 - ``initiative_facts``: one row per initiative (so ``count(*)`` counts
-  initiatives), with its article's title, publisher and date, its region (the
-  initiative's own, else its article's; ``region_source`` says which) and its
-  organisations aggregated into text columns (``organisers``, ``organisations``)
-  that any BI tool can show;
+  initiatives), with its article's title, publisher, date and source URL, its
+  region (the initiative's own, else its article's; ``region_source`` says
+  which) as a drill-down hierarchy (``province_*``, ``city_*``, ``county_*``),
+  aliases as text, and its numbers of organisations and metrics;
 - ``initiative_organisation_facts``: one row per initiative × organisation ×
-  role, for filtering or grouping initiatives by organisation;
+  role, the bridge for filtering or grouping initiatives by organisation;
 - ``metric_facts``: one row per metric with its initiative's name and kind, its
-  organisation's name and type, and its region (the initiative's, else the
-  article's).
+  organisation's name and type, and its region hierarchy;
+- ``organisation_facts`` and ``article_facts``: the organisations (aliases as
+  text) and the articles (without their text; quality flags as text) with their
+  region hierarchy.
 
 It needs no DuckDB extension (Parquet is built in, and nothing else is used), and
 is written in DuckDB's v1.0.0 storage format so that older DuckDB builds open it.
@@ -32,7 +36,7 @@ import pandas as pd
 import pyarrow as pa
 
 from aiplus.release.companions.datapackage import DATA_LICENSE
-from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, ROLES, TABLE_KEYS, TABLES, type_name
+from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, TABLE_KEYS, TABLES, type_name
 
 DUCKDB_FILE = "aiplus.duckdb"
 
@@ -46,72 +50,134 @@ STORAGE_VERSION = "v1.0.0"
 # (tests/test_table_contract.py checks it).
 CREATE_ORDER = TABLES
 
+# The region of a fact: the initiative's own, else its article's (``region_source`` says which).
+_REGION_OF_INITIATIVE = {
+    "name": "CASE WHEN i.region_name IS NOT NULL THEN i.region_name ELSE a.region_name END",
+    "code": "CASE WHEN i.region_name IS NOT NULL THEN i.region_code ELSE a.region_code END",
+    "source": "CASE WHEN i.region_name IS NOT NULL THEN 'initiative' WHEN a.region_name IS NOT NULL THEN 'article' END",
+}
+# The drill-down columns of a region, from the ``regions`` table joined as ``rg``.
+REGION_HIERARCHY = ("rg.level AS region_level, rg.province_code, rg.province_name, rg.city_code, rg.city_name, "
+                    "rg.county_code, rg.county_name")
+
+# No view has a list column (VARCHAR[] breaks ODBC drivers and many BI tools): lists are joined into text
+# ('；'-separated), and the organisations of an initiative are rows of the bridge view
+# initiative_organisation_facts, not a column of initiative_facts.  The tables keep their lists.
 VIEWS = {
-    "initiative_facts": """
-        WITH links AS (
-            SELECT io.initiative_id,
-                   list(o.name || '（' || io.role || '）' ORDER BY list_position(ROLE_ORDER, io.role), o.name)
-                       AS organisations,
-                   list(o.name ORDER BY o.name) FILTER (WHERE io.role = 'organiser') AS organisers,
-                   count(DISTINCT io.org_id) AS n_organisations
-            FROM initiative_organisations io JOIN organisations o USING (org_id)
-            GROUP BY io.initiative_id),
+    "initiative_facts": f"""
+        WITH base AS (
+            SELECT i.*, {_REGION_OF_INITIATIVE["name"]} AS fact_region_name,
+                   {_REGION_OF_INITIATIVE["code"]} AS fact_region_code,
+                   {_REGION_OF_INITIATIVE["source"]} AS region_source,
+                   a.title AS article_title, a.publisher, a.published_date, a.source_file, a.source_url
+            FROM initiatives i JOIN articles a USING (article_id)),
+        links AS (
+            SELECT initiative_id, count(DISTINCT org_id) AS n_organisations
+            FROM initiative_organisations GROUP BY initiative_id),
         metric_counts AS (
             SELECT initiative_id, count(*) AS n_metrics FROM metrics
             WHERE initiative_id IS NOT NULL GROUP BY initiative_id)
-        SELECT i.initiative_id, i.name AS initiative_name, i.kind, i.ai_related, i.domain, i.start_date,
-               CASE WHEN i.region_name IS NOT NULL THEN i.region_name ELSE a.region_name END AS region_name,
-               CASE WHEN i.region_name IS NOT NULL THEN i.region_code ELSE a.region_code END AS region_code,
-               CASE WHEN i.region_name IS NOT NULL THEN 'initiative'
-                    WHEN a.region_name IS NOT NULL THEN 'article' END AS region_source,
-               substr(CASE WHEN i.region_name IS NOT NULL THEN i.region_code ELSE a.region_code END, 1, 2)
-                   || '0000' AS province_code,
-               array_to_string(l.organisers, '；') AS organisers,
-               array_to_string(l.organisations, '；') AS organisations,
+        SELECT b.initiative_id, b.name AS initiative_name, array_to_string(b.aliases, '；') AS aliases, b.kind,
+               b.ai_related, b.domain, b.start_date,
+               b.fact_region_name AS region_name, b.fact_region_code AS region_code, b.region_source,
+               {REGION_HIERARCHY},
                coalesce(l.n_organisations, 0) AS n_organisations,
                coalesce(m.n_metrics, 0) AS n_metrics,
-               i.article_id, a.title AS article_title, a.publisher, a.published_date, a.source_file,
-               i.evidence
-        FROM initiatives i
-        JOIN articles a USING (article_id)
+               b.article_id, b.article_title, b.publisher, b.published_date, b.source_file, b.source_url,
+               b.evidence
+        FROM base b
+        LEFT JOIN regions rg ON rg.code = b.fact_region_code
         LEFT JOIN links l USING (initiative_id)
         LEFT JOIN metric_counts m USING (initiative_id)
     """,
     "initiative_organisation_facts": """
-        SELECT f.initiative_id, f.initiative_name, f.kind, f.ai_related, f.domain, f.region_name, f.region_code,
+        SELECT f.initiative_id, f.initiative_name, f.kind, f.ai_related, f.domain, f.start_date,
+               f.region_name, f.region_code, f.region_level, f.province_code, f.province_name, f.city_code,
+               f.city_name, f.county_code, f.county_name,
                io.org_id, o.name AS organisation_name, o.org_type, io.role,
                f.article_id, f.article_title, f.publisher, f.published_date
         FROM initiative_organisations io
         JOIN initiative_facts f USING (initiative_id)
         JOIN organisations o USING (org_id)
     """,
-    "metric_facts": """
-        SELECT m.metric_id, m.indicator, m.value, m.value_max, m.unit, m.qualifier, m.is_target, m.period,
-               m.surface,
-               m.initiative_id, i.name AS initiative_name, i.kind AS initiative_kind, i.ai_related, i.domain,
-               m.org_id, o.name AS organisation_name, o.org_type,
-               CASE WHEN i.region_name IS NOT NULL THEN i.region_name ELSE a.region_name END AS region_name,
-               CASE WHEN i.region_name IS NOT NULL THEN i.region_code ELSE a.region_code END AS region_code,
-               CASE WHEN i.region_name IS NOT NULL THEN 'initiative'
-                    WHEN a.region_name IS NOT NULL THEN 'article' END AS region_source,
-               m.article_id, a.title AS article_title, a.publisher, a.published_date, m.evidence
-        FROM metrics m
-        JOIN articles a USING (article_id)
-        LEFT JOIN initiatives i USING (initiative_id)
-        LEFT JOIN organisations o ON o.org_id = m.org_id
+    "metric_facts": f"""
+        WITH base AS (
+            SELECT m.*, i.name AS initiative_name, i.kind AS initiative_kind, i.ai_related, i.domain,
+                   o.name AS organisation_name, o.org_type,
+                   {_REGION_OF_INITIATIVE["name"]} AS fact_region_name,
+                   {_REGION_OF_INITIATIVE["code"]} AS fact_region_code,
+                   {_REGION_OF_INITIATIVE["source"]} AS region_source,
+                   a.title AS article_title, a.publisher, a.published_date
+            FROM metrics m
+            JOIN articles a USING (article_id)
+            LEFT JOIN initiatives i USING (initiative_id)
+            LEFT JOIN organisations o ON o.org_id = m.org_id)
+        SELECT b.metric_id, b.indicator, b.value, b.value_max, b.unit, b.qualifier, b.is_target, b.period,
+               b.surface, b.initiative_id, b.initiative_name, b.initiative_kind, b.ai_related, b.domain,
+               b.org_id, b.organisation_name, b.org_type,
+               b.fact_region_name AS region_name, b.fact_region_code AS region_code, b.region_source,
+               {REGION_HIERARCHY},
+               b.article_id, b.article_title, b.publisher, b.published_date, b.evidence
+        FROM base b
+        LEFT JOIN regions rg ON rg.code = b.fact_region_code
+    """,
+    "organisation_facts": f"""
+        SELECT o.org_id, o.name AS organisation_name, array_to_string(o.aliases, '；') AS aliases, o.org_type,
+               o.is_region, o.region_name, o.region_code, {REGION_HIERARCHY}, o.n_articles, o.n_mentions
+        FROM organisations o
+        LEFT JOIN regions rg ON rg.code = o.region_code
+    """,
+    "article_facts": f"""
+        SELECT a.article_id, a.title, a.publisher, a.published_date, a.byline, a.region_name, a.region_code,
+               {REGION_HIERARCHY}, a.script, a.n_chars, array_to_string(a.quality_flags, '；') AS quality_flags,
+               a.source_file, a.article_index, a.source_url, a.retrieved_date
+        FROM articles a
+        LEFT JOIN regions rg ON rg.code = a.region_code
     """,
 }
-# Organisations of an initiative are listed in the order of ROLES (organisers first).
-VIEWS = {name: sql.replace("ROLE_ORDER", "[" + ", ".join(f"'{r}'" for r in ROLES) + "]")
-         for name, sql in VIEWS.items()}
 VIEW_DESCRIPTIONS = {
-    "initiative_facts": "One row per initiative, with its article, region (the initiative's, else the "
-                        "article's) and organisations aggregated; organisers and organisations are '；'-separated.",
-    "initiative_organisation_facts": "One row per initiative × organisation × role, with the initiative's "
-                                     "facts and the organisation's name and type.",
+    "initiative_facts": "One row per initiative, with its article, its region (the initiative's, else the "
+                        "article's) as a province / city / county hierarchy, and its number of organisations "
+                        "and metrics; aliases are '；'-separated. Its organisations are the rows of "
+                        "initiative_organisation_facts.",
+    "initiative_organisation_facts": "One row per initiative × organisation × role (the bridge between "
+                                     "initiatives and organisations), with the initiative's facts and the "
+                                     "organisation's name and type.",
     "metric_facts": "One row per metric, with its initiative, organisation and region (the initiative's, else "
-                    "the article's).",
+                    "the article's) as a province / city / county hierarchy.",
+    "organisation_facts": "One row per organisation, aliases '；'-separated, region as a province / city / "
+                          "county hierarchy.",
+    "article_facts": "One row per article without its text: title, publisher, dates, region hierarchy, "
+                     "source URL; quality flags '；'-separated.",
 }
+REGIONS_TABLE_DESCRIPTION = ("Administrative divisions (GB/T 2260 codes, from the gazetteer the extraction uses) "
+                             "with their province, city and county, for drilling down in BI tools: every code "
+                             "of the gazetteer and every region_code of the release.")
+
+
+def region_rows(tables: dict[str, pd.DataFrame] | None = None) -> list[tuple]:
+    """The ``regions`` table: every gazetteer code, and every region_code in ``tables``, with its hierarchy.
+
+    Province = the first 2 digits + 0000, city = the first 4 + 00 (GB/T 2260); a level the gazetteer has
+    no code for (a county-level city directly under its province) is left empty.
+    """
+    from aiplus.lexicon import read_table
+
+    names = {row["code"]: row["name"] for row in read_table("regions/adcodes.tsv")}
+    codes = set(names)
+    for df in (tables or {}).values():
+        if "region_code" in df.columns:
+            codes.update(c for c in df["region_code"].dropna().unique() if isinstance(c, str))
+    rows = []
+    for code in sorted(codes):
+        province, city = code[:2] + "0000", code[:4] + "00"
+        level = "province" if code == province else "city" if code == city else "county"
+        city_code = city if level != "province" and city in names else None
+        county_code = code if level == "county" else None
+        rows.append((code, names.get(code), level, province, names.get(province), city_code,
+                     names.get(city_code) if city_code else None, county_code,
+                     names.get(county_code) if county_code else None))
+    return rows
 
 
 def connect_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
@@ -120,7 +186,7 @@ def connect_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True, config=config)
 
 
-def build_duckdb(path: Path, folder: Path, manifest: dict) -> None:
+def build_duckdb(path: Path, folder: Path, manifest: dict, tables: dict[str, pd.DataFrame] | None = None) -> None:
     """Create the DuckDB file at ``path`` from the release's Parquet files in ``folder``."""
     path = Path(path)
     for leftover in (path, path.with_name(path.name + ".wal")):
@@ -138,6 +204,11 @@ def build_duckdb(path: Path, folder: Path, manifest: dict) -> None:
                 for column in CONTRACT[table].columns:
                     con.execute(f"COMMENT ON COLUMN {_quote(table)}.{_quote(column.name)} "
                                 f"IS {_literal(column.description)}")
+            con.execute("CREATE TABLE regions (code VARCHAR PRIMARY KEY, name VARCHAR, level VARCHAR, "
+                        "province_code VARCHAR, province_name VARCHAR, city_code VARCHAR, city_name VARCHAR, "
+                        "county_code VARCHAR, county_name VARCHAR)")
+            con.executemany("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", region_rows(tables))
+            con.execute(f"COMMENT ON TABLE regions IS {_literal(REGIONS_TABLE_DESCRIPTION)}")
             for name, sql in VIEWS.items():
                 con.execute(f"CREATE VIEW {_quote(name)} AS {sql}")
                 con.execute(f"COMMENT ON VIEW {_quote(name)} IS {_literal(VIEW_DESCRIPTIONS[name])}")
@@ -180,7 +251,7 @@ def write_duckdb(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
     folder = Path(folder)
     tmp = folder / f".{DUCKDB_FILE}.tmp-{os.getpid()}"
     try:
-        build_duckdb(tmp, folder, manifest)
+        build_duckdb(tmp, folder, manifest, tables)
         os.replace(tmp, folder / DUCKDB_FILE)
     finally:
         tmp.unlink(missing_ok=True)
