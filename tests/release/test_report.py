@@ -12,7 +12,7 @@ from aiplus.tables.conform import to_frame
 from aiplus.tables.fragments import content_key
 from aiplus.release.companions.report import (REPORT_FILE, build_summary_report, initiatives_by_region,
                                    load_extraction_scores, metric_values_by_unit, most_active_organisations, province_city_label,
-                                   recent_initiatives, write_summary_report)
+                                   recent_initiatives, rejected_files, source_rows, write_summary_report)
 from schemas.tables import TABLES
 
 SCREENSHOT_SCRIPT = ROOT / "scripts" / "screenshot_report.py"
@@ -105,7 +105,8 @@ def test_page_holds_every_part_escapes_data_and_is_deterministic(tmp_path):
     assert page == build_summary_report(sample_tables(), manifest, SCORES)  # same input, same bytes
     assert "<script" not in page.lower()  # the hostile strings are escaped, and the page has no script of its own
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;" in page
-    assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing loaded from the network
+    assert not re.search(r"src=\"(https?:)?//", page)  # nothing loaded from the network
+    assert not re.search(r"<link[^>]*href=\"(https?:)?//", page)  # (links to sources are only links)
     assert "@import" not in page and "url(" not in page
     for anchor in ("headline", "regions", "ai-share", "kinds", "domains", "organisations", "units", "magnitudes",
                    "scores", "recent", "rejects", "files"):
@@ -165,3 +166,32 @@ def test_report_of_the_seeds_in_raw(tmp_path):
     assert f'id="figure-articles"><div class="value">{len(tables["articles"]):,}</div>' in page
     assert len(page.encode()) < 1_000_000
     assert page == build_summary_report(tables, manifest, load_extraction_scores())
+
+
+def test_rejected_files_and_sources_are_listed_with_their_reasons_and_urls():
+    """Rejected files are listed with their reasons (not counted as rows of the row gate), and every raw
+    file with its source URL and publisher."""
+    tables = sample_tables()
+    rejects = tables["rejects"].to_dict("records") + [
+        {"table": "files", "record": "{}", "reasons": "legacy Word .doc file is not read: convert it to .docx",
+         "source_file": "notice.doc"},
+        {"table": "files", "record": "{}", "reasons": "PDF has no text layer (a scanned image?)",
+         "source_file": "scan.pdf"}]
+    tables["rejects"] = to_frame("rejects", rejects)
+    manifest = manifest_for(tables)
+    manifest["inputs"] = [{"source_file": "x.txt", "status": "read", "url": "https://www.sznews.com/x.html",
+                           "publisher": "深圳新闻网", "retrieved": "2026-02-01"},
+                          {"source_file": "y.txt", "status": "read"},
+                          {"source_file": "notice.doc", "status": "rejected"}]
+    assert rejected_files(tables) == [("notice.doc", "legacy Word .doc file is not read: convert it to .docx"),
+                                      ("scan.pdf", "PDF has no text layer (a scanned image?)")]
+    rows = source_rows(tables, manifest)
+    assert rows[0]["url"] == "https://www.sznews.com/x.html" and rows[0]["publisher"] == "深圳新闻网"
+    page = build_summary_report(tables, manifest, SCORES)
+    files = page[page.index('id="rejected-files"'):page.index('id="rejects"')]
+    assert "notice.doc" in files and "convert it to .docx" in files and "scan.pdf" in files
+    row_chart = page[page.index('id="rejects"'):page.index('id="sources"')]
+    assert "notice.doc" not in row_chart and ">files<" not in row_chart  # files are not rows of the row gate
+    sources = page[page.index('id="sources"'):]
+    assert 'href="https://www.sznews.com/x.html"' in sources and "深圳新闻网" in sources and "2026-02-01" in sources
+    assert "1 of 3 files with a source URL" in sources

@@ -72,8 +72,9 @@ _WIDE_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\
 def write_summary_report(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
                          previous_release_dir: Path | None) -> None:
     """Write ``folder/report.html`` (a release extra; the previous release is not used)."""
-    page = build_summary_report(tables, manifest, load_extraction_scores())
-    (Path(folder) / REPORT_FILE).write_bytes(page.encode("utf-8"))
+    data = build_summary_report(tables, manifest, load_extraction_scores()).encode("utf-8")
+    (Path(folder) / REPORT_FILE).write_bytes(data)
+    manifest.setdefault("files", {})[REPORT_FILE] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
 
 
 def load_release_tables(release_dir: Path) -> tuple[dict[str, pd.DataFrame], dict]:
@@ -293,8 +294,13 @@ def build_summary_report(tables: dict[str, pd.DataFrame], manifest: dict, scores
         _card("Most recent initiatives", _recent_table(recent_initiatives(tables, context=context)), "recent",
               "Newest first by start date (else the article's publication date); the evidence sentence is quoted "
               "from the article."),
+        _card("Rejected files", _rejected_files_table(rejected_files(tables)), "rejected-files",
+              "Raw files that gave no article, with the reason (rows of the rejects table with table 'files')."),
         _card("Rejected rows", _rejects_chart(tables), "rejects",
-              "Records the row-level gate (Pandera) sent to the rejects table, by table."),
+              "Extracted records sent to the rejects table (by the row-level gate, or as duplicates), by table."),
+        _card("Sources", _sources_table(source_rows(tables, manifest)), "sources",
+              "Where each raw file came from: URL, publisher, retrieval date and licence from the raw folder's "
+              "SOURCES.tsv, else the publishers found in its articles."),
         _card("Files of this release", _links(manifest), "files", "Relative links: open this page from inside the "
               "release folder."),
         f'<footer>aiplus-data release <code>{_e(version)}</code>, created {_e(created)}. '
@@ -370,8 +376,61 @@ def _region_chart(tables: dict[str, pd.DataFrame], context: pd.DataFrame) -> str
 
 def _rejects_chart(tables: dict[str, pd.DataFrame]) -> str:
     by_table = _text_series(_table(tables, "rejects"), "table").fillna("?").value_counts().to_dict()
+    by_table.pop("files", None)  # files are listed on their own, with their reasons
     return _bar_chart(_ranked(Counter(by_table)), MUTED_BAR,
                       empty='<div class="nodata">none: every row passed the row-level gate</div>')
+
+
+def rejected_files(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]:
+    """(raw file, reasons) of every rejected file, in file order."""
+    rejects = _table(tables, "rejects")
+    if rejects.empty:
+        return []
+    kind, files, reasons = (_text_series(rejects, c) for c in ("table", "source_file", "reasons"))
+    return sorted((f or "?", r or "") for k, f, r in zip(kind, files, reasons) if k == "files")
+
+
+def source_rows(tables: dict[str, pd.DataFrame], manifest: dict) -> list[dict]:
+    """One row per raw input file: its URL, publisher, retrieval date, licence and status.
+
+    The publisher is the one SOURCES.tsv gives, else those found in the file's articles.
+    """
+    articles = _table(tables, "articles")
+    publishers: dict[str, set[str]] = {}
+    for f, p in zip(_text_series(articles, "source_file"), _text_series(articles, "publisher")):
+        if f and p:
+            publishers.setdefault(f, set()).add(p)
+    rows = []
+    for item in manifest.get("inputs") or []:
+        f = item.get("source_file", "")
+        rows.append({"file": f, "url": item.get("url"), "retrieved": item.get("retrieved"),
+                     "licence": item.get("licence"), "status": item.get("status", "read"),
+                     "publisher": item.get("publisher") or "、".join(sorted(publishers.get(f, []))) or None})
+    return rows
+
+
+def _rejected_files_table(rows: list[tuple[str, str]]) -> str:
+    if not rows:
+        return '<div class="nodata">none: every raw file was read</div>'
+    body = "".join(f'<tr><td class="nowrap"><code>{_e(f)}</code></td><td>{_e(r)}</td></tr>' for f, r in rows)
+    return f'<table id="rejected-files-table"><tr><th>file</th><th>reason</th></tr>{body}</table>'
+
+
+def _sources_table(rows: list[dict]) -> str:
+    if not rows:
+        return NO_DATA
+    body = []
+    for r in rows:
+        url = (f'<a href="{_e(r["url"])}" rel="noopener noreferrer">{_e(r["url"])}</a>' if r["url"]
+               else '<span class="muted">no URL (not in SOURCES.tsv)</span>')
+        status = "" if r["status"] == "read" else ' <span class="tag">rejected</span>'
+        body.append(f'<tr><td class="nowrap"><code>{_e(r["file"])}</code>{status}</td><td class="url">{url}</td>'
+                    f'<td>{_e(r["publisher"] or "–")}</td><td class="nowrap">{_e(r["retrieved"] or "–")}</td>'
+                    f'<td>{_e(r["licence"] or "–")}</td></tr>')
+    listed = sum(1 for r in rows if r["url"])
+    return (f'<p class="note">{listed} of {len(rows)} files with a source URL.</p>'
+            '<table id="sources-table"><tr><th>file</th><th>URL</th><th>publisher</th><th>retrieved</th>'
+            '<th>licence</th></tr>' + "".join(body) + "</table>")
 
 
 def _bar_chart(items: list[tuple[str, int]], colour: str, muted_labels: set[str] | frozenset = frozenset(),
