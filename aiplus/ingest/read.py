@@ -50,13 +50,9 @@ def discover_files(raw_dir: Path) -> list[Path]:
 
 def too_large_message(size: int, max_bytes: int) -> str:
     """The reason a file over the size limit is rejected, naming the limit and how to change it."""
-    return (f"file too large: {size:,} bytes, over the limit of {_megabytes(max_bytes)} MiB "
-            f"(aiplus run --max-file-mb sets it)")
-
-
-def _megabytes(n: int) -> str:
-    mb = n / (1024 * 1024)
-    return f"{mb:g}" if mb >= 0.01 else f"{mb:.4f}"
+    mib = max_bytes / (1024 * 1024)
+    limit = f"{mib:g} MiB" if mib >= 1 else f"{max_bytes:,} bytes"
+    return f"file too large: {size:,} bytes, over the limit of {limit} (aiplus run --max-file-mb sets it)"
 
 
 def _sha256_of_file(path: Path) -> str:

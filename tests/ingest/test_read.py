@@ -133,7 +133,7 @@ def test_the_size_limit_is_settable_and_named_in_the_reason(tmp_path):
     path = _write(tmp_path, "page.txt", ZH_SIMPLIFIED.encode() * 20)  # 2,900 bytes
     assert read_file(path, tmp_path, max_bytes=4096).error is None
     doc = read_file(path, tmp_path, max_bytes=1024)
-    assert doc.error == "file too large: 2,900 bytes, over the limit of 0.0010 MiB (aiplus run --max-file-mb sets it)"
+    assert doc.error == "file too large: 2,900 bytes, over the limit of 1,024 bytes (aiplus run --max-file-mb sets it)"
 
 
 def test_the_cli_default_size_limit_is_the_readers():
