@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from aiplus.ingest.lines import OUTLET_CREDIT_ENDINGS, ends_sentence
-from aiplus.ingest.pagemeta import LOOSE_DATE, is_edition_line, labelled_values
+from aiplus.ingest.pagemeta import LOOSE_DATE, SITE_NAME_TAIL, is_edition_line, labelled_values
 from aiplus.ingest.paragraphs import (
     BYLINE_LINE,
     DATE_ONLY_LINE,
@@ -431,7 +431,7 @@ def headline_text(paras: list[Para], lines: list[int]) -> str | None:
     parts: list[str] = []
     key = ""
     for k in _main_headline(paras, lines):
-        text = paras[k].text.strip(TITLE_STRIP)
+        text = SITE_NAME_TAIL.sub("", paras[k].text).strip(TITLE_STRIP)
         line_key = _title_key(text)
         if not text or parts and line_key and line_key in key:
             continue

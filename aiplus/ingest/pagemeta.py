@@ -138,10 +138,18 @@ CHROME_SEPARATORS = re.compile(r"[\s•·|｜/\\>»›<«‹:：【】\[\]()（�
 CHROME_MAX_CHARS = 80
 
 
+# The page number of a printed or PDF document, on a line of its own: "— 2 —", "- 12 -", "第 3 页 共 8 页".
+PAGE_NUMBER = re.compile(r"^(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?"
+                         r"|共\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3})$")
+
+
 def is_chrome_line(line: str) -> bool:
-    """A line made only of site chrome ("首页", "正文复制", "• A+", "分享到： 微信 微博", "（此件公开发布）")."""
+    """A line made only of site chrome ("首页", "正文复制", "• A+", "分享到： 微信 微博", "（此件公开发布）"), or a
+    printed document's page number ("— 2 —")."""
     if len(line) > CHROME_MAX_CHARS:
         return False
+    if PAGE_NUMBER.match(line.strip()):
+        return True
     folded = line.casefold().strip()
     if re.sub(r"\s", "", folded) in CHROME_WORDS:
         return True
@@ -174,9 +182,21 @@ DIGEST_WORD = re.compile(alternation(longest_first(words("digest_words"))))
 ISSUE = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}|第\s*\d+\s*期")
 
 
+# A digest word that ends an outlet's name instead ("煤炭资讯网", "某某快报社").
+_OUTLET_AFTER = "网社台报"
+
+
 def is_digest_title(line: str) -> bool:
-    """The title of a news digest ("文旅下午茶（2024年11月7日）", "新闻早班车")."""
-    return len(line) <= 40 and bool(DIGEST_WORD.search(line)) and "。" not in line
+    """The title of a news digest ("文旅下午茶（2024年11月7日）", "新闻早班车"), not an outlet's name."""
+    if len(line) > 40 or "。" in line:
+        return False
+    return any(m.end() >= len(line) or line[m.end()] not in _OUTLET_AFTER for m in DIGEST_WORD.finditer(line))
+
+
+# The end of a page title that names the site rather than the article: "标题_某某网", "标题 - 某某市人民政府".
+SITE_NAME_TAIL = re.compile(
+    rf"(?:\s+[-–|｜]\s*|\s*[_｜|]\s*)[{CJK}A-Za-z0-9·]{{2,24}}"
+    rf"(?:{alternation(longest_first(words('media_suffixes')))}|人民政府|政府|门户网站|网站|官网|官方网站|政务网)$")
 
 
 def names_issue(line: str) -> bool:
@@ -184,5 +204,5 @@ def names_issue(line: str) -> bool:
     return bool(ISSUE.search(line))
 
 
-__all__ = ["CJK", "Label", "labels", "label_at", "label_cuts", "labelled_values", "is_disclosure_line",
+__all__ = ["CJK", "SITE_NAME_TAIL", "PAGE_NUMBER", "Label", "labels", "label_at", "label_cuts", "labelled_values", "is_disclosure_line",
            "is_chrome_line", "PHOTO_NOTE", "is_edition_line", "LOOSE_DATE", "is_digest_title", "names_issue"]

@@ -143,14 +143,17 @@ def _is_page_header(p: Para) -> bool:
     return p.kind in ("meta", "skip") or p.kind == "heading" and is_column_name(p.text) or bool(CAPTION.match(p.text))
 
 
-# Untitled items a digest page holds at least.
+# Items a digest page holds at least.
 DIGEST_MIN_ITEMS = 2
+# An item of a digest that opens with its title in brackets: "【某市启动人工智能行动】近日，…".
+BRACKETED_ITEM_TITLE = re.compile(r"^[【\[]([^】\]]{2,40})[】\]]")
 
 
 def digest_items(paras: list[Para], first_content: int) -> list[Segment] | None:
     """The items of a news digest, one article each: a page whose top line names a digest ("文旅下午茶
-    （2024年11月7日）"), with no dateline, whose items are untitled paragraphs under section names ("要闻资讯",
-    "地方动态") — under two sections or more, or under a title that names its issue (a date, "第12期")."""
+    （2024年11月7日）"), with no dateline, under section names ("要闻资讯", "地方动态") — two sections or more,
+    or a title that names its issue (a date, "第12期").  An untitled item is one paragraph; an item under a
+    headline of its own runs to the next headline or section; "【标题】正文" opens an item with its title."""
     if first_content >= len(paras):
         return None
     top = paras[first_content]
@@ -159,20 +162,30 @@ def digest_items(paras: list[Para], first_content: int) -> list[Segment] | None:
     rest = paras[first_content + 1:]
     if any(p.kind in ("dateline", "byline") for p in rest):
         return None
-    headings = [p for p in rest if p.kind == "heading"]
-    sections = [p for p in headings if is_column_name(p.text)]
-    if len(sections) < len(headings) or len(sections) < 2 and not names_issue(top.text):
-        return None  # titled items, or no sign of a periodical's sections: the ordinary passes
-    items = [p for p in rest if p.kind == "body"]
-    if len(items) < DIGEST_MIN_ITEMS:
+    sections = [p for p in rest if p.kind == "heading" and is_column_name(p.text)]
+    if len(sections) < 2 and not names_issue(top.text):
         return None
-    out = []
-    for p in items:
-        last = p.index
-        while last + 1 < len(paras) and paras[last + 1].kind in ("meta", "skip"):
-            last += 1  # an item's source line
-        out.append(Segment(p.index, last, flags=["digest_item"]))
-    return out
+    out: list[Segment] = []
+    titled: Segment | None = None  # the item under a headline of its own, while it runs
+    for p in rest:
+        if p.kind == "heading":
+            titled = None
+            if not is_column_name(p.text):
+                titled = Segment(p.index, p.index, [p.index], flags=["digest_item"])
+                out.append(titled)
+        elif p.kind == "body":
+            if titled is not None:
+                titled.last = p.index
+                continue
+            item = Segment(p.index, p.index, flags=["digest_item"])
+            bracket = BRACKETED_ITEM_TITLE.match(p.text)
+            if bracket:
+                item.title = bracket.group(1).strip()
+            out.append(item)
+        elif out and p.kind in ("meta", "skip"):
+            out[-1].last = p.index  # an item's source line
+    items = [seg for seg in out if any(paras[k].kind == "body" for k in range(seg.first, seg.last + 1))]
+    return items if len(items) >= DIGEST_MIN_ITEMS else None
 
 
 def _split_on_topic_change(paras: list[Para], seg: Segment) -> list[Segment]:

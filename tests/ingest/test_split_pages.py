@@ -143,3 +143,18 @@ def test_digest_items_are_articles_of_their_own():
 def test_one_article_with_a_digest_word_in_its_title_is_not_a_digest():
     text = f"人工智能产业快讯：某市签约十个项目\n\n{BODY}\n\n签约项目涵盖智能制造、智慧医疗等领域。"
     assert len(split_articles(_doc(text))) == 1
+
+
+def test_digest_items_with_titles_of_their_own():
+    text = ("每日要闻速览（第12期）\n\n【某市启动人工智能应用行动】某市近日印发方案，推动人工智能在政务、医疗等领域应用。\n\n"
+            "【某县智慧农业示范园开园】某县智慧农业示范园日前开园，园区引入智能灌溉系统。\n\n"
+            "【某区举办机器人大赛】某区第三届机器人大赛落幕，两百名学生参赛。")
+    articles = split_articles(_doc(text))
+    assert [a.title for a in articles] == ["某市启动人工智能应用行动", "某县智慧农业示范园开园", "某区举办机器人大赛"]
+
+
+def test_page_title_keeps_no_site_name_and_page_numbers_are_furniture():
+    text = f"某市举行人工智能产业项目签约仪式_某某市人民政府门户网站\n\n{BODY}\n\n— 2 —\n\n签约项目涵盖智能制造、智慧医疗等领域。"
+    (art,) = split_articles(_doc(text))
+    assert art.title == "某市举行人工智能产业项目签约仪式"
+    assert is_chrome_line("— 2 —") and is_chrome_line("第 3 页 共 8 页") and not is_chrome_line("01")
