@@ -50,6 +50,7 @@ class _Resources:
     name_phrases: re.Pattern
     qualifiers_before: dict[str, _Qualifier]
     qualifiers_after: dict[str, _Qualifier]
+    ceilings: re.Pattern  # words of ceiling a few characters before a figure (最高补助200万元)
     target_cues: re.Pattern
     clause_target_cues: re.Pattern  # cues that reach the figures of their own clause only
     realised_cues: re.Pattern
@@ -77,7 +78,11 @@ def _resources() -> _Resources:
         false_words.setdefault(word[0], []).append(word)
     before: dict[str, _Qualifier] = {}
     after: dict[str, _Qualifier] = {}
+    ceilings: list[str] = []
     for row in read_table(_METRICS + "qualifiers.tsv"):
+        if row["position"] == "ceiling":
+            ceilings.append(word_pattern(row["word"], row))
+            continue
         (before if row["position"] == "before" else after)[row["word"]] = _Qualifier(
             row["qualifier"], tuple(cell_words(row["not_preceded_by"])), tuple(cell_words(row["not_followed_by"])),
             _units_of_class(units, row["unit_class"]) if row["unit_class"] else None)
@@ -94,6 +99,7 @@ def _resources() -> _Resources:
         name_phrases=re.compile(alternation(longest_first(read_words(_METRICS + "name_phrases.tsv")))),
         qualifiers_before=before,
         qualifiers_after=after,
+        ceilings=re.compile("|".join(ceilings)),
         target_cues=re.compile("|".join([word_pattern(row["cue"], row) for row in targets if not row["scope"]]
                                         + [_DEADLINE])),
         clause_target_cues=re.compile("|".join(word_pattern(row["cue"], row) for row in targets
@@ -498,6 +504,13 @@ def _qualifier(text: str, figure: _Figure, sent_start: int, sent_end: int, res: 
         found.append(q.qualifier)
         surface_end = after_pos + length
         break
+    if not found:
+        ceiling_from = before_pos
+        while (ceiling_from > sent_start and before_pos - ceiling_from < _CEILING_REACH
+               and text[ceiling_from - 1] not in CLAUSE_BREAKS):
+            ceiling_from -= 1
+        if res.ceilings.search(text, ceiling_from, before_pos):
+            found.append("under")  # 最高补助200万元: up to
     if figure.approx:
         found.append("over")
     if figure.kind == "bare_scale" and text[figure.start - 1 : figure.start] in _AT_LEAST_MARKS:
@@ -507,6 +520,10 @@ def _qualifier(text: str, figure: _Figure, sent_start: int, sent_end: int, res: 
         if qualifier in found:
             return qualifier, surface_start, surface_end
     return "exact", surface_start, surface_end
+
+
+# How far before a figure a word of ceiling governs it (最高可获得200万元).
+_CEILING_REACH = 8
 
 
 def _edge_or_one_of(neighbour: str, words: tuple[str, ...]) -> bool:

@@ -96,3 +96,14 @@ def test_a_short_line_in_the_body_is_no_headline():
 ])
 def test_names_and_time_references(text):
     assert figures(text) == []
+
+
+@pytest.mark.parametrize("text, qualifier", [
+    ("考核总分≥85分的单位予以表彰。", "over"),
+    ("单个项目最高补助200万元。", "under"),
+    ("误差≤5%。", "under"),
+])
+def test_qualifiers_written_as_signs_and_ceilings(text, qualifier):
+    article = Article("t.txt", "", 0, text, text, "simplified")
+    (m,) = extract_metrics(article, [], [])
+    assert m.qualifier == qualifier
