@@ -555,8 +555,9 @@ def _mood(text: str, start: int, end: int, res: _Resources) -> bool | None:
     """True when the last plan word of ``text[start:end]`` comes after its last "already" word, False
     when an "already" word comes last, None when there is neither."""
     last_target = max((m.start() for m in res.target_cues.finditer(text, start, end)), default=-1)
-    clause_start = max((i + 1 for i in range(start, end) if text[i] in CLAUSE_BREAKS), default=start)
-    last_target = max([last_target] + [m.start() for m in res.clause_target_cues.finditer(text, clause_start, end)])
+    if res.clause_target_cues.search(text, start, end):
+        clause_start = max(start, max(text.rfind(c, start, end) + 1 for c in CLAUSE_BREAKS))
+        last_target = max([last_target] + [m.start() for m in res.clause_target_cues.finditer(text, clause_start, end)])
     last_realised = max((m.start() for m in res.realised_cues.finditer(text, start, end)), default=-1)
     if last_target < 0 and last_realised < 0:
         return None
