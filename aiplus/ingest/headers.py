@@ -250,9 +250,11 @@ def read_meta(line: str) -> MetaFields:
         return out
     if m:
         prefix = line[: m.start()].strip(" |:：")
-        if prefix and MEDIA_SUFFIX_RE.search(prefix) and not NOT_PUBLISHER_START.match(prefix) \
-                and len(prefix) <= 20:
-            out.publisher = _clean_publisher(prefix)
+        if prefix and MEDIA_SUFFIX_RE.search(prefix) and not NOT_PUBLISHER_START.match(prefix):
+            # "原创 某区发布 某区融媒体中心 2025年03月02日": the last name that ends like an outlet's.
+            names = [t for t in prefix.split() if MEDIA_SUFFIX_RE.search(t)]
+            if names and len(names[-1]) <= 20:
+                out.publisher = _clean_publisher(names[-1])
         after = DATE_SOURCE_LINE.match(line)
         if after and not prefix:
             out.publisher = _clean_publisher(after["pub"])
@@ -312,6 +314,9 @@ def page_publisher(paras: list[Para]) -> str | None:
             if m and p.kind != "skip":
                 page_pub = m["pub"]
                 break
+    if page_pub is None:
+        # The name of the site or body at the top of a web page ("某某学院科研管理处").
+        page_pub = next((p.text for p in paras[:HEADER_LINES] if p.masthead), None)
     return page_pub
 
 
@@ -374,11 +379,11 @@ def article_title(paras: list[Para], seg: Segment, first: int, last: int, body: 
         title = headline_text(paras, title_paras)
     if title is None and seg.dateline is None:
         title = _top_headline(paras, first, last)
+    if block_title and (title is None or DOC_NUMBER.match(title)):
+        title = block_title  # the title a government page's metadata block names
     m = TRANSMITTED_TITLE.search(body[:TRANSMITTED_SEARCH_CHARS])
     if m and (title is None or DOC_NUMBER.match(title)):
         title = m.group(1)
-    if title is None and block_title:
-        title = block_title
     if title is None and html_title:
         # An HTML <title> often carries the site's name: "标题 - 深圳新闻网", "标题_新华网".
         title = HTML_TITLE_SEPARATOR.split(html_title)[0].strip() or html_title
@@ -459,6 +464,9 @@ def _top_headline(paras: list[Para], first: int, last: int) -> str | None:
     furniture above it are passed over."""
     heads: list[int] = []
     k = first
+    while k <= last and paras[k].kind in ("meta", "skip"):
+        k += 1  # a page's metadata block and furniture, however long
+    first = k
     while k <= last and k < first + TITLE_BLOCK_MAX + 2:
         kind = paras[k].kind
         if kind == "heading" and not DOC_NUMBER.match(paras[k].text):

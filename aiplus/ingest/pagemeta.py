@@ -177,7 +177,9 @@ def is_edition_line(line: str) -> bool:
 
 # ------------------------------------------------------------------ digests
 
-DIGEST_WORD = re.compile(alternation(longest_first(words("digest_words"))))
+_DIGEST_ROWS = table("digest_words", outlet_word=YES_NO)
+DIGEST_WORD = re.compile(alternation(longest_first(row["word"] for row in _DIGEST_ROWS)))
+_OUTLET_DIGEST_WORDS = frozenset(row["word"] for row in _DIGEST_ROWS if row["outlet_word"] == "yes")
 # An issue of a periodical digest: a full date or "第12期".
 ISSUE = re.compile(r"\d{4}\s*[年/.-]\s*\d{1,2}\s*[月/.-]\s*\d{1,2}|第\s*\d+\s*期")
 
@@ -188,9 +190,20 @@ _OUTLET_AFTER = "网社台报"
 
 def is_digest_title(line: str) -> bool:
     """The title of a news digest ("文旅下午茶（2024年11月7日）", "新闻早班车"), not an outlet's name."""
+    return digest_word(line) is not None
+
+
+def digest_word(line: str) -> str | None:
+    """The word that makes ``line`` a digest's title, if any."""
     if len(line) > 40 or "。" in line:
-        return False
-    return any(m.end() >= len(line) or line[m.end()] not in _OUTLET_AFTER for m in DIGEST_WORD.finditer(line))
+        return None
+    return next((m.group() for m in DIGEST_WORD.finditer(line)
+                 if m.end() >= len(line) or line[m.end()] not in _OUTLET_AFTER), None)
+
+
+def is_outlet_digest_word(word: str) -> bool:
+    """A digest word that also ends newspapers' names (日报, 晚报)."""
+    return word in _OUTLET_DIGEST_WORDS
 
 
 # The end of a page title that names the site rather than the article: "标题_某某网", "标题 - 某某市人民政府".

@@ -46,6 +46,7 @@ class Para:
     kind: str = "body"  # body, heading, dateline, byline, meta, skip
     before_label: bool = False  # cut off a metadata label run on after it (a page's headline)
     repeated_headline: bool = False  # the page opens with this line and repeats it: its headline
+    masthead: bool = False  # the name of the site or body at the top of the page (furniture)
 
 
 def paragraphs(text: str) -> list[Para]:
@@ -207,6 +208,11 @@ OPEN_LINE_ENDS = ("，", ",", "、", "：", ":", "；", "（", "(", "“")
 NOT_HEADING_START = re.compile(
     f"^(?:[{MARKER_SYMBOLS}]|{alternation(caption_openers(script='simplified', kind='caption'))})")
 HEADING_LETTER = re.compile(f"[{CJK}A-Za-z]")
+# The name of a body or a site: Chinese characters ending in an organisation's ending (法院, 科研管理处,
+# 人民政府) or a site's (新闻网, 门户网站); not a place (街道, 社区), which tags a headline ("某某街道").
+_PLACE_ENDINGS = ("街道", "社区")
+MASTHEAD_NAME = re.compile(
+    rf"[{CJK}]{{2,18}}(?:{alternation(longest_first([w for w in words('signature_org_endings') if w not in _PLACE_ENDINGS] + media_suffixes() + ['网站', '门户网站', '官网']))})")
 # A photo caption opened by a picture label ("图：在一家企业…", "上图/", "题图：") or a caption word ("图为…").
 CAPTION = re.compile(rf"^(?:(?:[上下左右中]?图|题图|配图|图注|图片)\s*[:：/|]|{alternation(caption_openers(script='simplified', kind='caption'))})")
 
@@ -295,3 +301,41 @@ def classify(paras: list[Para]) -> None:
             elif first is not None and first.text == p.text and display_width(p.text) <= RUN_ON_HEADLINE_MAX_WIDTH:
                 p.kind = "heading"
                 p.repeated_headline = True
+    _mark_disclosure_neighbours(paras)
+    _mark_masthead(paras)
+
+
+def _mark_disclosure_neighbours(paras: list[Para]) -> None:
+    """A line opening with a generic label of a disclosure block ("分类：…", "名称：…") is part of the block
+    when a line next to it is."""
+    for p in paras:
+        if p.kind == "meta" or label_at(p.text) is None or "disclosure" not in label_at(p.text).roles:
+            continue
+        near = [paras[k] for k in (p.index - 1, p.index + 1) if 0 <= k < len(paras)]
+        if any(q.kind == "meta" and is_disclosure_line(q.text) for q in near):
+            p.kind = "meta"
+
+
+# The name of a site, a body or an outlet standing alone at the top of a page: its masthead ("某某大学新闻网",
+# "某省高级人民法院", "某某学院科研管理处"), not an article's headline.
+MASTHEAD_MAX_CHARS = 20
+
+
+def _mark_masthead(paras: list[Para]) -> None:
+    """Mark the heading lines at the very top of a page that are only the name of a body or a site (its
+    masthead), above the headline: furniture, whose name is the page's publisher."""
+    for p in paras:
+        if p.kind == "skip":
+            continue
+        if p.kind != "heading" or not is_masthead_name(p.text):
+            return
+        nxt = next((q for q in paras[p.index + 1:] if q.kind != "skip"), None)
+        if nxt is None or nxt.kind != "heading":
+            return
+        p.kind = "skip"
+        p.masthead = True
+
+
+def is_masthead_name(line: str) -> bool:
+    """A line that is only the name of a body or a site ("某省高级人民法院", "某某大学新闻网")."""
+    return (len(line) <= MASTHEAD_MAX_CHARS and bool(MASTHEAD_NAME.fullmatch(line)))

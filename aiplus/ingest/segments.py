@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aiplus.ingest.pagemeta import is_digest_title, names_issue
+from aiplus.ingest.pagemeta import digest_word, is_outlet_digest_word, names_issue
 from aiplus.ingest.paragraphs import CAPTION, DATE_ONLY_LINE, Para, is_column_name
 from aiplus.text import CJK
 
@@ -65,8 +65,8 @@ def _overlap(a: str, b: str) -> float:
 def find_segments(paras: list[Para]) -> list[Segment]:
     """Cut the paragraphs into articles."""
     n = len(paras)
-    first_content = next((p.index for p in paras if p.kind != "skip"), n)
-    digest = digest_items(paras, first_content)
+    first_content = next((p.index for p in paras if p.kind != "skip" or p.masthead), n)
+    digest = digest_items(paras, next((p.index for p in paras if p.kind != "skip"), n))
     if digest:
         return digest
     starts = _starts_at_datelines(paras, first_content)
@@ -157,7 +157,8 @@ def digest_items(paras: list[Para], first_content: int) -> list[Segment] | None:
     if first_content >= len(paras):
         return None
     top = paras[first_content]
-    if top.kind not in ("heading", "meta") or not is_digest_title(top.text):
+    word = digest_word(top.text) if top.kind in ("heading", "meta") else None
+    if word is None:
         return None
     rest = paras[first_content + 1:]
     if any(p.kind in ("dateline", "byline") for p in rest):
@@ -165,6 +166,8 @@ def digest_items(paras: list[Para], first_content: int) -> list[Segment] | None:
     sections = [p for p in rest if p.kind == "heading" and is_column_name(p.text)]
     if len(sections) < 2 and not names_issue(top.text):
         return None
+    if is_outlet_digest_word(word) and any(p.kind == "heading" and not is_column_name(p.text) for p in rest):
+        return None  # "某某日报 2025年3月5日" over headlined articles: a newspaper page
     out: list[Segment] = []
     titled: Segment | None = None  # the item under a headline of its own, while it runs
     for p in rest:

@@ -106,14 +106,17 @@ def _article_span(paras: list[Para], seg: Segment, header: Header) -> tuple[int,
     """(first paragraph, last paragraph, start offset, end offset) of the segment's text.
 
     Leading furniture, column names and metadata are not part of the article's text (what the metadata says
-    goes to ``header``), except from a line naming the article's source ("来源：中国县域经济报"), where the
-    text mentions its publisher; nor are trailing skipped lines or a date label opening the first paragraph.
+    goes to ``header``), except from a line naming the article's source ("来源：中国县域经济报") or the page's
+    masthead ("某某学院科研管理处"), where the text mentions its publisher; nor are trailing skipped lines or
+    a date label opening the first paragraph.
     None when the segment holds nothing but metadata and furniture.
     """
     first, last = seg.first, seg.last
     kept = None  # the first source line, where the text starts
     while first <= last and (paras[first].kind in ("meta", "skip") or is_column_name(paras[first].text)
                              and paras[first].kind == "heading"):
+        if paras[first].masthead and kept is None:
+            kept = first  # the site's or body's name over the page: the text names its publisher there
         if paras[first].kind == "meta":
             fields = read_meta(paras[first].text)
             header.offer_meta(fields)

@@ -158,3 +158,46 @@ def test_page_title_keeps_no_site_name_and_page_numbers_are_furniture():
     (art,) = split_articles(_doc(text))
     assert art.title == "某市举行人工智能产业项目签约仪式"
     assert is_chrome_line("— 2 —") and is_chrome_line("第 3 页 共 8 页") and not is_chrome_line("01")
+
+
+def test_masthead_of_a_site_names_the_publisher_and_is_not_the_title():
+    text = ("某省高级人民法院\n首页 > 法院动态 > 工作动态\n全省法院推进智慧法院建设 人工智能辅助办案覆盖率达95%\n"
+            "作者：张某  发布时间：2025-03-18 16:20:11\n"
+            "近日，记者从省高级人民法院获悉，全省法院人工智能辅助办案系统已覆盖全省95%的基层法院。\n"
+            "据介绍，该系统可自动生成裁判文书初稿。\n上一篇：全省法院召开工作会议")
+    (art,) = split_articles(_doc(text))
+    assert art.title == "全省法院推进智慧法院建设 人工智能辅助办案覆盖率达95%"
+    assert art.publisher == "某省高级人民法院" and art.published_date == "2025-03-18"
+    assert art.text.startswith("某省高级人民法院")  # the text names its publisher there
+
+
+def test_generic_labels_inside_a_disclosure_block_and_the_title_it_names():
+    text = ("索引号：11440300007542760T/2025-00123\n分类：科技、教育；通知\n发布机构：某市工业和信息化局\n"
+            "成文日期：2025-06-30\n名称：某市工业和信息化局关于印发某市人工智能若干措施的通知\n文号：某工信规〔2025〕6号\n"
+            "发布日期：2025-07-02\n主题词：\n"
+            "各区工业和信息化主管部门，各有关单位：\n现将《某市人工智能若干措施》印发给你们，请认真贯彻执行。\n"
+            "某市工业和信息化局\n2025年6月30日")
+    (art,) = split_articles(_doc(text))
+    assert art.title == "某市工业和信息化局关于印发某市人工智能若干措施的通知"
+    assert art.published_date == "2025-07-02"
+
+
+def test_wechat_account_line():
+    text = ("某区上线AI政务助手 办事材料一次讲清\n原创 某区发布 某区融媒体中心 2025年03月02日 18:00 广东\n"
+            "3月1日起，某区政务服务中心正式启用AI政务助手，群众说出想办的事，助手就能列出所需材料。\n"
+            "目前，AI政务助手已覆盖12个领域的300余个事项。")
+    (art,) = split_articles(_doc(text))
+    assert art.title == "某区上线AI政务助手 办事材料一次讲清"
+    assert art.publisher == "某区融媒体中心" and art.published_date == "2025-03-02"
+
+
+def test_numbered_items_of_a_dated_digest():
+    text = ("AI日报 | 2025年3月5日\n1. 某省发布人工智能产业发展三年行动计划，提出到2027年核心产业规模突破3000亿元。\n"
+            "2. 某市第一人民医院上线AI辅助诊断系统，覆盖肺结节、骨折等12个病种。\n"
+            "3. 某县智慧农场用上农业大模型，3000亩水稻实现无人机巡田。")
+    articles = split_articles(_doc(text))
+    assert len(articles) == 3 and all(a.published_date == "2025-03-05" for a in articles)
+    # A newspaper's page under its name and date, with headlined articles, is no digest.
+    text = ("某某日报 2025年3月5日\n\n某县智慧农场用上农业大模型\n\n无人机对3000亩水稻进行巡田作业，农业大模型自动识别病虫害。\n\n"
+            "农场负责人说，以前巡一遍田要三天，现在半天就够了。")
+    assert len(split_articles(_doc(text))) == 1
