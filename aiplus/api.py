@@ -44,7 +44,7 @@ def load(table: str, version: str | None = None, curated_dir: str | Path | None 
     own ``curated/``.
 
     >>> initiatives = load("initiatives")
-    >>> metrics = load("metrics", version="vd9e72eace7f7", curated_dir="/data/aiplus/curated")
+    >>> metrics = load("metrics", version=list_releases(find_curated_dir())[0]["version"])  # one that exists
     """
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}; the tables are: {', '.join(TABLES)}")
