@@ -404,7 +404,7 @@ def resolve_article_region(text: str, publisher: str | None = None,
 
     Every place named in the text supports itself and the divisions above it; the article's outlet (the
     place its name holds, 深圳新闻网, or its home region, 南方+ → 广东省) supports its region as half a
-    mention.  A county's short form whose city and province the text never names, in a text that names
+    mention, and places by itself an article that names no place.  A county's short form whose city and province the text never names, in a text that names
     another province, is taken as part of a name (福田康明斯, a company), not as the place.  From the
     province down, the best-supported child is taken while it holds at least half of its parent's
     support: a county, a development zone (西安高新区) or a state-level new area below its city; a town or
@@ -527,8 +527,8 @@ def _drill(text: str, resolved: list[tuple[RegionMention, str]], weights: dict[i
         if support[best] < _DRILL_RATIO * parent_support or support[best] == runner_up:
             break
         current, parent_support = best, support[best]
-    if current is None or not any(weights.get(id(m), 1.0) == 1.0 for m, _ in resolved):
-        return None  # the outlet alone does not place an article
+    if current is None:
+        return None  # (an article that names no place is placed by its outlet alone: the best evidence left)
     street = None
     if divisions[current].level >= 3:
         street = _dominant_street(text, resolved, current, parent_support)

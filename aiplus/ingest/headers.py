@@ -72,8 +72,8 @@ NOT_PUBLISHER_START = re.compile(rf"^(?:{alternation(words('not_publisher_starts
 MEDIA_SUFFIX_RE = re.compile(MEDIA_SUFFIX)
 # A government document number on a line of its own: 黔东南府办函〔2025〕8号.
 DOC_NUMBER = re.compile(r"^[^\s，。]{1,20}[〔\[［(（]\d{4}[〕\]］)）]\d+号$")
-# "现将《X》印发给你们": the title of a transmitted document.
-TRANSMITTED_TITLE = re.compile(r"现将《([^》]{4,60})》(?:印发|转发|发)给")
+# "现将《X》印发给你们", "《X》已经市政府同意，现印发给你们": the title of a transmitted document.
+TRANSMITTED_TITLE = re.compile(r"现将《([^》]{4,60})》(?:印发|转发|发)给|《([^》]{4,60})》[^。《]{0,40}?现(?:予)?(?:印发|转发)给")
 TRANSMITTED_SEARCH_CHARS = 600
 # Page notes naming the publisher of the whole page: (本版内容据深圳特区报), 来源：XX日报, 「深圳特区报」.
 PAGE_SOURCE = re.compile(
@@ -383,7 +383,7 @@ def article_title(paras: list[Para], seg: Segment, first: int, last: int, body: 
         title = block_title  # the title a government page's metadata block names
     m = TRANSMITTED_TITLE.search(body[:TRANSMITTED_SEARCH_CHARS])
     if m and (title is None or DOC_NUMBER.match(title)):
-        title = m.group(1)
+        title = m.group(1) or m.group(2)
     if title is None and html_title:
         # An HTML <title> often carries the site's name: "标题 - 深圳新闻网", "标题_新华网".
         title = HTML_TITLE_SEPARATOR.split(html_title)[0].strip() or html_title
@@ -464,8 +464,8 @@ def _top_headline(paras: list[Para], first: int, last: int) -> str | None:
     furniture above it are passed over."""
     heads: list[int] = []
     k = first
-    while k <= last and paras[k].kind in ("meta", "skip"):
-        k += 1  # a page's metadata block and furniture, however long
+    while k <= last and (paras[k].kind in ("meta", "skip") or DOC_NUMBER.match(paras[k].text)):
+        k += 1  # a page's metadata block, furniture and a document's number, however long
     first = k
     while k <= last and k < first + TITLE_BLOCK_MAX + 2:
         kind = paras[k].kind

@@ -209,10 +209,11 @@ NOT_HEADING_START = re.compile(
     f"^(?:[{MARKER_SYMBOLS}]|{alternation(caption_openers(script='simplified', kind='caption'))})")
 HEADING_LETTER = re.compile(f"[{CJK}A-Za-z]")
 # The name of a body or a site: Chinese characters ending in an organisation's ending (法院, 科研管理处,
-# 人民政府) or a site's (新闻网, 门户网站); not a place (街道, 社区), which tags a headline ("某某街道").
+# 人民政府) or a site's (新闻网, 门户网站), or a body's document header ("某某市人民政府办公室文件"); not a place
+# (街道, 社区), which tags a headline ("某某街道").
 _PLACE_ENDINGS = ("街道", "社区")
 MASTHEAD_NAME = re.compile(
-    rf"[{CJK}]{{2,18}}(?:{alternation(longest_first([w for w in words('signature_org_endings') if w not in _PLACE_ENDINGS] + media_suffixes() + ['网站', '门户网站', '官网']))})")
+    rf"[{CJK}]{{2,18}}(?:{alternation(longest_first([w for w in words('signature_org_endings') if w not in _PLACE_ENDINGS] + media_suffixes() + ['网站', '门户网站', '官网']))})(?:文件)?")
 # A photo caption opened by a picture label ("图：在一家企业…", "上图/", "题图：") or a caption word ("图为…").
 CAPTION = re.compile(rf"^(?:(?:[上下左右中]?图|题图|配图|图注|图片)\s*[:：/|]|{alternation(caption_openers(script='simplified', kind='caption'))})")
 

@@ -73,3 +73,9 @@ def test_a_zone_named_once_does_not_move_an_article_about_a_district():
 
 def test_state_level_new_area_under_its_city():
     assert resolve_region("西海岸新区") == ("山东省青岛市西海岸新区", "370200")
+
+
+def test_an_article_that_names_no_place_is_placed_by_its_outlet():
+    text = "市数据局牵头推进政务服务增值化改革，我市将培育人工智能典型应用场景不少于40个。"
+    assert resolve_article_region(text) == (None, None)
+    assert resolve_article_region(text, "大众日报") == ("山东省", "370000")

@@ -201,3 +201,10 @@ def test_numbered_items_of_a_dated_digest():
     text = ("某某日报 2025年3月5日\n\n某县智慧农场用上农业大模型\n\n无人机对3000亩水稻进行巡田作业，农业大模型自动识别病虫害。\n\n"
             "农场负责人说，以前巡一遍田要三天，现在半天就够了。")
     assert len(split_articles(_doc(text))) == 1
+
+
+def test_document_header_of_a_government_body():
+    text = ("某某市人民政府办公室文件\n\n某府办发〔2025〕12号\n\n某某市人民政府办公室关于印发某某市人工智能产业发展行动方案的通知\n\n"
+            "各区县人民政府，市政府各部门：\n\n《某某市人工智能产业发展行动方案》已经市政府同意，现印发给你们，请认真组织实施。")
+    (art,) = split_articles(_doc(text))
+    assert art.title == "某某市人民政府办公室关于印发某某市人工智能产业发展行动方案的通知"
