@@ -329,11 +329,13 @@ def _word_boundaries(text: str) -> set[int]:
 _NOT_A_STREET_TAGS = frozenset(("v", "b", "t", "d", "p", "c", "r", "m", "q", "u", "f"))
 
 
-def find_streets(text: str) -> list[tuple[int, int, str]]:
+def find_streets(text: str, county: str | None = None) -> list[tuple[int, int, str]]:
     """Town and street names (福永街道, 池店镇): (start, end, name).
 
     The name is taken as the two characters before the suffix, the common case;
-    three-character names are only recognised through ``resolve_region``.
+    three-character names are only recognised through ``resolve_region``.  A street written like
+    a division (海淀街道) is left to the division, unless ``county`` (the county the text is about)
+    is given and that division lies in another city (汉中街道 of 武汉, 清远街道 of 大同).
     """
     out = []
     for m in _STREET_SUFFIX.finditer(text):
@@ -343,12 +345,20 @@ def find_streets(text: str) -> list[tuple[int, int, str]]:
         stem = text[start : m.start()]
         if not _HANZI_PAIR.fullmatch(stem) or stem[0] in _STREET_BAD_START or stem in _STREET_BAD_NAMES:
             continue
-        if stem[-1] in _STREET_BAD_LAST or stem in _gazetteer().names:
+        if stem[-1] in _STREET_BAD_LAST or stem in _gazetteer().names and not _far_from(stem, county):
             continue  # 海淀街道 is written like its district: ambiguous, left to the district
         if _stem_tag(stem) in _NOT_A_STREET_TAGS:
             continue
         out.append((start, m.end(), stem + m.group(0)))
     return out
+
+
+def _far_from(name: str, county: str | None) -> bool:
+    """Whether every division called ``name`` lies outside the city of ``county``."""
+    if county is None:
+        return False
+    city = set(_ancestors(county)[:2])
+    return all(not city & set(_ancestors(key)) for key, _ in _gazetteer().names[name])
 
 
 @lru_cache(maxsize=4096)
@@ -563,7 +573,7 @@ def _dominant_street(text: str, resolved, county: str, county_support: int) -> s
     county_ends = {m.end for m, key in resolved if key == county}
     counts: Counter = Counter()
     attached: set[str] = set()
-    for start, _end, name in find_streets(text):
+    for start, _end, name in find_streets(text, county):
         counts[name] += 1
         if start in county_ends:
             attached.add(name)

@@ -79,3 +79,8 @@ def test_an_article_that_names_no_place_is_placed_by_its_outlet():
     text = "市数据局牵头推进政务服务增值化改革，我市将培育人工智能典型应用场景不少于40个。"
     assert resolve_article_region(text) == (None, None)
     assert resolve_article_region(text, "大众日报") == ("山东省", "370000")
+
+
+def test_street_written_like_a_place_of_another_city():
+    text = "硚口区汉中街道长寿社区老龄化程度高。汉中街道立足实际推进智慧养老，汉中街道将长寿社区试点列为重点工程。"
+    assert resolve_article_region(text) == ("湖北省武汉市硚口区汉中街道", "420104")
