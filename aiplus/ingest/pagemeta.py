@@ -69,10 +69,14 @@ LABEL_COLON = re.compile(
 _SHORT = 2
 
 
+def _unspaced(label: str) -> str:
+    return label.replace(" ", "").replace("\u3000", "")
+
+
 def label_at(text: str, pos: int = 0) -> Label | None:
     """The label that opens ``text[pos:]`` followed by its colon, if any."""
     m = LABEL_COLON.match(text, pos)
-    return labels()[re.sub(r"\s", "", m["label"])] if m else None
+    return labels()[_unspaced(m["label"])] if m else None
 
 
 def label_cuts(line: str) -> list[int]:
@@ -87,7 +91,7 @@ def label_cuts(line: str) -> list[int]:
         start = m.start()
         if start == 0:
             continue
-        label = labels()[re.sub(r"\s", "", m["label"])]
+        label = labels()[_unspaced(m["label"])]
         before = line[start - 1]
         run_on = "\u4e00" <= before <= "\u9fff"
         specific = len(label.text) > _SHORT or "abstract" in label.roles or "disclosure" in label.roles
@@ -109,17 +113,19 @@ def labelled_values(line: str) -> list[tuple[Label, str]]:
     out = []
     for i, m in enumerate(found):
         end = found[i + 1].start() if i + 1 < len(found) else len(line)
-        out.append((labels()[re.sub(r"\s", "", m["label"])], line[m.end():end].strip(_VALUE_STRIP)))
+        out.append((labels()[_unspaced(m["label"])], line[m.end():end].strip(_VALUE_STRIP)))
     return out
 
 
 def is_disclosure_line(line: str) -> bool:
     """A line of a government information-disclosure block: it opens with a label of the block, one that
     marks a line by itself or followed by another label of the block ("主题分类： | 政务公开 | 发文字号：")."""
-    pairs = labelled_values(line)
-    if not pairs or label_at(line) is None or "disclosure" not in pairs[0][0].roles:
+    first = label_at(line)
+    if first is None or "disclosure" not in first.roles:
         return False
-    return pairs[0][0].alone or sum("disclosure" in label.roles for label, _ in pairs) >= 2
+    if first.alone:
+        return True
+    return sum("disclosure" in label.roles for label, _ in labelled_values(line)) >= 2
 
 
 # ------------------------------------------------------------------ site chrome
