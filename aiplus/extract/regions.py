@@ -414,8 +414,9 @@ def resolve_article_region(text: str, publisher: str | None = None,
 
     Every place named in the text supports itself and the divisions above it; the article's outlet (the
     place its name holds, 深圳新闻网, or its home region, 南方+ → 广东省) supports its region as half a
-    mention, and places by itself an article that names no place.  A county's short form whose city and province the text never names, in a text that names
-    another province, is taken as part of a name (福田康明斯, a company), not as the place.  From the
+    mention, and places by itself an article that names no place.  A county's short form whose city and
+    province the text never names, in a text that names a place of another province in full, is taken as
+    part of a name (福田康明斯, a company), not as the place.  From the
     province down, the best-supported child is taken while it holds at least half of its parent's
     support: a county, a development zone (西安高新区) or a state-level new area below its city; a town or
     street is added under the county in the same way.  ``context`` (optional) is the region of the
@@ -473,10 +474,11 @@ def _spans_of(text: str, publisher: str | None) -> list[tuple[int, int]]:
 
 
 def _without_unsupported_counties(resolved: list[tuple[RegionMention, str]]) -> list[tuple[RegionMention, str]]:
-    """Drop a county's short form (福田, 崇仁) whose city and province no other mention names, when another
-    province is named: in such a text it is part of a name (福田康明斯发动机工厂), not the place."""
+    """Drop a county's short form (福田, 崇仁) whose city and province no other mention names, when a place
+    of another province is named in full (北京市昌平区): in such a text it is part of a name
+    (福田康明斯发动机工厂), not the place."""
     divisions = _gazetteer().divisions
-    provinces = {_ancestors(key)[0] for m, key in resolved if not m.short or divisions[key].level <= 2}
+    provinces = {_ancestors(key)[0] for m, key in resolved if not m.short}
     out = []
     for m, key in resolved:
         if m.short and divisions[key].level >= 3:

@@ -84,3 +84,8 @@ def test_an_article_that_names_no_place_is_placed_by_its_outlet():
 def test_street_written_like_a_place_of_another_city():
     text = "硚口区汉中街道长寿社区老龄化程度高。汉中街道立足实际推进智慧养老，汉中街道将长寿社区试点列为重点工程。"
     assert resolve_article_region(text) == ("湖北省武汉市硚口区汉中街道", "420104")
+
+
+def test_a_county_short_form_stays_when_the_other_province_is_only_named_short():
+    text = "余杭举办人工智能大会，北京的专家出席。余杭的企业展示了机器人。"
+    assert resolve_article_region(text) == ("浙江省杭州市余杭区", "330110")
