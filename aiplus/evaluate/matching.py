@@ -84,15 +84,24 @@ def metric_strength(pred: PredictedMetric, gold: dict) -> int | None:
     return EQUAL if text and text in compare_form(pred.evidence) else CONTAINS
 
 
+def metric_preference(pred: PredictedMetric, gold: dict) -> int:
+    """0 for a prediction whose indicator agrees with the gold one, else 1."""
+    return 0 if indicator_agrees(pred.indicator, gold.get("indicator")) else 1
+
+
 def indicator_agrees(predicted, gold) -> bool:
     """GOLD.md: the indicators contain one another, the shorter at least 2 characters."""
     p, g = compare_form(predicted), compare_form(gold)
     return bool(p and g) and _contained(p, g, INDICATOR_MIN_CONTAINED)
 
 
-def pair_items(preds: list, required: list[dict], optional: list[dict],
-               strength: Callable) -> tuple[dict[int, int], dict[int, int]]:
-    """Pairs (gold index → prediction index) for required and optional gold items, strongest first."""
+def pair_items(preds: list, required: list[dict], optional: list[dict], strength: Callable,
+               prefer: Callable | None = None) -> tuple[dict[int, int], dict[int, int]]:
+    """Pairs (gold index → prediction index) for required and optional gold items, strongest first.
+
+    Among predictions of one strength, those ``prefer(pred, gold)`` ranks lower are tried first (for
+    metrics: the one about the same thing, when two figures share value and unit).
+    """
     edges = {(kind, gi): {} for kind, golds in (("r", required), ("o", optional)) for gi in range(len(golds))}
     for kind, golds in (("r", required), ("o", optional)):
         for gi, gold in enumerate(golds):
@@ -105,7 +114,8 @@ def pair_items(preds: list, required: list[dict], optional: list[dict],
     for level in (EQUAL, CONTAINS, SIMILAR):
         for kind, golds in (("r", required), ("o", optional)):
             open_golds = [gi for gi in range(len(golds)) if gi not in pairs[kind]]
-            graph = {gi: [pj for pj, s in sorted(edges[(kind, gi)].items()) if s == level and pj not in taken]
+            graph = {gi: sorted((pj for pj, s in edges[(kind, gi)].items() if s == level and pj not in taken),
+                                key=lambda pj, g=golds[gi]: (prefer(preds[pj], g) if prefer else 0, pj))
                      for gi in open_golds}
             found = _max_matching(graph)
             pairs[kind].update(found)

@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from aiplus.evaluate.matching import (compare_form, indicator_agrees, initiative_strength, metric_strength,
-                                      organisation_strength, pair_items)
+from aiplus.evaluate.matching import (compare_form, indicator_agrees, initiative_strength, metric_preference,
+                                      metric_strength, organisation_strength, pair_items)
 from aiplus.evaluate.predictions import FilePredictions, PredictedArticle
 from aiplus.text import bigram_dice
 
@@ -100,14 +100,14 @@ def _describe(table: str, item) -> str:
 
 
 def score_table(table: str, source: str, preds: list, golds: list[dict], strength: Callable,
-                score: TableScore) -> list[tuple[dict, object]]:
+                score: TableScore, prefer: Callable | None = None) -> list[tuple[dict, object]]:
     """Pair one file's predictions with its gold items, count hits, misses and false positives.
 
     Returns the (gold item, prediction) pairs of required items, whose attributes are then checked.
     """
     required = [g for g in golds if g.get("required", True)]
     optional = [g for g in golds if not g.get("required", True)]
-    req_pairs, opt_pairs = pair_items(preds, required, optional, strength)
+    req_pairs, opt_pairs = pair_items(preds, required, optional, strength, prefer)
     used = set(req_pairs.values()) | set(opt_pairs.values())
     score.tp += len(req_pairs)
     for gi, g in enumerate(required):
@@ -150,7 +150,8 @@ def _score_file(source: str, gold: dict, pred: FilePredictions, result: Evaluati
         attrs["initiative.kind"].tally(p.kind == g.get("kind"), f"{source}: {g['name']} {p.kind}≠{g.get('kind')}")
         attrs["initiative.ai_related"].tally(bool(p.ai_related) == bool(g.get("ai_related")),
                                              f"{source}: {g['name']} {p.ai_related}")
-    for g, p in score_table("metrics", source, pred.metrics, gold["metrics"], metric_strength, tables["metrics"]):
+    for g, p in score_table("metrics", source, pred.metrics, gold["metrics"], metric_strength, tables["metrics"],
+                            metric_preference):
         what = f"{source}: {g['text']}"
         attrs["metric.qualifier"].tally((p.qualifier or "exact") == g.get("qualifier", "exact"),
                                         f"{what} {p.qualifier}≠{g.get('qualifier', 'exact')}")
