@@ -22,8 +22,10 @@ from aiplus.extract.organisation_words import (ADMIN_CHARS, AFTER_HEAD_WORDS, BR
                                                FIRM_COUNTS, FIRM_NOUNS, Head, IN_BRACKETS, IS_CJK, LAST_COMPANY,
                                                LEADING_FUNCTION_CHARS, LEGAL_PARTS, MAX_NAME_CHARS, MAX_TOKENS_LEFT,
                                                NAME_CHARS, NAME_TAGS, NOT_AFTER_HEAD, NOT_NAME_START, POST_AFTER_HEAD,
-                                               Resources, STOP_TAGS, TECH_WORDS, ends_with_common_word, ends_with_head,
-                                               head_of, longest_head)
+                                               Resources, STOP_TAGS, TECH_WORD_PATTERN, TECH_WORD_SET, ends_with_common_word,
+                                               ends_with_head,
+                                               head_of, longest_head, PLACE_AFTER_NAME, BRANCH_BY_PLACE,
+                                               DOCUMENT_NUMBER, NOT_IN_NAME)
 
 
 class _Token(NamedTuple):
@@ -76,13 +78,22 @@ def tokenize(text: str) -> _Tokens:
 
 @dataclass
 class Candidate:
-    """A span of the text that may name an organisation, and where it was found."""
+    """A span of the text that may name an organisation, and where it was found.
+
+    ``rule_ok`` is the hand rules' verdict; a candidate they reject for a soft reason (``why``: a
+    generic head with no proper element, a one-character prefix…) is still proposed, so that the
+    learned model (``aiplus.extract.organisation_model``) may take it where its context says so.
+    """
 
     start: int
     end: int
     org_type: str
-    source: str  # gazetteer, suffix, list, publisher
+    source: str  # gazetteer, suffix, list, publisher, media, partner, brand
     canonical: str | None = None  # gazetteer canonical name
+    rule_ok: bool = True
+    why: str = ""  # the rule that rejected it (rule_ok False), or a finer source
+    head: Head | None = None  # the head of a suffix candidate
+    info: object = None  # what the finder knows more (organisation_lists.ListInfo, organisation_media.MediaName)
 
 
 # Numerals that belong to names: 市五医院, 第三人民医院, 泰禹二小.
@@ -158,7 +169,8 @@ def suffix_candidates(text: str, tokens: _Tokens, res: Resources) -> list[Candid
     """Names grown leftwards over name tokens from every organisation head in the text."""
     out: list[Candidate] = []
     for head_start, end, i, head in _head_occurrences(text, tokens, res):
-        if head.alone_after_noun and _head_inside_word(text, tokens, i, end) or NOT_AFTER_HEAD.match(text, end):
+        if head.alone_after_noun and _head_inside_word(text, tokens, i, end) or NOT_AFTER_HEAD.match(text, end) \
+                or DOCUMENT_NUMBER.match(text, end):
             continue
         start_index = _name_start_token(text, tokens, i, head_start, head, res)
         cand = _suffix_candidate(text, tokens, start_index, i, head_start, end, head, res)
@@ -223,8 +235,8 @@ def _suffix_candidate(text: str, tokens: _Tokens, start_index: int, i: int, head
     start = tokens[start_index].start
     while end - start > 3 and text[start] in LEADING_FUNCTION_CHARS and start_index < i:
         start += 1
-    if end - start > MAX_NAME_CHARS or end - start <= len(head.suffix):
-        return None  # a bare head (协会, 中心) names nothing
+    if end - start > MAX_NAME_CHARS or end - start < len(head.suffix) or end - start == len(head.suffix) and not head.bare:
+        return None  # a bare head (协会, 中心) names nothing; a department's does (科技厅)
     start = _start_at_place(text, start, head_start, tokens, start_index, i, res)
     if head.org_type != "enterprise" and head.unit:
         company = LAST_COMPANY.search(text, start, head_start)
@@ -241,9 +253,12 @@ def _suffix_candidate(text: str, tokens: _Tokens, start_index: int, i: int, head
     if last is not None:
         toks.append(_Token(text[last.start:end], last.tag, last.start, end))
     followed_by_post = POST_AFTER_HEAD.match(text, end) is not None
-    if _acceptable(name, head, toks, res, followed_by_post):
-        return Candidate(start, end, head.org_type, "suffix")
-    return None
+    why = _rejection(name, head, toks, res, followed_by_post)
+    if not why and len(name) == len(head.suffix) and start > 0 and text[start - 1] in "“\"「『":
+        why = "quoted_bare"  # “行政审批局+政务中心”模式: a kind of department, quoted, names none
+    if why in HARD_REJECTIONS:
+        return None
+    return Candidate(start, end, head.org_type, "suffix", rule_ok=not why, why=why, head=head)
 
 
 def _start_at_place(text: str, start: int, head_start: int, tokens: _Tokens, first: int, last: int,
@@ -279,56 +294,86 @@ def _has_proper_element(prefix: str, toks: list[_Token], res: Resources) -> bool
                for t in toks if IS_CJK.match(t.word))
 
 
+# Reasons of _rejection that leave nothing to propose: a generic name, a common word, no name at all.
+HARD_REJECTIONS = frozenset(("generic_name", "common_word", "no_prefix", "not_in_name"))
+
+
 def _acceptable(name: str, head: Head, toks: list[_Token], res: Resources, followed_by_post: bool = False) -> bool:
     """Whether a suffix candidate names a particular body (not 服务中心, 相关部门, 格局)."""
-    if name in res.generic_names or len(name) < 3 or ends_with_common_word(name, res):
-        return False
+    return not _rejection(name, head, toks, res, followed_by_post)
+
+
+def _rejection(name: str, head: Head, toks: list[_Token], res: Resources, followed_by_post: bool = False) -> str:
+    """Why a suffix candidate names no particular body (服务中心, 相关部门, 格局), or "" when it does."""
+    if name in res.generic_names or len(name) < 3 and not head.bare:
+        return "generic_name"
+    if ends_with_common_word(name, res):
+        return "common_word"
+    if any(ch in NOT_IN_NAME for ch in name):
+        return "not_in_name"
     prefix = name[: -len(head.suffix)] if name.endswith(head.suffix) else name
     if not prefix:
-        return False
+        return "" if head.bare else "no_prefix"
     prefix_tokens = [t.word for t in toks[:-1]]
     head_word = toks[-1].word
     if head_word != head.suffix:  # the head token carries more than the suffix (执法局, 宣传部)
         prefix_tokens.append(head_word[: -len(head.suffix)])
     if all(w in res.generic_modifiers for w in prefix_tokens if w) and prefix not in ADMIN_CHARS:
-        return False
+        return "generic_modifiers"
     if len(prefix) == 1 and prefix not in ADMIN_CHARS:
-        return False
+        return "one_char_prefix"
     if len(prefix) < head.min_prefix or len(name) < head.min_name:
-        return False
+        return "too_short"
     if head.is_strict(prefix) and not followed_by_post:
         if not _has_proper_element(prefix, toks[:-1] + [_Token(prefix_tokens[-1], "", 0, 0)] if prefix_tokens else toks[:-1], res):
-            return False
+            return "no_proper_element"
         regions = find_region_mentions(prefix)
         if head.not_after_bare_place and regions and sum(len(m.surface) for m in regions) == len(prefix):
-            return False  # 成都市中心: the city centre
-    return True
+            return "bare_place"  # 成都市中心: the city centre
+    return ""
 
 
 def tech_brand_candidates(text: str, tokens: _Tokens, starts: list[int],
-                           res: Resources) -> list[Candidate]:
-    """Firms written as an unknown name plus 科技 (帝视科技, 强脑科技, 宇树科技)."""
+                           res: Resources, generous: bool = True) -> list[Candidate]:
+    """Firms written as a brand plus a business word (帝视科技, 强脑科技, 卫宁健康, 证通电子).
+
+    The rules take an unknown word before 科技; other cases (平安科技: a known noun; 算力网络: another
+    business word) are proposed for the model to judge (``why`` "known_word", "unknown_word")."""
     out = []
-    for word in TECH_WORDS:
-        out += _brand_before(word, text, tokens, starts, res)
+    # without the model, only the rules' case (an unknown word before 科技) is wanted
+    pattern = TECH_WORD_PATTERN if generous else _RULE_TECH_PATTERN
+    for m in pattern.finditer(text):
+        i = _token_index_at(tokens, starts, m.start())
+        if not i or tokens.ends[i] != m.end():
+            continue
+        cand = _brand_before(i, text, tokens, res)
+        if cand is not None and (generous or cand.rule_ok):
+            out.append(cand)
     return out
 
 
-def _brand_before(word: str, text: str, tokens: _Tokens, starts: list[int], res: Resources) -> list[Candidate]:
-    out = []
-    pos = text.find(word)
-    while pos > 0:
-        i = _token_index_at(tokens, starts, pos)
-        if i and tokens[i].word == word:
-            tok, prev = tokens[i], tokens[i - 1]
-            if (len(prev.word) >= 2 and IS_CJK.match(prev.word) and not rjieba.has_word(prev.word)
-                    and prev.tag not in ("v", "vn", "d", "a", "ad") and prev.word not in res.generic_modifiers):
-                start = prev.start
-                if i >= 2 and find_region_mentions(tokens[i - 2].word) and tokens[i - 2].end == prev.start:
-                    start = tokens[i - 2].start  # 深圳优必选科技
-                out.append(Candidate(start, tok.end, "enterprise", "suffix"))
-        pos = text.find(word, pos + len(word))
-    return out
+RULE_TECH_WORD = "科技"
+_RULE_TECH_PATTERN = re.compile(RULE_TECH_WORD)
+# Tags of the word before a business word that may be a brand (nouns, names, Latin words).
+_BRAND_TAGS = frozenset("n nz nr ns nt j nrt nrfg eng x".split())
+
+
+def _brand_before(i: int, text: str, tokens: _Tokens, res: Resources) -> Candidate | None:
+    tok, prev = tokens[i], tokens[i - 1]
+    if len(prev.word) < 2 or not IS_CJK.match(prev.word) or prev.word in res.generic_modifiers \
+            or prev.word in res.boundary or prev.word in TECH_WORD_SET:
+        return None
+    unknown = not rjieba.has_word(prev.word) and prev.tag not in ("v", "vn", "d", "a", "ad")
+    if not unknown and prev.tag not in _BRAND_TAGS:
+        return None
+    start = prev.start
+    if i >= 2 and find_region_mentions(tokens[i - 2].word) and tokens[i - 2].end == prev.start:
+        start = tokens[i - 2].start  # 深圳优必选科技
+    # The rules take 科技 after an unknown word; other business words after one (算力网络, 非遗数字) as
+    # often end a common phrase, and are left to the model.
+    rule_ok = unknown and tok.word == RULE_TECH_WORD
+    return Candidate(start, tok.end, "enterprise", "brand", rule_ok=rule_ok,
+                     why=("unknown_word" if unknown else "known_word"))
 
 
 # Numbered schools written short: 泰禹二小, 长沙一中, 实验二小 (a numeral then 小 or 中).
@@ -372,6 +417,8 @@ def gazetteer_candidates(text: str, tokens: _Tokens, res: Resources) -> list[Can
             continue
         if len(form) <= 2 and IS_CJK.match(form) and not (start in starts and end in ends):
             continue  # a two-character brand inside another word
+        if PLACE_AFTER_NAME.match(text, end):
+            continue  # 北航社区: a place named after the body
         found.append((start, end, form))
     found.sort(key=lambda f: (f[0], -(f[1] - f[0])))
     out, covered = [], -1
@@ -385,7 +432,8 @@ def gazetteer_candidates(text: str, tokens: _Tokens, res: Resources) -> list[Can
                 end += len(tail)
                 break
         regions = [m for m in find_region_mentions(text[max(0, start - 4) : start]) if m.end == min(4, start)]
-        if regions and not form.startswith(regions[-1].surface) and end - start > len(form):
+        if regions and not form.startswith(regions[-1].surface) and (
+                end - start > len(form) or canonical.endswith(BRANCH_BY_PLACE)):
             start -= len(regions[-1].surface)
         out.append(Candidate(start, end, org_type, "gazetteer", canonical))
         covered = end
@@ -451,6 +499,17 @@ def publisher_candidates(text: str, publisher: str | None) -> list[Candidate]:
         for m in re.finditer(re.escape(part), text):
             out.append(Candidate(m.start(), m.end(), "media", "publisher"))
     return out
+
+
+def generic_with_head(name: str, res: Resources) -> bool:
+    """Whether a name is a head after generic modifiers only (人工智能实验室, 相关部门, 服务中心)."""
+    if name in res.generic_names:
+        return True
+    head = head_of(name, res)
+    if head is None or head.bare:
+        return False
+    prefix = name[: len(name) - len(head.suffix)]
+    return not prefix or all(w in res.generic_modifiers for w in rjieba.cut(prefix))
 
 
 def is_place(text: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from aiplus.lexicon import alternation, word_pattern, words_of
+from aiplus.lexicon import alternation, cell_words, word_pattern, words_of
 from aiplus.extract.segment import CharAutomaton
 from aiplus.lexicon import read_table, read_words
 
@@ -49,6 +49,13 @@ class Head:
     min_name: int = 0
     alone_after_noun: bool = False
     not_after_bare_place: bool = False
+    department: str = ""  # a department head (民政局, 卫健委): the full stem it names (民政, 卫生健康)
+    department_head: str = ""  # and the head after the stem (局, 委)
+
+    @property
+    def bare(self) -> bool:
+        """Whether the head alone names a body (科技厅, 财政局: the department of the article's government)."""
+        return bool(self.department)
 
     def is_strict(self, prefix: str) -> bool:
         """Whether a name with this head and this part before it must carry a proper element."""
@@ -74,12 +81,37 @@ class Resources:
     head_by_suffix: dict[str, Head]
     gazetteer: dict[str, tuple[str, str]]  # surface → (canonical, org_type)
     automaton: CharAutomaton
+    longest_head: int = 8  # characters of the longest head
+
+
+def department_heads(listed: set[str]) -> list[Head]:
+    """A head for every department name made of a stem or short form (departments.tsv) and a department
+    head (department_heads.tsv), unless suffixes.tsv lists it: 民政局, 卫健委, 卫生健康委员会, 教育部."""
+    out: dict[str, Head] = {}
+    dept_heads = [(row["head"], int(row["min_stem"] or 1)) for row in read_table(_ORGS + "department_heads.tsv")]
+    for row in read_table(_ORGS + "departments.tsv"):
+        for stem in [row["stem"], *cell_words(row["short"])]:
+            for head, min_stem in dept_heads:
+                suffix = stem + head
+                if len(stem) >= min_stem and suffix not in listed and suffix not in out:
+                    out[suffix] = Head(suffix, row["org_type"] or "government", False, department=row["stem"],
+                                       department_head=head)
+    return list(out.values())
+
+
+# Words of the official name of a body that its usual name leaves out (人民政府 → 政府, 人民法院 → 法院),
+# and a head's long form with its short form (委员会 → 委): two names equal but for these are one body.
+OFFICIAL_WORDS = tuple((row["official"], row["usual"]) for row in read_table(_ORGS + "official_words.tsv"))
+# The full stem of a department for each of its stems and short forms (卫健 → 卫生健康).
+DEPARTMENT_STEMS = {stem: row["stem"] for row in read_table(_ORGS + "departments.tsv")
+                    for stem in [row["stem"], *cell_words(row["short"])]}
 
 
 @lru_cache(maxsize=1)
 def resources() -> Resources:
     """The heads, gazetteer and word sets, built once."""
     heads = [_head_of_row(row) for row in read_table(_ORGS + "suffixes.tsv")]
+    heads += department_heads({h.suffix for h in heads})
     heads.sort(key=lambda h: -len(h.suffix))
     head_automaton = CharAutomaton((h.suffix, h.suffix) for h in heads)
     gazetteer: dict[str, tuple[str, str]] = {}
@@ -92,7 +124,8 @@ def resources() -> Resources:
                      frozenset(read_words(_ORGS + "boundary_words.tsv")),
                      frozenset(words_of(generic, "role", "name")), frozenset(words_of(generic, "role", "modifier")),
                      frozenset(read_words(_ORGS + "inner_words.tsv")),
-                     head_automaton, {h.suffix: h for h in heads}, gazetteer, automaton)
+                     head_automaton, {h.suffix: h for h in heads}, gazetteer, automaton,
+                     max(len(h.suffix) for h in heads))
 
 
 def ends_with_common_word(word: str, res: Resources) -> bool:
@@ -102,8 +135,13 @@ def ends_with_common_word(word: str, res: Resources) -> bool:
 
 @lru_cache(maxsize=65536)
 def _ends_with_common_word_cached(word: str) -> bool:
+    """A common word that a longer head holds is no common word there (政局 in 民政局, 财政局)."""
     not_heads = resources().not_heads
-    return any(word[k:] in not_heads for k in range(0, max(0, len(word) - 1)))
+    for k in range(0, max(0, len(word) - 1)):
+        if word[k:] in not_heads:
+            head = longest_head(word)
+            return head is None or len(head.suffix) <= len(word) - k
+    return False
 
 
 def ends_with_head(word: str, res: Resources) -> bool:
@@ -113,9 +151,10 @@ def ends_with_head(word: str, res: Resources) -> bool:
 
 @lru_cache(maxsize=65536)
 def longest_head(word: str) -> Head | None:
-    """The longest head the word ends with (of at most 8 characters)."""
-    by_suffix = resources().head_by_suffix
-    for k in range(min(len(word), 8), 0, -1):
+    """The longest head the word ends with."""
+    res = resources()
+    by_suffix = res.head_by_suffix
+    for k in range(min(len(word), res.longest_head), 0, -1):
         head = by_suffix.get(word[-k:])
         if head is not None:
             return head
@@ -131,6 +170,17 @@ def head_of(word: str, res: Resources) -> Head | None:
 
 # Parts of legal words that the segmenter tags as set phrases (有限责任): they stay in a name.
 LEGAL_PARTS = tuple(words_of(_LEGAL, "role", "legal_part"))
+# A word after a known body's name that makes the whole a place (北航社区).
+PLACE_AFTER_NAME = re.compile("|".join(word_pattern(row["word"], row) for row in read_table(_CONTEXT)
+                                       if row["class"] == "place_after_name"))
+# Ends of the canonical names of bodies whose branches are named by place (广东工行).
+BRANCH_BY_PLACE = tuple(words_of(_CONTEXT, "class", "branch_by_place"))
+# What follows an issuer's abbreviation in a document number (教基厅函〔2024〕32号).
+DOCUMENT_NUMBER = re.compile(f"(?:{alternation(words_of(_CONTEXT, 'class', 'document_number'))})\\s*\\d{{4}}")
+# The heads of the party organisation of a body (…公司党委, …中心党支部).
+PARTY_UNITS = frozenset(words_of(_CONTEXT, "class", "party_unit"))
+# Characters no organisation's name holds: the plural of persons (村医们学会 is no 学会).
+NOT_IN_NAME = frozenset("们")
 # Words a name may hold in brackets besides a place (…(集团)股份有限公司).
 IN_BRACKETS = frozenset(words_of(_LEGAL, "role", "in_brackets"))
 
@@ -160,6 +210,8 @@ POST_AFTER_HEAD = re.compile(alternation(AFTER_HEAD_WORDS))
 
 # Words after an unknown brand that make a firm's name (帝视科技).
 TECH_WORDS = tuple(words_of(_CONTEXT, "class", "tech_word"))
+TECH_WORD_SET = frozenset(TECH_WORDS)
+TECH_WORD_PATTERN = re.compile(alternation(sorted(TECH_WORDS, key=len, reverse=True)))
 # The counts (一批, 多家) and nouns (企业, 公司) that close an enumeration of firms, as alternations.
 FIRM_COUNTS = alternation(words_of(_CONTEXT, "class", "firm_count"))
 FIRM_NOUNS = alternation(words_of(_CONTEXT, "class", "firm_noun"))

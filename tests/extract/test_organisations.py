@@ -39,7 +39,7 @@ def names(text: str, **kw) -> dict[str, str]:
     ("联合深圳市福田区城市管理和综合执法局打造垃圾分类公益组织交流平台", "深圳市福田区城市管理和综合执法局", "government"),
     ("指导深圳地铁置业集团有限公司打造深圳首个TOD主题展馆", "深圳地铁置业集团有限公司", "enterprise"),
     ("并联合市环境科学学会开展环保主题实践活动", "市环境科学学会", "association"),
-    ("兴业银行晋江支行党支部书记表示", "兴业银行晋江支行党支部", "party"),
+    ("兴业银行晋江支行党支部承办的党建活动", "兴业银行晋江支行党支部", "party"),
 ])
 def test_exact_boundaries(text, expected, org_type):
     found = names(text)
