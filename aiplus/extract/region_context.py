@@ -6,6 +6,8 @@ districts share a name, and development zones below their city.
 - ``city_rank``: municipality > sub-provincial city > provincial capital > other city
   (``lexicon/regions/city_ranks.tsv``), the last tie-break between same-name districts (白云区 of 广州
   or of 贵阳) when nothing in the text tells them apart.
+- ``find_nicknames``: places referred to by an abbreviation or a literary name (访港, 来沪, 羊城, 八闽),
+  from ``lexicon/regions/nicknames.tsv``.
 - ``find_zones``: development zones (西安高新区, 武汉东湖高新区, 无锡经开区), named after their city or
   after a place within it, and the bare "高新区" that refers back to one
   (``lexicon/regions/zone_suffixes.tsv``).
@@ -39,6 +41,22 @@ def outlet_region(publisher: str | None) -> str | None:
     pattern, codes = _outlets()
     m = pattern.search(publisher)
     return codes[m.group()] if m else None
+
+
+# ------------------------------------------------------------------ other names
+
+
+@lru_cache(maxsize=1)
+def _nicknames() -> tuple[re.Pattern, dict[str, str]]:
+    codes = {row["name"]: row["code"] for row in read_table(_REGIONS + "nicknames.tsv")}
+    return re.compile(alternation(longest_first(codes))), codes
+
+
+def find_nicknames(text: str) -> list[tuple[int, int, str, str]]:
+    """Places the text refers to by an abbreviation after a verb or by a literary name (访港, 来沪, 羊城, 八闽):
+    (start, end, name, 6-digit code)."""
+    pattern, codes = _nicknames()
+    return [(m.start(), m.end(), m.group(), codes[m.group()]) for m in pattern.finditer(text)]
 
 
 # ------------------------------------------------------------------ city ranks

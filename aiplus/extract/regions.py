@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import rjieba
 
-from aiplus.extract.region_context import city_rank, find_zones, outlet_region
+from aiplus.extract.region_context import city_rank, find_nicknames, find_zones, outlet_region
 from aiplus.extract.segment import CharAutomaton, word_boundaries
 from aiplus.lexicon import alternation, longest_first, words_of
 from aiplus.lexicon import read_table, read_words
@@ -462,6 +462,13 @@ def _article_mentions(text: str, publisher: str | None) -> tuple[list[tuple[Regi
     mentions = find_region_mentions(text)
     weights = {id(m): _OUTLET_WEIGHT if any(a <= m.start < b for a, b in outlet_spans) else 1.0 for m in mentions}
     resolved = _without_unsupported_counties(resolve_mentions(mentions, prior))
+    covered = [(m.start, m.end) for m, _ in resolved]
+    for start, end, name, code in find_nicknames(text):
+        if code in _gazetteer().divisions and not any(a < end and start < b for a, b in covered):
+            nickname = RegionMention(start, end, name, (code,), True)
+            weights[id(nickname)] = _OUTLET_WEIGHT if any(a <= start < b for a, b in outlet_spans) else 1.0
+            resolved.append((nickname, code))
+    resolved.sort(key=lambda r: r[0].start)
     resolved += _anaphors(text, resolved)
     return resolved, weights, prior
 

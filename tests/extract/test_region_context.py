@@ -89,3 +89,10 @@ def test_street_written_like_a_place_of_another_city():
 def test_a_county_short_form_stays_when_the_other_province_is_only_named_short():
     text = "余杭举办人工智能大会，北京的专家出席。余杭的企业展示了机器人。"
     assert resolve_article_region(text) == ("浙江省杭州市余杭区", "330110")
+
+
+def test_places_referred_to_by_abbreviation_or_literary_name():
+    assert resolve_article_region("今年前三季度，近3000万人次访港，同比增长约四成。")[0] == "香港特别行政区"
+    assert resolve_article_region("八闽大地上，人工智能产业加快发展，多个产业园挂牌。")[0] == "福建省"
+    # 在渝 is not read inside 在渝中区.
+    assert resolve_article_region("开班仪式在渝中区某小学举行，渝中区教委主任致辞。")[0] == "重庆市渝中区"
