@@ -413,17 +413,24 @@ def _main_headline(paras: list[Para], lines: list[int]) -> list[int]:
         return repeated[:1]
     elements: list[list[int]] = []
     for k in lines:
-        if elements and not paras[k].blank_before and k == elements[-1][-1] + 1:
+        if (elements and not paras[k].blank_before and k == elements[-1][-1] + 1
+                and not ends_sentence(paras[elements[-1][-1]].text)):
             elements[-1].append(k)
         else:
-            elements.append([k])
+            elements.append([k])  # (a line that ends a sentence, "…带来哪些新变化？", ends its element)
     main = len(elements) - 1
-    while main > 0 and SUBTITLE_DASH.match(paras[elements[main][0]].text):
+    # Short lines below the main headline are tags (an author's name), not the headline; a subtitle opens
+    # with a dash.
+    while main > 0 and (SUBTITLE_DASH.match(paras[elements[main][0]].text)
+                        or len(_title_key(" ".join(paras[k].text for k in elements[main]))) < KICKER_MIN_CHARS):
         main -= 1
+    last = main
+    while last + 1 < len(elements) and SUBTITLE_DASH.match(paras[elements[last + 1][0]].text):
+        last += 1
     # A short tag right above the main headline (a place, "振华街道") is part of it; a kicker is not.
     while main > 0 and len(_title_key(" ".join(paras[k].text for k in elements[main - 1]))) < KICKER_MIN_CHARS:
         main -= 1
-    return [k for element in elements[main:] for k in element]
+    return [k for element in elements[main:last + 1] for k in element]
 
 
 def _title_key(text: str) -> str:

@@ -163,6 +163,32 @@ def is_chrome_line(line: str) -> bool:
     return bool(tokens) and all(t in CHROME_WORDS for t in tokens)
 
 
+# A site's contact line: "24小时服务热线", "咨询热线：0755-2592 9959", "18928448884 / 0755-2592 9959".
+CONTACT_LINE = re.compile(r"^(?:\d+\s*(?:小时|h)\s*)?[\u4e00-\u9fff]{0,6}(?:热线|电话|客服|咨询)(?:\s*[:：]?\s*[\d\-/ ()（）]{7,})?$"
+                          r"|^(?=.*\d{7})[\d\-/ ()（）]{7,}$")
+
+
+# Share of a line that a phrase printed over and over must fill for the line to be furniture.
+REPEATED_SHARE = 0.7
+# Times it must be printed (a headline printed twice on one line is still the headline).
+REPEATED_MIN_TIMES = 3
+
+
+def is_repeated_phrase(line: str) -> bool:
+    """A line that is mostly one phrase printed over and over (a scraped tab or breadcrumb: "标题 标题 标题…")."""
+    text = re.sub(r"\s", "", line)
+    for size in range(4, len(text) // 2 + 1):
+        unit = text[:size]
+        if not text.startswith(unit, size):
+            continue
+        times = 2
+        while text.startswith(unit, size * times):
+            times += 1
+        if times >= REPEATED_MIN_TIMES and size * times >= REPEATED_SHARE * len(text):
+            return True
+    return False
+
+
 # A bracketed line that only labels or credits a photo: "（新华社资料图）", "(资料图片)", "（张三 摄）".
 PHOTO_NOTE = re.compile(rf"^[（(\[【][^（()）\[\]【】]{{0,24}}(?:{alternation(longest_first(_furniture('photo_note')))})[）)\]】]$")
 
@@ -223,5 +249,5 @@ def names_issue(line: str) -> bool:
     return bool(ISSUE.search(line))
 
 
-__all__ = ["CJK", "SITE_NAME_TAIL", "PAGE_NUMBER", "Label", "labels", "label_at", "label_cuts", "labelled_values", "is_disclosure_line",
+__all__ = ["CJK", "SITE_NAME_TAIL", "PAGE_NUMBER", "CONTACT_LINE", "is_repeated_phrase", "Label", "labels", "label_at", "label_cuts", "labelled_values", "is_disclosure_line",
            "is_chrome_line", "PHOTO_NOTE", "is_edition_line", "LOOSE_DATE", "is_digest_title", "names_issue"]

@@ -21,8 +21,10 @@ from aiplus.ingest.lines import (
     ends_sentence,
 )
 from aiplus.ingest.pagemeta import (
+    CONTACT_LINE,
     LABEL_COLON,
     PHOTO_NOTE,
+    is_repeated_phrase,
     is_chrome_line,
     is_disclosure_line,
     is_edition_line,
@@ -77,8 +79,8 @@ def cut_at_labels(paras: list[Para]) -> list[Para]:
     out: list[Para] = []
     for p in paras:
         cuts = label_cuts(p.text) if p.index < LABEL_ZONE_PARAS else []
-        if not cuts and (p.index >= LABEL_ZONE_PARAS
-                         or len(p.text) >= RUNNING_TEXT_CHARS and label_at(p.text) is None):
+        if not cuts and (p.index >= LABEL_ZONE_PARAS or len(p.text) >= RUNNING_TEXT_CHARS
+                         and label_at(p.text) is None and not is_repeated_phrase(p.text)):
             base = len(out)
             out.extend([_renumbered(q, base + i) for i, q in enumerate(paras[p.index:])])
             break
@@ -237,11 +239,31 @@ def _is_heading(line: str) -> bool:
     return bool(HEADING_LETTER.search(line))
 
 
+def _is_question_headline(line: str) -> bool:
+    """A page's first line that asks or exclaims ("…带来哪些新变化？"): a headline, though it ends like a
+    sentence."""
+    core = line.rstrip(CLOSING_MARKS_OF_TITLES)
+    return (bool(core) and core[-1] in "？?！!" and "。" not in line and display_width(line) <= HEADING_MAX_WIDTH
+            and not NOT_HEADING_START.match(line))
+
+
+# Closing quotes and brackets that may follow a headline's question mark.
+CLOSING_MARKS_OF_TITLES = "”’」』）)"
+
+
 def is_deck(line: str) -> bool:
     """A deck (summary line) under a headline: long, or an enumeration of topics."""
     return display_width(line) >= 25 or line.count("、") >= 2
 
 
+# A post's age on a line of its own: "1周前", "3小时前", "刚刚", "昨天 10:20".
+RELATIVE_TIME_LINE = re.compile(r"^(?:\d+\s*(?:秒|分钟|小时|天|周|个月|年)前|刚刚|(?:昨天|前天|今天)\s*\d{1,2}:\d{2})$")
+# An outlet's name alone on a line near the top of a page (under a headline, it names the source): the
+# media suffixes of more than one character, and the endings of papers and broadcasters (网, 报, 台 alone end
+# ordinary words too: 安全网, 平台).
+OUTLET_LINE = re.compile(rf"[{CJK}A-Za-z/·]{{2,10}}(?:{alternation(longest_first([w for w in media_suffixes() if len(w) > 1] + ['日报', '晚报', '早报', '新闻网', '电视台', '电台']))})")
+OUTLET_LINE_MAX_CHARS = 12
+OUTLET_LINE_ZONE = 8  # paragraphs from the top of the page
 # A headline cut off the metadata run on after it may be longer than a heading standing alone (the
 # titles of government notices).
 RUN_ON_HEADLINE_MAX_WIDTH = 90
@@ -259,16 +281,23 @@ def _is_meta(line: str) -> bool:
         return True
     if label is not None and not LABEL_COLON.sub("", line, count=1).strip(" |｜"):
         return True  # a label with no value ("发布时间：", "浏览次数：")
-    if is_edition_line(line) or DATE_SOURCE_LINE.match(line):
+    if is_edition_line(line) or DATE_SOURCE_LINE.match(line) or RELATIVE_TIME_LINE.match(line):
         return True
     return bool(DATE_LINE.match(line)) and len(line) <= 50
 
 
+def _is_outlet_line(p: Para) -> bool:
+    """The outlet's name on a line of its own near the top of a page ("川观新闻")."""
+    return p.index < OUTLET_LINE_ZONE and len(p.text) <= OUTLET_LINE_MAX_CHARS and bool(OUTLET_LINE.fullmatch(p.text))
+
+
 def is_furniture(line: str) -> bool:
-    """Page furniture: a breadcrumb, a widget, a line of site chrome, a bracketed photo note."""
+    """Page furniture: a breadcrumb, a widget, a line of site chrome, a bracketed photo note, a contact line,
+    a phrase printed over and over."""
     if len(line) > BOILERPLATE_MAX_CHARS:
-        return False
-    return bool(BOILERPLATE_LINE.search(line)) or is_chrome_line(line) or bool(PHOTO_NOTE.match(line))
+        return is_repeated_phrase(line)
+    return (bool(BOILERPLATE_LINE.search(line)) or is_chrome_line(line) or bool(PHOTO_NOTE.match(line))
+            or bool(CONTACT_LINE.match(line)) or is_repeated_phrase(line))
 
 
 def classify(paras: list[Para]) -> None:
@@ -287,11 +316,11 @@ def classify(paras: list[Para]) -> None:
             # "发布时间：2025-03-08 10:05 来源：某某网" is metadata; " date 2025-09-24 被称为…。" opens the body.
             rest = p.text[prefix.end():]
             p.kind = "meta" if len(rest) <= 30 and not ends_sentence(rest) else "body"
-        elif _is_meta(p.text) or DATE_ONLY_LINE.match(p.text):
+        elif _is_meta(p.text) or DATE_ONLY_LINE.match(p.text) or _is_outlet_line(p):
             p.kind = "meta"
         elif p.before_label and not ends_sentence(p.text) and display_width(p.text) <= RUN_ON_HEADLINE_MAX_WIDTH:
             p.kind = "heading"
-        elif _is_heading(p.text):
+        elif _is_heading(p.text) or p is first and _is_question_headline(p.text):
             p.kind = "heading"
         if is_furniture(p.text):
             p.kind = "skip"

@@ -208,3 +208,32 @@ def test_document_header_of_a_government_body():
             "各区县人民政府，市政府各部门：\n\n《某某市人工智能产业发展行动方案》已经市政府同意，现印发给你们，请认真组织实施。")
     (art,) = split_articles(_doc(text))
     assert art.title == "某某市人民政府办公室关于印发某某市人工智能产业发展行动方案的通知"
+
+
+def test_question_headline_over_its_outlet_and_age():
+    text = ("多地探索AI政务服务 带来哪些新变化？\n\n某某新闻\n\n1周前\n\n"
+            f"{BODY}\n\n签约项目涵盖智能制造、智慧医疗等领域。")
+    (art,) = split_articles(_doc(text))
+    assert art.title == "多地探索AI政务服务 带来哪些新变化？"
+
+
+def test_an_author_name_under_a_question_headline_is_not_the_title():
+    text = (f"多地探索AI政务服务 带来哪些新变化？\n创始人\n2025-03-24 23:01:19\n\n{BODY}\n\n"
+            "广东某市\n\n问政策，找AI助手挺方便\n\n市民打开手机应用，AI政务助手很快给出回答。")
+    (art,) = split_articles(_doc(text))
+    assert art.title == "多地探索AI政务服务 带来哪些新变化？" and art.published_date == "2025-03-24"
+
+
+def test_contact_lines_and_a_phrase_printed_over_and_over_are_furniture():
+    text = ("24小时服务热线\n\n18928448884 / 0755-2592 9959\n\n"
+            "某市观察 政务系统拥抱大模型 某市观察 政务系统拥抱大模型 某市观察 政务系统拥抱大模型 更多\n\n"
+            "某市观察 政务系统拥抱大模型发出新信号时间: 2025-04-25 17:13:41 | 作者: 某某\n\n"
+            f"{BODY}")
+    (art,) = split_articles(_doc(text))
+    assert art.title == "某市观察 政务系统拥抱大模型发出新信号" and art.published_date == "2025-04-25"
+
+
+def test_a_headline_ending_like_an_outlet_is_still_a_headline():
+    text = f"某某街道\n\n织密防汛安全网\n\n本报讯（记者 李四）{BODY}"
+    (art,) = split_articles(_doc(text))
+    assert art.title == "某某街道 织密防汛安全网"
