@@ -110,25 +110,39 @@ def _left_trim(seg: str, res: Resources) -> int:
 _COUNT_WORD = re.compile(rf"^(?:{_NUMERAL}+|多|数|双)(?:{_COUNT_UNITS})?$")
 
 
+def _strong_stop(word: str) -> bool:
+    return (word in ITEM_STOPS or word in PARTNER_CONJUNCTIONS or word in ("一批", "多家")
+            or bool(_COUNT_WORD.match(word)) or bool(POST_AFTER_HEAD.match(word)) or not _ITEM.match(word))
+
+
 def _hard_stop(word: str, res: Resources) -> bool:
-    return (word in ITEM_STOPS or word in PARTNER_CONJUNCTIONS or word in res.boundary
-            or word in ("一批", "多家") or bool(_COUNT_WORD.match(word)) or bool(POST_AFTER_HEAD.match(word))
-            or not _ITEM.match(word))
+    return _strong_stop(word) or word in res.boundary
+
+
+def _deal_outside_names(seg: str, end: int, res: Resources) -> bool:
+    """Whether a deal verb other than one that names take (联合研发中心) is in ``seg[:end]``."""
+    return any(m.group() not in res.inner_words for m in _DEAL.finditer(seg, 0, end))
 
 
 def _right_trim(seg: str, res: Resources) -> int:
     """Length of the last item at the start of ``seg``: up to a hard stop (等, a count, a conjunction, a
-    post) when one follows soon, else up to the first word that cannot be in a name."""
+    post, a boundary word) when one follows soon (or up to a strong stop when a head ends the words
+    before it: 智慧园林联合研发中心等), else up to the first word that cannot be in a name."""
     words = rjieba.cut(seg)
-    pos = 0
+    pos, first_hard = 0, None
     for w in words:
         if pos > MAX_ITEM:
             break
-        if _hard_stop(w, res):
-            if pos >= 2 and not _DEAL.search(seg, 0, pos):
+        if first_hard is None and _hard_stop(w, res):
+            first_hard = pos
+        if _strong_stop(w):
+            if pos >= 2 and (first_hard == pos and not _DEAL.search(seg, 0, pos)
+                             or longest_head(seg[:pos]) and not _deal_outside_names(seg, pos, res)):
                 return pos
             break
         pos += len(w)
+    if first_hard is not None and first_hard >= 2 and not _DEAL.search(seg, 0, first_hard):
+        return first_hard
     pos = 0
     for w in words:
         if _hard_stop(w, res) or _is_stop_word(w, _RIGHT_STOP_TAGS, res) or w.isdigit():

@@ -24,8 +24,8 @@ from aiplus.extract.organisation_candidates import (Candidate, gazetteer_candida
                                                     suffix_candidates, tech_brand_candidates, tokenize)
 from aiplus.extract.organisation_lists import ListInfo, is_name_like, list_items
 from aiplus.extract.organisation_media import MediaName, media_names
-from aiplus.extract.organisation_words import (ADMIN_CHARS, IS_CJK, NAME_TAGS, PARTY_UNITS, POST_AFTER_HEAD,
-                                               Resources, head_of, resources)
+from aiplus.extract.organisation_words import (ADMIN_CHARS, IS_CJK, LAST_COMPANY, NAME_TAGS, PARTY_UNITS,
+                                               POST_AFTER_HEAD, Resources, head_of, resources)
 from aiplus.extract.regions import find_region_mentions
 from aiplus.records import Article
 
@@ -61,19 +61,29 @@ def propose(article: Article, generous: bool = True) -> Proposal:
 
 
 def _parent_candidates(text: str, cands: list[Candidate], res: Resources) -> list[Candidate]:
-    """The body named in the name of its party organisation (辽宁移动公司党委 → 辽宁移动公司): a mention of
-    its own, beside the party unit's."""
+    """The body named in the name of one of its units: of its party organisation (辽宁移动公司党委 →
+    辽宁移动公司) or, for a company, of a plant, mine or branch named after its full name (某某(集团)有限
+    责任公司马兰矿 → 某某(集团)有限责任公司): a mention of its own, beside the unit's."""
     out = []
     for c in cands:
-        if c.source != "suffix" or c.head is None or c.head.suffix not in PARTY_UNITS:
+        if c.source != "suffix" or c.head is None:
             continue
-        end = c.end - len(c.head.suffix)
+        party = c.head.suffix in PARTY_UNITS
+        if party:
+            end = c.end - len(c.head.suffix)
+        elif c.head.unit and c.head.org_type == "enterprise":
+            company = LAST_COMPANY.search(text, c.start, c.end - len(c.head.suffix))
+            if company is None:
+                continue
+            end = company.end()
+        else:
+            continue
         parent = text[c.start:end]
         head = head_of(parent, res)
         if len(parent) >= 4 and head is not None and head.org_type != "party":
-            out.append(Candidate(c.start, end, head.org_type, "parent", rule_ok=c.rule_ok, why="party_unit",
-                                 head=head, info=c))
-            if POST_AFTER_HEAD.match(text, c.end):
+            out.append(Candidate(c.start, end, head.org_type, "parent", rule_ok=c.rule_ok,
+                                 why="party_unit" if party else "company_unit", head=head, info=c))
+            if party and POST_AFTER_HEAD.match(text, c.end):
                 # …委员会党组成员, …医院党委书记: the post is the body's (its party secretary), as the
                 # annotations read it; the party unit acting on its own (…党支部承办) stays
                 c.rule_ok, c.why = False, "party_post"
@@ -100,7 +110,8 @@ def _list_candidates(text: str, known: list[Candidate], res: Resources, generous
         group = groups[info.group]
         coherent = sum(named[id(i)] for i in group) * 2 >= len(group)
         firms = info.closer in ("firm", "firm_count")
-        counted = info.closer in ("firm_count", "parties")  # 3家企业, 三方签约: the items are bodies
+        # 3家企业, 三方签约, 等多个机构: a count says the items are bodies
+        counted = info.closer in ("firm_count", "parties", "body_count")
         rule_ok = (not info.pair and (firms or counted) and (named[id(item)] or counted or coherent)
                    and not is_place(name) and not generic_with_head(name, res)
                    and name not in res.generic_modifiers)
