@@ -133,11 +133,13 @@ def is_disclosure_line(line: str) -> bool:
 
 def _furniture(kind: str) -> list[str]:
     return [row["text"] for row in table("page_furniture",
-                                         kind=("breadcrumb", "font_size", "widget", "chrome", "photo_note"))
+                                         kind=("breadcrumb", "font_size", "widget", "chrome", "photo_note",
+                                               "related"))
             if row["kind"] == kind]
 
 
-CHROME_WORDS = frozenset(w.casefold() for w in _furniture("chrome"))
+RELATED_HEADERS = frozenset(w.casefold() for w in _furniture("related"))
+CHROME_WORDS = frozenset(w.casefold() for w in _furniture("chrome")) | RELATED_HEADERS
 # What separates the words of a line of chrome: spaces, bullets, bars, slashes, brackets, colons, commas
 # (not + and -, which belong to the font-size buttons "A+" and "A-").
 CHROME_SEPARATORS = re.compile(r"[\s•·|｜/\\>»›<«‹:：【】\[\]()（）,，、;；—–]+")
@@ -147,6 +149,11 @@ CHROME_MAX_CHARS = 80
 # The page number of a printed or PDF document, on a line of its own: "— 2 —", "- 12 -", "第 3 页 共 8 页".
 PAGE_NUMBER = re.compile(r"^(?:[-—–]+\s*\d{1,3}\s*[-—–]+|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?"
                          r"|共\s*\d{1,3}\s*页|\d{1,3}\s*/\s*\d{1,3})$")
+
+
+def is_related_header(line: str) -> bool:
+    """A line heading a list of links to other articles ("相关阅读", "【推荐阅读】")."""
+    return re.sub(r"[\s【】\[\]:：]", "", line).casefold() in RELATED_HEADERS
 
 
 def is_chrome_line(line: str) -> bool:
@@ -249,5 +256,5 @@ def names_issue(line: str) -> bool:
     return bool(ISSUE.search(line))
 
 
-__all__ = ["CJK", "SITE_NAME_TAIL", "PAGE_NUMBER", "CONTACT_LINE", "is_repeated_phrase", "Label", "labels", "label_at", "label_cuts", "labelled_values", "is_disclosure_line",
+__all__ = ["is_related_header", "CJK", "SITE_NAME_TAIL", "PAGE_NUMBER", "CONTACT_LINE", "is_repeated_phrase", "Label", "labels", "label_at", "label_cuts", "labelled_values", "is_disclosure_line",
            "is_chrome_line", "PHOTO_NOTE", "is_edition_line", "LOOSE_DATE", "is_digest_title", "names_issue"]

@@ -24,10 +24,11 @@ from aiplus.ingest.pagemeta import (
     CONTACT_LINE,
     LABEL_COLON,
     PHOTO_NOTE,
-    is_repeated_phrase,
     is_chrome_line,
     is_disclosure_line,
     is_edition_line,
+    is_related_header,
+    is_repeated_phrase,
     label_at,
     label_cuts,
 )
@@ -191,7 +192,7 @@ DATE_ONLY_LINE = re.compile(r"^\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日$")
 def _page_furniture() -> str:
     """The words of lexicon page_furniture.tsv as the alternatives of a line of page furniture."""
     kinds = ("breadcrumb", "font_size", "widget")
-    rows = table("page_furniture", kind=kinds + ("chrome", "photo_note"))
+    rows = table("page_furniture", kind=kinds + ("chrome", "photo_note", "related"))
     entries = {kind: alternation([row["text"] for row in rows if row["kind"] == kind]) for kind in kinds}
     return (rf"^(?:{entries['breadcrumb']})\s*[:：>»›]|{BREADCRUMB_TRAIL}"
             rf"|^[【\[]?(?:{entries['font_size']})\s*[:：]|^(?:{entries['widget']})")
@@ -333,6 +334,20 @@ def classify(paras: list[Para]) -> None:
                 p.repeated_headline = True
     _mark_disclosure_neighbours(paras)
     _mark_masthead(paras)
+    _mark_related_lists(paras)
+
+
+def _mark_related_lists(paras: list[Para]) -> None:
+    """The headlines listed under "相关阅读" (links to other articles), up to the next paragraph of text, are
+    furniture."""
+    listing = False
+    for p in paras:
+        if p.kind == "skip" and is_related_header(p.text):
+            listing = True
+        elif listing and p.kind in ("heading", "meta", "skip"):
+            p.kind = "skip"
+        else:
+            listing = False
 
 
 def _mark_disclosure_neighbours(paras: list[Para]) -> None:

@@ -237,3 +237,10 @@ def test_a_headline_ending_like_an_outlet_is_still_a_headline():
     text = f"某某街道\n\n织密防汛安全网\n\n本报讯（记者 李四）{BODY}"
     (art,) = split_articles(_doc(text))
     assert art.title == "某某街道 织密防汛安全网"
+
+
+def test_headlines_listed_under_related_reading_are_furniture():
+    text = (f"某市启动人工智能应用推广行动\n\n{BODY}\n\n相关阅读\n\n某县智慧农场用上农业大模型\n\n"
+            "某区养老院引进护理机器人\n\n某市举办机器人大赛")
+    (art,) = split_articles(_doc(text))
+    assert "养老院" not in art.text and art.text.endswith("数据治理。")
