@@ -25,7 +25,7 @@ from aiplus.extract.organisation_words import (ADMIN_CHARS, AFTER_HEAD_WORDS, BR
                                                Resources, STOP_TAGS, TECH_WORD_PATTERN, TECH_WORD_SET, ends_with_common_word,
                                                ends_with_head,
                                                head_of, longest_head, PLACE_AFTER_NAME, BRANCH_BY_PLACE,
-                                               DOCUMENT_NUMBER, NOT_IN_NAME)
+                                               DOCUMENT_NUMBER, NAME_OPENINGS, NOT_IN_NAME)
 
 
 class _Token(NamedTuple):
@@ -273,7 +273,8 @@ def _start_at_place(text: str, start: int, head_start: int, tokens: _Tokens, fir
         return start
     if all(rjieba.has_word(t.word) and not ends_with_head(t.word, res) and t.word not in res.gazetteer
            for t in before):
-        return place_start
+        opening = next((k for k in range(len(before) - 1, -1, -1) if before[k].word in NAME_OPENINGS), None)
+        return before[opening].start if opening is not None else place_start
     return start
 
 

@@ -177,6 +177,8 @@ PLACE_AFTER_NAME = re.compile("|".join(word_pattern(row["word"], row) for row in
 BRANCH_BY_PLACE = tuple(words_of(_CONTEXT, "class", "branch_by_place"))
 # What follows an issuer's abbreviation in a document number (教基厅函〔2024〕32号).
 DOCUMENT_NUMBER = re.compile(f"(?:{alternation(words_of(_CONTEXT, 'class', 'document_number'))})\\s*\\d{{4}}")
+# Words that open a party body's full name before its place (中共泉州市委办公室).
+NAME_OPENINGS = frozenset(words_of(_CONTEXT, "class", "name_opening"))
 # The heads of the party organisation of a body (…公司党委, …中心党支部).
 PARTY_UNITS = frozenset(words_of(_CONTEXT, "class", "party_unit"))
 # Characters no organisation's name holds: the plural of persons (村医们学会 is no 学会).

@@ -154,3 +154,21 @@ def test_candidates_have_general_features_only():
         name = text[c.start:c.end]
         for f in features(c, p):
             assert name not in f
+
+
+# Official documents: issuers, recipients and copy lists.
+def test_issuers_and_recipients_of_official_documents():
+    found = names("中共东川市委办公室 东川市人民政府办公室关于印发《行动方案》的通知\n"
+                  "抄送：市人大常委会办公室，市政协办公室，市中级人民法院，市人民检察院。")
+    assert found.get("中共东川市委办公室") == "party"
+    assert found.get("东川市人民政府办公室") == "government"
+    for body in ("市人大常委会办公室", "市政协办公室", "市中级人民法院", "市人民检察院"):
+        assert found.get(body) == "government"
+
+
+def test_procurement_parties_and_vocational_schools():
+    found = names("采购人名称：南湖市第二人民医院\n采购代理机构：南湖华信招标代理有限公司\n"
+                  "该院与市第一中学、县职业中专共建实训基地。")
+    assert found.get("南湖市第二人民医院") == "healthcare"
+    assert found.get("南湖华信招标代理有限公司") == "enterprise"
+    assert found.get("县职业中专") == "education"
