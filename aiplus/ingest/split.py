@@ -13,9 +13,15 @@ normalised text has one paragraph a line (headings on lines of their own), which
   signature and date, a page note (``本版内容据深圳特区报``), a photo credit (``新华社记者 王靖 摄``);
   relative dates (``昨日``) are resolved only when the page itself fixes its date.
 
+What is not the article is set aside by class: site chrome and furniture (breadcrumbs, widgets, a site's
+masthead, contact lines, related-article lists), labelled metadata (source and date lines, abstracts, a
+government page's information-disclosure block, e-paper edition lines; labels run on after the headline
+are cut off it first), and a headline group's kicker.  A news digest's items are articles of their own.
+
 Region is resolved by another step.  The passes live in modules named after what they hold:
-``paragraphs`` (paragraphs and their kinds), ``segments`` (where articles start), ``headlines`` (headlines
-gathered apart from their bodies) and ``headers`` (title, publisher, date and byline).
+``paragraphs`` (paragraphs and their kinds), ``pagemeta`` (labels, chrome, edition lines, digest titles),
+``segments`` (where articles start), ``headlines`` (headlines gathered apart from their bodies) and
+``headers`` (title, publisher, date and byline).
 """
 
 from __future__ import annotations
