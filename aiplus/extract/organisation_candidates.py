@@ -201,6 +201,10 @@ def _name_start_token(text: str, tokens: _Tokens, i: int, head_start: int, head:
             start_index, j, taken = k, k - 1, taken + 1
             after_bracket = True
             continue
+        if _opens_place(text, t, head_start):
+            # 和林格尔新区管委会: a place whose name starts with a function word
+            start_index, j, taken = j, j - 1, taken + 1
+            continue
         if t.word in CONJUNCTIONS and j > 0 and head.org_type == "government":
             # 科技和工业信息化局, 城市管理和综合执法局: a conjunction inside a name, unless
             # it joins two bodies (残联和…协会) or starts at a place (国务院和省政府).
@@ -217,9 +221,24 @@ def _name_start_token(text: str, tokens: _Tokens, i: int, head_start: int, head:
         after_bracket = False
     # Trim leading words that cannot start a name.
     while start_index < i and (tokens[start_index].word in NOT_NAME_START
-                               or tokens[start_index].word in res.boundary):
+                               or tokens[start_index].word in res.boundary) \
+            and not _opens_place(text, tokens[start_index], head_start):
         start_index += 1
     return start_index
+
+
+def _place_at(text: str, start: int, head_start: int) -> bool:
+    """Whether a place name of more than one character starts at ``start`` (和平区, 和林格尔新区)."""
+    mentions = find_region_mentions(text[start:head_start], merge_chains=False) if head_start - start >= 2 else []
+    return bool(mentions) and mentions[0].start == 0 and mentions[0].end > 1
+
+
+def _opens_place(text: str, tok: _Token, head_start: int) -> bool:
+    """Whether a function word is the first character of a place name that runs on into the name (和林格尔)."""
+    if len(tok.word) != 1 or not IS_CJK.match(tok.word) or head_start - tok.start < 3:
+        return False
+    mentions = find_region_mentions(text[tok.start:head_start], merge_chains=False)
+    return bool(mentions) and mentions[0].start == 0 and mentions[0].end > 1
 
 
 def _conjunction_inside_name(left: _Token, right_word: str, res: Resources) -> bool:
@@ -233,7 +252,8 @@ def _suffix_candidate(text: str, tokens: _Tokens, start_index: int, i: int, head
                       res: Resources) -> Candidate | None:
     """The candidate named from token ``start_index`` to the head ending at ``end``, or None."""
     start = tokens[start_index].start
-    while end - start > 3 and text[start] in LEADING_FUNCTION_CHARS and start_index < i:
+    while end - start > 3 and text[start] in LEADING_FUNCTION_CHARS and start_index < i \
+            and not _place_at(text, start, head_start):
         start += 1
     if end - start > MAX_NAME_CHARS or end - start < len(head.suffix) or end - start == len(head.suffix) and not head.bare:
         return None  # a bare head (协会, 中心) names nothing; a department's does (科技厅)
@@ -273,8 +293,7 @@ def _start_at_place(text: str, start: int, head_start: int, tokens: _Tokens, fir
         return start
     if all(rjieba.has_word(t.word) and not ends_with_head(t.word, res) and t.word not in res.gazetteer
            for t in before):
-        opening = next((k for k in range(len(before) - 1, -1, -1) if before[k].word in NAME_OPENINGS), None)
-        return before[opening].start if opening is not None else place_start
+        return before[-1].start if before[-1].word in NAME_OPENINGS else place_start
     return start
 
 

@@ -27,9 +27,9 @@ _DATELINE = re.compile(rf"(?:^|\n|【)[ \t\u3000]*((?:{_NAME}、)*{_NAME}){_SPAC
 # An outlet before 记者 or 通讯员 at the start of a line or a bracket.
 _BYLINE = re.compile(rf"(?:^|\n|[（(【])[ \t\u3000]*({_NAME}){_SPACE}(?:{alternation(words_of(_MEDIA, 'class', 'reporter'))})")
 # 据XX报道, 据XX消息.
-_ATTRIBUTION = re.compile(rf"据({_NAME})(?:{alternation(words_of(_MEDIA, 'class', 'report'))})")
+_ATTRIBUTION = re.compile(rf"据《?({_NAME})》?(?:{alternation(words_of(_MEDIA, 'class', 'report'))})")
 # 来源：XX, 转自：XX (up to a space, a date or the end of the line).
-_SOURCE = re.compile(rf"(?:{alternation(words_of(_MEDIA, 'class', 'source_label'))}){_SPACE}[:：|丨]?{_SPACE}"
+_SOURCE = re.compile(rf"(?:{alternation(words_of(_MEDIA, 'class', 'source_label'))}){_SPACE}[:：|丨]?{_SPACE}《?"
                      rf"([{CJK}A-Za-z0-9·+＋\-]{{2,16}})")
 # A newspaper's page line: XX报/2025年/11月/21日/第A01版.
 _PAGE = re.compile(rf"(?:^|\n)[ \t\u3000]*({_NAME}){_SPACE}[/／]{_SPACE}\d{{4}}年")

@@ -226,6 +226,11 @@ def _type_for(name: str, cand: Candidate, res: Resources) -> str:
         return head.org_type if head is not None and head.org_type not in ("other", "media") else "media"
     if cand.source in ("list", "partner", "brand") or head is None:
         return cand.org_type
+    if head.unit and head.org_type == "enterprise":
+        # 中国人民银行广州分行: a branch of a known body is of its kind
+        for k in range(len(name) - len(head.suffix), 1, -1):
+            if name[:k] in res.gazetteer:
+                return res.gazetteer[name[:k]][1]
     for word, at_end, org_type in _type_rules_for(head):
         if name.endswith(word) if at_end else word in name:
             return org_type

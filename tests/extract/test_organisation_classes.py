@@ -172,3 +172,16 @@ def test_procurement_parties_and_vocational_schools():
     assert found.get("南湖市第二人民医院") == "healthcare"
     assert found.get("南湖华信招标代理有限公司") == "enterprise"
     assert found.get("县职业中专") == "education"
+
+
+def test_places_whose_names_start_with_a_function_word():
+    found = names("与和平区教育局签约。和林格尔新区管委会介绍了进展。")
+    assert found.get("和平区教育局") == "government"
+    assert found.get("和林格尔新区管委会") == "government"
+
+
+def test_outlet_in_title_marks_and_branch_of_a_known_body():
+    found = names("据《东南快报》报道，中国人民银行广州分行与该村股份经济合作社开展合作。")
+    assert found.get("东南快报") == "media"
+    assert found.get("中国人民银行广州分行") == "government"  # the central bank's branch, not a firm
+    assert "股份经济合作社" not in found  # a village's collective, named by its village only
