@@ -274,8 +274,11 @@ def _suffix_candidate(text: str, tokens: _Tokens, start_index: int, i: int, head
         toks.append(_Token(text[last.start:end], last.tag, last.start, end))
     followed_by_post = POST_AFTER_HEAD.match(text, end) is not None
     why = _rejection(name, head, toks, res, followed_by_post)
-    if not why and len(name) == len(head.suffix) and start > 0 and text[start - 1] in "“\"「『":
-        why = "quoted_bare"  # “行政审批局+政务中心”模式: a kind of department, quoted, names none
+    if not why and len(name) == len(head.suffix) and start > 0:
+        if text[start - 1] in "“\"「『":
+            why = "quoted_bare"  # “行政审批局+政务中心”模式: a kind of department, quoted, names none
+        elif start_index > 0 and tokens[start_index - 1].word in res.generic_modifiers:
+            why = "generic_modifiers"  # 各地教育局, 相关科技局: departments of any place
     if why in HARD_REJECTIONS:
         return None
     return Candidate(start, end, head.org_type, "suffix", rule_ok=not why, why=why, head=head)

@@ -51,11 +51,13 @@ class Head:
     not_after_bare_place: bool = False
     department: str = ""  # a department head (民政局, 卫健委): the full stem it names (民政, 卫生健康)
     department_head: str = ""  # and the head after the stem (局, 委)
+    alone: bool = False  # the head alone names the body of the article's place (团市委)
 
     @property
     def bare(self) -> bool:
-        """Whether the head alone names a body (科技厅, 财政局: the department of the article's government)."""
-        return bool(self.department)
+        """Whether the head alone names a body (科技厅, 财政局: the department of the article's government;
+        团市委)."""
+        return bool(self.department) or self.alone
 
     def is_strict(self, prefix: str) -> bool:
         """Whether a name with this head and this part before it must carry a proper element."""
@@ -64,7 +66,8 @@ class Head:
 
 def _head_of_row(row: dict[str, str]) -> Head:
     return Head(row["suffix"], row["org_type"], row["role"] == "unit", row["strict"], int(row["min_prefix"] or 0),
-                 int(row["min_name"] or 0), row["alone_after_noun"] == "yes", row["not_after_bare_place"] == "yes")
+                 int(row["min_name"] or 0), row["alone_after_noun"] == "yes", row["not_after_bare_place"] == "yes",
+                 alone=row["alone"] == "yes")
 
 
 @dataclass

@@ -185,3 +185,9 @@ def test_outlet_in_title_marks_and_branch_of_a_known_body():
     assert found.get("东南快报") == "media"
     assert found.get("中国人民银行广州分行") == "government"  # the central bank's branch, not a firm
     assert "股份经济合作社" not in found  # a village's collective, named by its village only
+
+
+def test_bodies_named_by_their_head_alone_and_generic_departments():
+    found = names("活动由市妇联、团市委、市残联联合主办。各地教育局要加强统筹。")
+    assert found.get("团市委") == "association"
+    assert "教育局" not in found  # the bureaus of every place: none in particular
