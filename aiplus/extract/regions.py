@@ -98,7 +98,8 @@ class RegionMention:
     weak: bool = False  # a short form that is also a common word: kept only with support nearby
 
 
-def _short_forms(name: str, level: int) -> list[str]:
+@lru_cache(maxsize=4096)
+def _short_forms(name: str, level: int) -> tuple[str, ...]:
     suffixes = _SUFFIXES_BY_LEVEL[level]
     forms = []
     for suffix in suffixes:
@@ -113,7 +114,7 @@ def _short_forms(name: str, level: int) -> list[str]:
             if len(stem) >= 2:
                 forms.append(stem)
             break
-    return [f for f in forms if f not in _AMBIGUOUS_WORDS]
+    return tuple(f for f in forms if f not in _AMBIGUOUS_WORDS)
 
 
 @dataclass
@@ -486,11 +487,16 @@ def _without_unsupported_counties(resolved: list[tuple[RegionMention, str]]) -> 
     (福田康明斯发动机工厂), not the place."""
     divisions = _gazetteer().divisions
     provinces = {_ancestors(key)[0] for m, key in resolved if not m.short}
+    if len(provinces) < 1 or not any(m.short and divisions[key].level >= 3 for m, key in resolved):
+        return resolved
+    named: dict[str, set[str]] = {}  # division → the surfaces that name it or a division below it
+    for n, k in resolved:
+        for a in _ancestors(k):
+            named.setdefault(a, set()).add(n.surface)
     out = []
     for m, key in resolved:
         if m.short and divisions[key].level >= 3:
-            above = set(_ancestors(key)[:-1])
-            supported = any(above & set(_ancestors(k)) for n, k in resolved if n.surface != m.surface)
+            supported = any(named.get(a, set()) - {m.surface} for a in _ancestors(key)[:-1])
             if not supported and provinces - {_ancestors(key)[0]}:
                 continue
         out.append((m, key))

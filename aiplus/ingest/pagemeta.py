@@ -159,12 +159,12 @@ def is_related_header(line: str) -> bool:
 def is_chrome_line(line: str) -> bool:
     """A line made only of site chrome ("首页", "正文复制", "• A+", "分享到： 微信 微博", "（此件公开发布）"), or a
     printed document's page number ("— 2 —")."""
-    if len(line) > CHROME_MAX_CHARS:
+    if len(line) > CHROME_MAX_CHARS or "。" in line:
         return False
     if PAGE_NUMBER.match(line.strip()):
         return True
     folded = line.casefold().strip()
-    if re.sub(r"\s", "", folded) in CHROME_WORDS:
+    if "".join(folded.split()) in CHROME_WORDS:
         return True
     tokens = [t for t in CHROME_SEPARATORS.split(folded) if t]
     return bool(tokens) and all(t in CHROME_WORDS for t in tokens)
@@ -183,16 +183,22 @@ REPEATED_MIN_TIMES = 3
 
 def is_repeated_phrase(line: str) -> bool:
     """A line that is mostly one phrase printed over and over (a scraped tab or breadcrumb: "标题 标题 标题…")."""
-    text = re.sub(r"\s", "", line)
-    for size in range(4, len(text) // 2 + 1):
+    text = "".join(line.split())
+    head = text[:4]
+    if len(head) < 4 or text.count(head) < REPEATED_MIN_TIMES:
+        return False
+    size = text.find(head, 4) if len(text) >= 8 else -1
+    while 0 < size <= len(text) // 2:
         unit = text[:size]
         if not text.startswith(unit, size):
+            size = text.find(head, size + 1)
             continue
         times = 2
         while text.startswith(unit, size * times):
             times += 1
         if times >= REPEATED_MIN_TIMES and size * times >= REPEATED_SHARE * len(text):
             return True
+        size = text.find(head, size + 1)
     return False
 
 

@@ -307,7 +307,8 @@ def classify(paras: list[Para]) -> None:
     # twice, a headline shown twice (the second is kept; when the page opens with it, it is the headline).
     head = Counter(p.text for p in paras[:6])
     seen: Counter[str] = Counter()
-    first = next((p for p in paras if not is_furniture(p.text)), None)
+    furniture = [is_furniture(p.text) for p in paras]
+    first = next((p for p in paras if not furniture[p.index]), None)
     for p in paras:
         if DATELINE.match(p.text):
             p.kind = "dateline"
@@ -323,7 +324,7 @@ def classify(paras: list[Para]) -> None:
             p.kind = "heading"
         elif _is_heading(p.text) or p is first and _is_question_headline(p.text):
             p.kind = "heading"
-        if is_furniture(p.text):
+        if furniture[p.index]:
             p.kind = "skip"
         if p.index < 6 and head[p.text] >= 2:
             seen[p.text] += 1
