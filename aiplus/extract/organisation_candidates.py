@@ -201,7 +201,7 @@ def _name_start_token(text: str, tokens: _Tokens, i: int, head_start: int, head:
             start_index, j, taken = k, k - 1, taken + 1
             after_bracket = True
             continue
-        if _opens_place(text, t, head_start):
+        if (t.word in res.boundary or t.word in NOT_NAME_START) and _opens_place(text, t, head_start):
             # 和林格尔新区管委会: a place whose name starts with a function word
             start_index, j, taken = j, j - 1, taken + 1
             continue
@@ -222,7 +222,7 @@ def _name_start_token(text: str, tokens: _Tokens, i: int, head_start: int, head:
     # Trim leading words that cannot start a name.
     while start_index < i and (tokens[start_index].word in NOT_NAME_START
                                or tokens[start_index].word in res.boundary) \
-            and not _opens_place(text, tokens[start_index], head_start):
+            and not _opens_place(text, tokens[start_index], head_start):  # (only function words get here)
         start_index += 1
     return start_index
 
