@@ -2,20 +2,30 @@
 
 Each finder gives ``Candidate`` objects (a name, its head and kind, and its span in the text); the
 filters, grouping and records of ``aiplus.extract.initiatives`` come after.
+
+With ``generous=True`` the finders also give names the rules alone would not, each with the reason as
+``flags``: a head word that names an undertaking only sometimes (``model_head``: 中心, 学院, 基金, 模式…,
+``heads.tsv``'s model_only column), a head the rules take only quoted (``unquoted``: 课程, 改革…), a
+quotation with no launching verb or head (``free_quote``: a named service, a brand, a course), a
+partnership named by its party (``cooperate_with``: 与X合作); the filters add ``is_org``.  The learned
+model (``aiplus.extract.initiative_features``, ``models/initiatives.json``) decides on every name.  A
+candidate without flags is one the rules keep.  What the rules reject outright stays rejected in both modes:
+short or generic modifiers, counted categories, back-references, metaphors, slogans, word-list rejections.
 """
 
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from aiplus.extract.initiative_names import (MAX_NAME_LEN, MIN_SPECIFIC_MODIFIER, SENTENCE_MARK, chained_quotes,
                                              grow_left, head_at_end, is_name_char, name_from_span, specific_modifier,
-                                             strip_quotes)
+                                             strip_quotes, trim_leading_words)
 from aiplus.extract.initiative_words import (ANAPHORA, BLOCKERS_BY_HEAD, CLASS_BEFORE_QUOTE, CLOSE_OF, CLOSE_QUOTES,
-                                             CO_BUILD, CO_BUILD_WORD, COUNT_AFTER, HEAD_RE, HEADS, JOINT_MARK,
+                                             CO_BUILD, CO_BUILD_WORD, COUNT_AFTER, HEAD_RE, HEADS, JOINT_MARK, NOMINAL_AFTER_QUOTE_RE,
                                              METAPHOR_BEFORE, OBSERVANCE, OPEN_QUOTES, OPENING_AFTER, OPENING_ENDS,
                                              ORG_AFTER_HEAD, POLICY_TITLE, QUOTE_CHARS, REJECT, SIGNED_WITH, STOPS,
-                                             TRIGGERS, VENUE_PREPS, Head)
+                                             TRIGGERS, VENUE_PREPS, COOPERATE_WITH, Head)
 
 # Title of a talk or theme: 以“…”为主题 / 以《…》为题.
 THEME_TITLE = re.compile(r"以[“「《\"]([^”」》\"\n]{4,40})[”」》\"]为(?:主)?题")
@@ -28,9 +38,10 @@ _DATE_OR_ORDINAL = re.compile(r"[\d年月日第届期.]+")
 class Candidate:
     """A mention of an initiative: its name, head, kind, span in the text, and where it was found."""
 
-    __slots__ = ("name", "head", "kind", "start", "end", "quoted", "source")
+    __slots__ = ("name", "head", "kind", "start", "end", "quoted", "source", "flags")
 
-    def __init__(self, name: str, head: str, kind: str, start: int, end: int, quoted: bool, source: str):
+    def __init__(self, name: str, head: str, kind: str, start: int, end: int, quoted: bool, source: str,
+                 flags: tuple[str, ...] = ()):
         self.name = name
         self.head = head
         self.kind = kind
@@ -38,28 +49,34 @@ class Candidate:
         self.end = end
         self.quoted = quoted
         self.source = source  # head, quote, theme, observance, partnership
+        self.flags = flags  # the rule checks it failed (generous finding only): empty when the rules keep it
 
 
-def find_candidates(flat: str) -> list[Candidate]:
-    """Every candidate name of the text, “A暨B” joined names included."""
-    candidates = (head_candidates(flat) + quote_candidates(flat) + observance_candidates(flat)
-                  + partnership_candidates(flat))
+def find_candidates(flat: str, generous: bool = False) -> list[Candidate]:
+    """Every candidate name of the text, “A暨B” joined names included (``generous``: flagged ones too)."""
+    candidates = (head_candidates(flat, generous) + quote_candidates(flat, generous) + observance_candidates(flat)
+                  + partnership_candidates(flat, generous))
     return candidates + join_coordinated(flat, candidates)
 
 
 # ---------------------------------------------------------------- names grown from a head
 
 
-def head_candidates(flat: str) -> list[Candidate]:
-    """Names grown leftwards from every naming head in the text."""
+def head_candidates(flat: str, generous: bool = False) -> list[Candidate]:
+    """Names grown leftwards from every naming head in the text (``generous``: flagged ones too)."""
     out = []
     n = len(flat)
-    for m in HEAD_RE.finditer(flat):
+    matches = HEAD_RE.finditer(flat)
+    if generous:
+        matches = chain(matches, NOMINAL_AFTER_QUOTE_RE.finditer(flat))
+    for m in matches:
         head = m.group()
         info = HEADS[head]
         hs, he = m.span()
         # (most heads in a text are rejected by these cheap checks: only the others grow a name)
         if info.kind == "-" or BLOCKERS_BY_HEAD[head] and flat.startswith(BLOCKERS_BY_HEAD[head], hs):
+            continue
+        if info.model_only and not generous:
             continue
         if flat[he : he + 8].startswith(ORG_AFTER_HEAD):
             continue
@@ -67,9 +84,12 @@ def head_candidates(flat: str) -> list[Candidate]:
                 and flat[he] not in info.verb_unless_followed_by:
             continue  # 计划 as the verb "plans to"
         quoted = he < n and flat[he] in CLOSE_QUOTES
-        if info.quoted_only and not quoted:
-            continue
-        cand = _head_name(flat, head, info, hs, he, quoted)
+        flags: tuple[str, ...] = ("model_head",) if info.model_only else ()
+        if info.quoted_only and not quoted and not info.model_only:
+            if not generous or len(head) < 2:
+                continue
+            flags += ("unquoted",)
+        cand = _head_name(flat, head, info, hs, he, quoted, flags)
         if cand is None:
             continue
         out.append(cand)
@@ -79,25 +99,29 @@ def head_candidates(flat: str) -> list[Candidate]:
     return out
 
 
-def _head_name(flat: str, head: str, info: Head, hs: int, he: int, quoted: bool) -> Candidate | None:
-    """The name ending in the head at ``flat[hs:he]`` (``quoted``: the head closes a quotation), or None."""
+def _head_name(flat: str, head: str, info: Head, hs: int, he: int, quoted: bool,
+               flags: tuple[str, ...] = ()) -> Candidate | None:
+    """The name ending in the head at ``flat[hs:he]`` (``quoted``: the head closes a quotation), or None;
+    ``flags`` are carried over to it."""
     start = grow_left(flat, hs, STOPS, info.role == "collective", head_quoted=quoted)
     raw = flat[start:he]
     name = name_from_span(raw)
     if len(name) > MAX_NAME_LEN or len(name) <= len(head) or not name.endswith(head):
         return None
-    specific = specific_modifier(name[: -len(head)])
     has_quote = not QUOTE_CHARS.isdisjoint(raw)
+    if raw[0] not in OPEN_QUOTES:
+        name = trim_leading_words(name, head)  # (答好“东数西算”工程: words before a quotation too)
+    specific = specific_modifier(name[: -len(head)])
     need = MIN_SPECIFIC_MODIFIER if has_quote else max(MIN_SPECIFIC_MODIFIER, info.min_modifier)
     if len(specific) < need or _DATE_OR_ORDINAL.fullmatch(specific):
-        return None
-    if flat[start] in OPEN_QUOTES and quoted and _metaphor(flat, start, he + 1):
-        return None
+        return None  # (a modifier too short or generic, 2025年…活动, 第三届…大会: names nothing in particular)
     if not has_quote and COUNT_AFTER.match(flat, he):
-        return None
+        return None  # 举办素质教育讲座500场: a category counted, not one undertaking
+    if flat[start] in OPEN_QUOTES and quoted and _metaphor(flat, start, he + 1):
+        return None  # 孩子们的“第二课堂”, 打造为…的“超级实验室”: a figure of speech
     if not has_quote and ANAPHORA.search(flat, max(0, start - 12), start):
         return None  # 这场…AI嘉年华, 本届签约仪式: a second name for an undertaking already reported
-    return Candidate(name, head, info.kind, start, he, has_quote, "head")
+    return Candidate(name, head, info.kind, start, he, has_quote, "head", flags)
 
 
 def _coordinated_quoted_names(flat: str, cand: Candidate, start: int, he: int) -> list[Candidate]:
@@ -124,13 +148,18 @@ def _metaphor(flat: str, qs: int, qe: int) -> bool:
     return qe >= len(flat) or not is_name_char(flat[qe]) or flat[qe] in QUOTE_CHARS
 
 
-def quote_candidates(flat: str) -> list[Candidate]:
-    """Quoted names: ending in a head, or launched by a trigger verb; talk titles."""
+def quote_candidates(flat: str, generous: bool = False) -> list[Candidate]:
+    """Quoted names: ending in a head, or launched by a trigger verb; talk titles (``generous``: every
+    quotation that could be a name, flagged ``free_quote``)."""
     out = []
     for m in _QUOTE_RE.finditer(flat):
         cand = _quoted_name(flat, m)
         if cand is not None:
             out.append(cand)
+        elif generous:
+            cand = _free_quote(flat, m)
+            if cand is not None:
+                out.append(cand)
     for m in THEME_TITLE.finditer(flat):
         out.append(Candidate(strip_quotes(m.group(1)), "", "event", m.start() + 1, m.end() - 2, True, "theme"))
     return out
@@ -152,7 +181,7 @@ def _quoted_name(flat: str, m: re.Match) -> Candidate | None:
         if _metaphor(flat, qs, qe):
             return None
         if len(specific_modifier(name[: -len(h)])) >= MIN_SPECIFIC_MODIFIER or is_title:
-            return Candidate(name, h, kind, qs, qe, True, "quote")
+            return Candidate(name, h, kind, qs, qe, True, "quote", ("model_head",) if HEADS[h].model_only else ())
         return None
     if before.endswith(METAPHOR_BEFORE):
         return None
@@ -167,12 +196,43 @@ def _quoted_name(flat: str, m: re.Match) -> Candidate | None:
     return None
 
 
+# Two or more phrases side by side, joined by enumeration commas or spaces (a slogan when no head ends it).
+_SLOGAN = re.compile(r"[\u4e00-\u9fffA-Za-z0-9+]{2,}(?:[、 ][\u4e00-\u9fffA-Za-z0-9+]{2,})+")
+# A quotation that is speech or a question, not a name.
+_SPEECH = re.compile(r"[。！？!?…]")
+
+
+def _free_quote(flat: str, m: re.Match) -> Candidate | None:
+    """Any other quotation that could name an undertaking (a named service, a brand, a course…), flagged
+    for the model: not speech, not one character, not a long sentence-like span."""
+    inner = m.group(m.lastindex)
+    name = strip_quotes(inner)
+    is_title = m.lastindex == 4
+    if len(name) < 2 or len(name) > (MAX_NAME_LEN if is_title else 24) or _SPEECH.search(name):
+        return None
+    if not is_title and SENTENCE_MARK.search(name):
+        return None
+    head = head_at_end(name)
+    if not head and _SLOGAN.fullmatch(name):
+        return None  # 全民懂AI、人人会用AI, 群众下班 课堂开班: phrases side by side, the shape of a slogan
+    if _metaphor(flat, m.start(), m.end()):
+        return None  # 成为孩子们的“第二课堂”
+    return Candidate(name, head[0] if head else "", head[1] if head and head[1] != "-" else "", m.start(), m.end(),
+                     True, "quote", ("free_quote",))
+
+
 # ---------------------------------------------------------------- partnerships and observances
 
 
-def partnership_candidates(flat: str) -> list[Candidate]:
-    """Partnerships named by their parties: 与X签署合作备忘录 → X合作备忘录; 共建X研究院 → 共建X研究院."""
+def partnership_candidates(flat: str, generous: bool = False) -> list[Candidate]:
+    """Partnerships named by their parties: 与X签署合作备忘录 → X合作备忘录; 共建X研究院 → 共建X研究院
+    (``generous``: 与X合作 too, flagged)."""
     out = []
+    if generous:
+        for m in COOPERATE_WITH.finditer(flat):
+            # 与X合作 / 与X开展合作: a partnership named by the other party
+            out.append(Candidate(flat[m.start(1) - 1] + m.group(1) + m.group(2), m.group(2), "partnership",
+                                 m.start(), m.end(), False, "partnership", ("cooperate_with",)))
     for m in SIGNED_WITH.finditer(flat):
         party, doc = m.group(1), m.group(2)
         head = head_at_end(doc)
@@ -222,5 +282,5 @@ def join_coordinated(flat: str, cands: list[Candidate]) -> list[Candidate]:
             continue
         if len(a.name) + len(b.name) + len(JOINT_MARK) <= MAX_NAME_LEN + 10:
             joined.append(Candidate(a.name + JOINT_MARK + b.name, b.head, b.kind, a.start, b.end, a.quoted or b.quoted,
-                                    "head"))
+                                    "head", tuple(dict.fromkeys(a.flags + b.flags))))
     return joined

@@ -8,6 +8,9 @@ head and verbs that make a compound with it stay in the name (``name_verbs.tsv``
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+import rjieba
 
 from aiplus.extract.initiative_words import (CHINESE_COUNT_UNITS, CHINESE_NUMERALS, CLOSE_QUOTES, COMPOUND_VERBS,
                                              GENERIC_RE, GROW_SPECIAL, HEAD_KINDS, LEADING_COUNT, LEADING_VERBS,
@@ -27,6 +30,12 @@ _QUOTE_BREAKS = "。！？\n"
 _QUOTE_COORDINATORS = "、+＋"
 # A quotation with a sentence end or a comma is speech, not a name.
 SENTENCE_MARK = re.compile(f"[{re.escape(SENTENCE_END_MARKS)}，,]")
+
+
+@lru_cache(maxsize=16384)
+def word_tags(text: str) -> tuple[tuple[str, str], ...]:
+    """rjieba's words and part-of-speech tags of a short text (a name or its modifier), memoised."""
+    return tuple(rjieba.tag(text))
 
 
 def is_name_char(c: str) -> bool:
@@ -95,7 +104,9 @@ def grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
             if not ("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() or c in NAME_PUNCT):
                 break
             i -= 1
-            grown += 1
+            # (a Latin word or a number counts as one character of growth: DeepSeek, 2025)
+            if not (c.isascii() and c.isalnum() and flat[i + 1 : i + 2].isascii() and flat[i + 1 : i + 2].isalnum()):
+                grown += 1
             continue
         if c in MATCHING_OPEN:
             if quotes_taken and not collective:
@@ -156,13 +167,21 @@ def _coordinated_quote_before(flat: str, i: int) -> bool:
     return i > 1 and flat[i - 1] in _QUOTE_COORDINATORS and flat[i - 2] in MATCHING_OPEN
 
 
+_COMPOUND_SET = frozenset(COMPOUND_VERBS)
+_COMPOUND_LENGTHS = sorted({len(v) for v in COMPOUND_VERBS}, reverse=True)
+
+
 def _compound_verb_before(flat: str, i: int) -> int:
     """Length of the verb ending at ``i``, right before a head, that forms a compound with it
     (联合实验室, 开放平台); 0 when there is none."""
-    verb = next((v for v in COMPOUND_VERBS if flat.startswith(v, i - len(v))), None)
-    return len(verb) if verb else 0
+    for k in _COMPOUND_LENGTHS:
+        if flat[i - k : i] in _COMPOUND_SET:
+            return k
+    return 0
 
 
+# Scale words between digits and a unit (20亿元, 3万名).
+_SCALE_WORDS = "十百千万亿"
 # The characters _cut_before looks at.
 _CUT_CHARS = frozenset({"—"} | ARABIC_COUNT_UNITS | CHINESE_COUNT_UNITS)
 
@@ -171,8 +190,9 @@ def _cut_before(flat: str, i: int, c: str) -> bool:
     """Whether the name starts at ``i``, ``c`` (= ``flat[i - 1]``) ending what comes before it."""
     if c == "—" and i > 1 and flat[i - 2] == "—":
         return True  # “X——Y”: Y is the name, X its description
-    if c in ARABIC_COUNT_UNITS and i > 1 and flat[i - 2].isdigit():
-        return True  # “拟定10个专项行动”: a count, not part of a name
+    if c in ARABIC_COUNT_UNITS and i > 1 and (flat[i - 2].isdigit()
+                                                or flat[i - 2] in _SCALE_WORDS and i > 2 and flat[i - 3].isdigit()):
+        return True  # “拟定10个专项行动”, “投资20亿元建设…”: a count or an amount, not part of a name
     # “泉州三个省级人工智能产业园”; 十项实事 and 十大行动 keep their numbers
     return c in CHINESE_COUNT_UNITS and i > 1 and flat[i - 2] in CHINESE_NUMERALS
 
@@ -190,13 +210,16 @@ def specific_modifier(modifier: str) -> str:
 
 
 def _balanced(name: str) -> str:
-    """Drop an unbalanced bracket at either end (a name cut inside （…）)."""
+    """Drop an unbalanced bracket at either end (a name cut inside （…）), and what stands before a closing
+    bracket opened before the name (a byline's (记者 某某)…, an abbreviation's (AIC)…)."""
     for o, c in (("（", "）"), ("(", ")")):
         if name.count(o) != name.count(c):
             if name.startswith(o):
                 name = name[1:]
-            elif name.count(c) > name.count(o) and name.startswith(c):
-                name = name[1:]
+            elif name.count(c) > name.count(o):
+                first_close = name.find(c)
+                if o not in name[:first_close]:
+                    name = name[first_close + 1 :]
             if name.count(o) > name.count(c):
                 name = name[: name.rfind(o)] if name.rfind(o) > 0 else name
     return name
@@ -217,6 +240,27 @@ def name_from_span(raw: str) -> str:
             name = name[len(verb):]
             break
     return name
+
+
+# rjieba's tags of words that cannot start a name: verbs, prepositions, conjunctions, adverbs, pronouns,
+# particles, interjections (促进AI+网络, 当智慧城管平台, 采取整镇推进…模式); a verb used as a noun (vn) can.
+_NOT_FIRST_TAGS = frozenset(("v", "vd", "vi", "p", "c", "d", "r", "u", "uv", "uj", "ul", "ud", "ug", "uz", "y", "e", "o"))
+
+
+def trim_leading_words(name: str, head: str) -> str:
+    """The name without the words before it that cannot start one (a verb or preposition the growth took
+    in), as long as a specific modifier is left."""
+    modifier = name[: -len(head)] if head and name.endswith(head) else name
+    if len(modifier) < 3:
+        return name
+    cut = 0
+    for word, tag in word_tags(modifier)[:3]:
+        if not (tag in _NOT_FIRST_TAGS or tag == "t" and len(word) == 1):
+            break
+        if len(specific_modifier(modifier[cut + len(word) :])) < MIN_SPECIFIC_MODIFIER:
+            break
+        cut += len(word)
+    return name[cut:]
 
 
 def chained_quotes(flat: str, start: int) -> list[tuple[int, int]]:

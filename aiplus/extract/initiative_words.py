@@ -38,15 +38,22 @@ class Head:
     min_modifier: int
     role: str  # "collective", "site", "project" or ""
     verb_unless_followed_by: frozenset[str]
+    model_only: bool  # its names are candidates only the learned model keeps
 
 
 HEADS: dict[str, Head] = {
     row["head"]: Head(row["kind"], row["quoted_only"] == "yes", int(row["min_modifier"] or 0), row["role"],
-                      frozenset(cell_words(row["verb_unless_followed_by"])))
+                      frozenset(cell_words(row["verb_unless_followed_by"])), row["model_only"] == "yes")
     for row in read_table(_I + "heads.tsv")}
-HEAD_KINDS = {h: head.kind for h, head in HEADS.items()}
+# The heads a name can end with (head_at_end): all but the nominal words that name something only right
+# after a quotation (quoted_only and model_only: “AI龙岗”建设), which never end a name inside one.
+HEAD_KINDS = {h: head.kind for h, head in HEADS.items() if not (head.quoted_only and head.model_only)}
 # Longest first so that 行动计划 wins over 计划 and 行动 at the same place.
-HEAD_RE = re.compile(alternation(longest_first(HEADS)))
+# The nominal words that name something only right after a quotation (quoted_only and model_only:
+# “AI龙岗”建设, “网上招商”工作) are looked for there only, not everywhere (they are among the commonest words).
+NOMINAL_HEADS = tuple(h for h, head in HEADS.items() if head.quoted_only and head.model_only)
+HEAD_RE = re.compile(alternation(longest_first(h for h in HEADS if h not in NOMINAL_HEADS)))
+NOMINAL_AFTER_QUOTE_RE = re.compile(rf"(?<=[{re.escape(CLOSE_QUOTES)}])(?:{alternation(longest_first(NOMINAL_HEADS))})")
 MAX_HEAD_LEN = max(len(h) for h in HEADS)
 # Words that begin with a head but are not one (工程师, 系统性), by the head they begin with.
 _BLOCKERS = read_words(_I + "head_blockers.tsv")
@@ -140,6 +147,7 @@ def _name_words(cls: str) -> tuple[str, ...]:
 CEREMONY_HEADS = _name_words("ceremony")
 SITE_CEREMONIES = _name_words("site_ceremony")
 OPENING_ENDS = _name_words("opening_end")
+SAME_UNDERTAKING_TAILS = frozenset(_name_words("same_undertaking_tail"))
 OPENING_AFTER = _name_words("opening_after")
 POLICY_TITLE = re.compile(f"(?:{alternation(_name_words('policy_title'))})")
 # (word, endings that make it no plan word: 行动计划) of names that are plans
@@ -164,6 +172,10 @@ SIGNED_WITH = re.compile(rf"(?:{alternation(_partners('party_prep'))})([^，。�
                          rf"(?:{alternation(_partners('adverb'))})?(?:{alternation(_partners('signing_verb'))})"
                          rf"(?:了)?([^，。；！？\n]{{0,12}}?(?:{alternation(_partners('agreement'))}))")
 SIGNING_VERBS = tuple(_partners("signing_verb"))
+# Partnerships named by the other party and a cooperation word (与X合作, 与X开展合作): candidates only.
+# (a party is named: no digits in it, 与40余家企业合作 is no partnership of one)
+COOPERATE_WITH = re.compile(rf"(?:{alternation(_partners('party_prep'))})([^，。；：、！？\n与和同\d]{{2,16}}?)"
+                            rf"(?:{alternation(_partners('cooperation_adverb'))})?({alternation(_partners('cooperation'))})")
 VENUE_PREPS = tuple(_partners("venue_prep"))
 # 共建X研究院 → 共建X.
 CO_BUILD_WORD = _partners("co_build")[0]
@@ -188,6 +200,16 @@ CUE_RANK: dict[str, tuple[int, str]] = {}
 for _rank, _row in enumerate(read_table(_I + "domain_cues.tsv")):
     CUE_RANK.setdefault(_row["cue"], (_rank, _row["domain"]))
 DOMAIN_RE = re.compile(alternation(longest_first(CUE_RANK)))
+
+# ---------------------------------------------------------------- context classes for the learned model
+
+# position → [(class, words)] in file order: the words right before or after a candidate name.
+FEATURE_WORDS: dict[str, list[tuple[str, tuple[str, ...]]]] = {"before": [], "after": []}
+for _row in read_table(_I + "feature_words.tsv"):
+    _classes = FEATURE_WORDS[_row["position"]]
+    if not _classes or _classes[-1][0] != _row["class"]:
+        _classes.append((_row["class"], ()))
+    _classes[-1] = (_row["class"], _classes[-1][1] + (_row["word"],))
 
 # ---------------------------------------------------------------- organisations and their roles
 

@@ -18,7 +18,8 @@ metaphors (孩子们的“第二课堂”), counted categories (讲座500场), b
 (这场…嘉年华), and names inside an organisation's name.  Mentions of one initiative
 are folded into one record (shorter names become aliases); its evidence is the
 clause (``aiplus.extract.sentences.CLAUSES``) of the first mention with a launching verb.
-``kind`` comes from the head, ``ai_related`` from AI words in the name or sentence,
+``kind`` comes from the head (refined by a learned model: ``aiplus.extract.initiative_kinds``),
+``ai_related`` from AI words in the name or sentence,
 ``domain`` from cue words (``aiplus.extract.initiative_attributes``), organisations and
 their roles from the verbs around them in the sentence (``aiplus.extract.initiative_links``).
 """
@@ -27,20 +28,31 @@ from __future__ import annotations
 
 import re
 
+from aiplus.extract.classifier import LinearModel, load_model
 from aiplus.extract.initiative_attributes import ai_related, domain, kind, region, start_date
 from aiplus.extract.initiative_candidates import Candidate, find_candidates
+from aiplus.extract.initiative_features import features_of_groups
+from aiplus.extract.initiative_kinds import kind_features, learned_kind
 from aiplus.extract.initiative_links import link_organisations
-from aiplus.extract.initiative_words import (CEREMONY_HEADS, HEADS, QUOTE_CHARS, REJECT, SITE_AFTER, SITE_BEFORE,
-                                             SITE_CEREMONIES, TRIGGER_RE)
+from aiplus.extract.initiative_names import head_at_end
+from aiplus.extract.initiative_words import (CEREMONY_HEADS, HEADS, JOINT_MARK, QUOTE_CHARS, REJECT, SAME_UNDERTAKING_TAILS,
+                                             SITE_AFTER, SITE_BEFORE, SITE_CEREMONIES, TRIGGER_RE)
 from aiplus.extract.sentences import ClauseIndex
 from aiplus.records import Article, InitiativeRecord, OrganisationMention
 from aiplus.text import bigram_dice
 
-__all__ = ["extract_initiatives"]
+__all__ = ["MODEL_NAME", "candidate_names", "extract_initiatives"]
+
+# The learned accept/reject model of candidate names (models/initiatives.json); without it, the rules alone.
+MODEL_NAME = "initiatives"
 
 # Two names this similar with the same head are spellings of one initiative
 # (抚州全市域… and 抚州市全市域…人工智能全场景应用试验场).
 NEAR_SAME_DICE = 0.85
+# A name is the same as a longer one with the same head that holds its characters in order, a few put in
+# (a place: 深兰机器人商丘制造基地), when it has at least this many characters.
+MIN_SUBSEQUENCE = 6
+MAX_INSERTED = 4
 
 
 def extract_initiatives(article: Article, organisations: list[OrganisationMention]) -> list[InitiativeRecord]:
@@ -51,8 +63,9 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
     # Lines broken by layout were joined by the normaliser; joining more here glued
     # headings to paragraphs, so the text is used as it is.
     clauses = ClauseIndex(text)
-    kept = _filter_candidates(find_candidates(text), text, organisations)
-    groups = _group(kept)
+    model = load_model(MODEL_NAME)
+    groups = _candidate_groups(text, organisations, clauses, model)
+    kept = [c for members in groups.values() for c in members]
     keys = sorted(groups, key=len, reverse=True)
     alias_of = _fold(groups, keys, _theme_aliases(kept, clauses))
     folded: dict[str, list[str]] = {}
@@ -64,25 +77,98 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
     return records
 
 
+# ---------------------------------------------------------------- candidates and the model
+
+
+def _candidate_groups(text: str, organisations: list[OrganisationMention], clauses: ClauseIndex,
+                      model: LinearModel | None) -> dict[str, list[Candidate]]:
+    """The candidate names kept, by merge key: with no model, those the rules keep; with the model, those
+    it accepts among every candidate found generously."""
+    generous = model is not None
+    candidates = _filter_candidates(find_candidates(text, generous), text, organisations, generous)
+    if not generous:
+        return _group([c for c in candidates if not c.flags])
+    groups = _group(candidates)
+    features = features_of_groups(groups, text, organisations)
+    accepted = {key for key in groups if model.accepts(features[key])}
+    return {key: members for key, members in groups.items()
+            if key in accepted or _listed_with(members, groups, accepted, text)}
+
+
+# Marks between the items of a list of names (数据要素市场化配置改革、政务服务综合窗口改革).
+_LIST_MARKS = "、及和与"
+
+
+def _listed_with(members: list[Candidate], groups: dict[str, list[Candidate]], accepted: set[str], text: str) -> bool:
+    """Whether a name is listed next to an accepted name with the same head (A改革、B改革): the items of
+    one list share their status."""
+    ends = {}
+    starts = {}
+    for key in accepted:
+        for c in groups[key]:
+            if c.head:
+                ends[(c.end, c.head)] = key
+                starts[(c.start, c.head)] = key
+    for c in members:
+        if not c.head:
+            continue
+        if c.start > 0 and text[c.start - 1] in _LIST_MARKS and (c.start - 1, c.head) in ends:
+            return True
+        if c.end < len(text) and text[c.end] in _LIST_MARKS and (c.end + 1, c.head) in starts:
+            return True
+    return False
+
+
+def candidate_names(article: Article, organisations: list[OrganisationMention]
+                    ) -> list[tuple[str, dict[str, float], dict[str, float]]]:
+    """Every candidate name the generous finders give for the article (the name of its first mention), with
+    the features of the accept model and of the kind model: what ``scripts/train_initiatives.py`` learns
+    from."""
+    text = article.text
+    if not text:
+        return []
+    clauses = ClauseIndex(text)
+    groups = _group(_filter_candidates(find_candidates(text, True), text, organisations, True))
+    features = features_of_groups(groups, text, organisations)
+    out = []
+    for key, members in groups.items():
+        main = members[0]
+        start, end = clauses.bounds(_evidence_mention(list(members), clauses).start)
+        evidence = text[start:end]
+        out.append((main.name, features[key],
+                    kind_features(main.name, evidence, kind(main, evidence), main.source, main.quoted)))
+    return out
+
+
+def _organisation_forms(organisations: list[OrganisationMention]) -> tuple[set[str], list[tuple[int, int]]]:
+    return {o.name for o in organisations} | {o.surface for o in organisations}, [(o.start, o.end) for o in organisations]
+
+
 # ---------------------------------------------------------------- filters
 
 
-def _filter_candidates(candidates: list[Candidate], flat: str,
-                       organisations: list[OrganisationMention]) -> list[Candidate]:
+def _filter_candidates(candidates: list[Candidate], flat: str, organisations: list[OrganisationMention],
+                       generous: bool = False) -> list[Candidate]:
     """The candidates that name an initiative (their names trimmed): not rejected phrases, not an
-    organisation itself, not inside a longer organisation name."""
-    org_names = {o.name for o in organisations} | {o.surface for o in organisations}
-    org_spans = [(o.start, o.end) for o in organisations]
+    organisation itself, not inside a longer organisation name (``generous``: those two, flagged)."""
+    org_names, org_spans = _organisation_forms(organisations)
     kept: list[Candidate] = []
     for c in candidates:
         name = c.name.strip(" 、，,")
         c.name = name
-        if len(name) < 2 or name in REJECT or _compare(name) in REJECT:
+        if len(name) < 2:
             continue
+        if name in REJECT or _compare(name) in REJECT:
+            continue  # a slogan, concept or generic phrase (reject.tsv): never a name, whatever the model says
+        failed = ""
         if name in org_names and not c.quoted and not _built_site(flat, c):
-            continue  # the organisation itself (深圳湾实验室), unless a site being built or opened
-        if any(s <= c.start and c.end <= e and e - s > c.end - c.start for s, e in org_spans):
+            failed = "is_org"  # the organisation itself (深圳湾实验室), unless a site being built or opened
+        elif any(s <= c.start and c.end <= e and e - s > c.end - c.start for s, e in org_spans):
             continue  # inside a longer organisation name (…研发中心 of a university)
+        if failed:
+            if not generous:
+                continue
+            c.flags += (failed,)
         kept.append(c)
     return kept
 
@@ -165,13 +251,28 @@ def _fold(groups: dict[str, list[Candidate]], keys: list[str], theme_alias: dict
             if lengths[j] <= lengths[i]:
                 break  # keys run from the longest: no longer one follows
             long_ = keys[j]
-            if short not in long_ and not (len(short) >= 6 and groups[short][0].head == groups[long_][0].head
-                                           and bigram_dice(short, long_) >= NEAR_SAME_DICE):
+            if short not in long_ and not _same_spelt(short, long_, groups[short][0].head, groups[long_][0].head):
                 continue
             if _should_merge(groups[short], groups[long_]):
                 alias_of[short] = alias_of.get(long_, long_)
                 break
     return alias_of
+
+
+def _same_spelt(short: str, long_: str, short_head: str, long_head: str) -> bool:
+    """Two spellings of one name with the same head: nearly the same characters (抚州全市域… / 抚州市全市域…),
+    or the longer one with a few characters put in (深兰机器人制造基地 / 深兰机器人商丘制造基地)."""
+    if short_head != long_head or not short_head:
+        return False
+    if len(short) >= 6 and bigram_dice(short, long_) >= NEAR_SAME_DICE:
+        return True
+    return (len(short) >= MIN_SUBSEQUENCE and len(long_) - len(short) <= MAX_INSERTED
+            and _is_subsequence(short, long_))
+
+
+def _is_subsequence(short: str, long_: str) -> bool:
+    chars = iter(long_)
+    return all(ch in chars for ch in short)
 
 
 def _should_merge(short: list[Candidate], long_: list[Candidate]) -> bool:
@@ -192,7 +293,30 @@ def _should_merge(short: list[Candidate], long_: list[Candidate]) -> bool:
                           and _compare(l0.name).startswith(_compare(s0.name)))
         if s0.kind not in ("event", "") and not quoted_subject:
             return False
-    return True
+    if l0.name.endswith(CEREMONY_HEADS):
+        return True
+    return not _named_after(_merge_key(s0.name), _merge_key(l0.name))
+
+
+_BRACKETED = re.compile(r"[（(][^）)]*[）)]")
+# Kinds of undertakings often named after another one (its signing event, its contest, its guide).
+NAMED_AFTER_KINDS = ("event", "competition", "policy", "partnership")
+
+
+def _named_after(short: str, long_: str) -> bool:
+    """Whether the longer name is an event, competition, document or agreement named after the undertaking
+    the shorter one names: the shorter ends in a head of its own and is followed by words of their own ending in such a head (博览会 /
+    博览会重大项目招商线上签约活动, 试验区 / 试验区建设启动大会, 特色楼宇 / 特色楼宇认定及扶持申报指南), not by
+    a head alone (“高效办成一件事”改革), a second name (A暨B) or the words of building it (产业园(重庆)项目)."""
+    i = long_.find(short)
+    own_head = head_at_end(short)
+    if i < 0 or own_head is None or own_head[1] == "-":
+        return False  # (a name with no head of its own, AI幸福任务卡 / AI幸福任务卡打卡活动, is a short form)
+    tail = _BRACKETED.sub("", long_[i + len(short):])
+    if not tail or tail in SAME_UNDERTAKING_TAILS or tail.startswith(JOINT_MARK):
+        return False
+    head = head_at_end(tail)
+    return head is not None and head[1] in NAMED_AFTER_KINDS and len(tail) > len(head[0])
 
 
 def _root_of(k: str, alias_of: dict[str, str]) -> str:
@@ -226,7 +350,11 @@ def _record(key: str, groups: dict[str, list[Candidate]], aliases: list[str], cl
                 break
     start, end = clauses.bounds(_evidence_mention(members, clauses).start)
     evidence = article.text[start:end]
-    kind_ = kind(main, evidence)
+    # a name with no head takes the kind of the longest headed name it starts with (“…关爱中心项目建设” is
+    # the 关爱中心项目 it holds)
+    typed = max((groups[k][0] for k in aliases if groups[k][0].head and main.name.startswith(groups[k][0].name)),
+                key=lambda c: len(c.name), default=main) if not main.head else main
+    kind_ = learned_kind(typed.name, evidence, kind(typed, evidence), typed.source, typed.quoted)
     region_name, region_code = region(main.name, article.region_code or article.region_name)
     return InitiativeRecord(
         name=main.name,
