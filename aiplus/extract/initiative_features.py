@@ -156,8 +156,11 @@ def group_features(members: list[Candidate], text: str, org_names: set[str]) -> 
     head = next((c.head for c in members if c.head), "")
     f["hkind=" + (first.kind or "none")] = 1.0
     info = HEADS.get(head)
-    if info is not None and info.role:
-        f["hrole=" + info.role] = 1.0
+    if info is not None:
+        if info.role:
+            f["hrole=" + info.role] = 1.0
+        if info.model_only:
+            f["model_head=" + head] = 1.0  # (each model-only head names an undertaking more or less often)
     f[_MENTIONS[min(len(members), 3)]] = 1.0
     f[_LENGTHS[min(len(name), 19)]] = 1.0
     if AI_RE.search(name):
