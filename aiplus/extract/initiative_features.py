@@ -29,7 +29,7 @@ import rjieba
 
 from aiplus.extract.initiative_candidates import Candidate
 from aiplus.extract.initiative_names import word_tags
-from aiplus.extract.initiative_words import (AI_RE, CLASS_BEFORE_QUOTE, CLOSE_QUOTES, FEATURE_WORDS, HEADS,
+from aiplus.extract.initiative_words import (AI_WORD_RE, CLASS_BEFORE_QUOTE, CLOSE_QUOTES, FEATURE_WORDS, HEADS,
                                              METAPHOR_BEFORE, OPEN_QUOTES, TRIGGERS)
 
 _DIGIT = re.compile(r"\d")
@@ -163,7 +163,7 @@ def group_features(members: list[Candidate], text: str, org_names: set[str]) -> 
             f["model_head=" + head] = 1.0  # (each model-only head names an undertaking more or less often)
     f[_MENTIONS[min(len(members), 3)]] = 1.0
     f[_LENGTHS[min(len(name), 19)]] = 1.0
-    if AI_RE.search(name):
+    if AI_WORD_RE.search(name):
         f["ai_name"] = 1.0
     for feature in _pos_features(name, head):
         f[feature] = 1.0

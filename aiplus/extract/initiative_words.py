@@ -191,6 +191,9 @@ KIND_WORDS = tuple((row["word"], row["kind"], row["head_ending"]) for row in rea
 
 _AI_CUES = read_table(_I + "ai_cues.tsv")
 AI_RE = re.compile(alternation(longest_first(row["cue"].lower() for row in _AI_CUES)), re.I)
+# The AI words proper (not the words of digital systems): what the accept model weighs in a name.
+AI_WORD_RE = re.compile(alternation(longest_first(row["cue"].lower() for row in _AI_CUES if row["class"] != "digital")),
+                        re.I)
 # AI words in the sentence of a mention that make the undertaking AI-related even
 # when its name does not say so (在“数智赋能强党建”活动环节，“建投星讲堂”第一期开课).
 STRONG_AI_CUE = re.compile(alternation(row["cue"] for row in _AI_CUES if row["in_sentence"] == "yes"), re.I)
