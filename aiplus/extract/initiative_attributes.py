@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from aiplus.extract.initiative_candidates import Candidate
 from aiplus.extract.initiative_names import head_at_end
-from aiplus.extract.initiative_words import (AI_RE, CUE_RANK, DOMAIN_RE, HEADS, JOINT_MARK, JOINT_STARTS, KIND_WORDS,
+from aiplus.extract.initiative_words import (AI_RE, CUE_RANK, DOMAIN_RE, HEADS, INVESTMENT_CLAUSE, JOINT_MARK, JOINT_STARTS,
+                                             KIND_WORDS,
                                              OBSERVANCE, PLAN_ENDS, SIGNING_VERBS, STRONG_AI_CUE, YESTERDAY)
 from aiplus.extract.regions import find_region_mentions, resolve_region
 
@@ -57,8 +58,8 @@ def kind(cand: Candidate, sentence: str) -> str:
     if head is not None and head.role == "project":
         # X项目 / X项目建设 where X is a facility (关爱中心项目, 产业基地项目)
         inner = head_at_end(cand.name[: -len(cand.head)].rstrip())
-        if inner and HEADS[inner[0]].kind == "facility":
-            result = "facility"
+        if inner and HEADS[inner[0]].kind == "facility" or any(w in sentence for w in INVESTMENT_CLAUSE):
+            result = "facility"  # (…or a project invested in, signed or started: a plant or a park being built)
     for word, word_kind in _kind_words_for(cand.head):
         if word in cand.name:
             return word_kind  # 算力调度平台 is a facility; 政务服务系统 a service

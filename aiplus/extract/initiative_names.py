@@ -51,8 +51,14 @@ def strip_quotes(s: str) -> str:
     return s.translate(_QUOTE_DROP).strip()
 
 
+# An edition or a place in brackets at the end of a name (…申报指南(2025年), …行动计划（2026-2027年）).
+_TRAILING_BRACKET = re.compile(r"[（(][^（()）]{1,16}[）)]$")
+
+
 def head_at_end(name: str) -> tuple[str, str] | None:
-    """The longest naming head the name ends with, and its kind."""
+    """The longest naming head the name ends with (before an edition in brackets), and its kind."""
+    if name.endswith(("）", ")")):
+        name = _TRAILING_BRACKET.sub("", name)
     for k in range(min(len(name), MAX_HEAD_LEN), 0, -1):
         h = name[-k:]
         if h in HEAD_KINDS:

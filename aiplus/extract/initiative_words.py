@@ -130,6 +130,7 @@ OBSERVANCE = re.compile(rf"(?:{alternation(_context('observance_scope'))})[\u4e0
                         rf"(?:{alternation(_context('observance_period'))})"
                         rf"(?![\u4e00-\u9fff]{{0,1}}(?:{alternation(_context('observance_not_before'))}))")
 YESTERDAY = _context("yesterday")
+INVESTMENT_CLAUSE = _context("investment_clause")
 # What joins coordinated quoted names that share a head (“A”、“B”行动, “A”和“B”行动).
 NAME_JOINERS = frozenset(("、", *_context("name_joiner")))
 
