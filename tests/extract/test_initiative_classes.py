@@ -154,3 +154,23 @@ def test_the_kind_model_decides_only_for_names_with_no_head():
     with use_kind_model(None):
         assert learned_kind("晋快办", "", "programme", "quote", True) == "programme"
     assert set(KINDS) >= {"programme", "event", "service", "facility", "policy"}
+
+
+# ---------------------------------------------------------------- kinds and AI relation
+
+
+@pytest.mark.parametrize("text, name, kind", [
+    # a named information system is a service
+    ("去年，区城管局上线了智慧城管巡查系统，路面问题自动派单。", "智慧城管巡查系统", "service"),
+    # a project invested in is a facility being built
+    ("活动现场共签约5个项目，其中滨湖新能源电池生产项目总投资20亿元，预计明年投产。", "滨湖新能源电池生产项目", "facility"),
+    # an edition in brackets does not hide the head of a document's title
+    ("近日，《南湖区人工智能企业扶持申报指南（2025年）》正式发布。", "南湖区人工智能企业扶持申报指南（2025年）", "policy"),
+])
+def test_kinds_by_class(text, name, kind):
+    assert names_of(text)[name].kind == kind
+
+
+def test_digital_services_are_ai_related():
+    record = names_of("区里开通了企业诉求网上服务平台，企业可在线提交诉求。")["企业诉求网上服务平台"]
+    assert record.ai_related and record.kind == "service"
