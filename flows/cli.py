@@ -11,21 +11,35 @@ MAX_FILE_MB = 20
 
 
 def _evaluate(args: argparse.Namespace) -> int:
-    from aiplus.evaluate import (format_result, predictions_from_extractions, predictions_from_release,
-                                 score_predictions)
-
-    if args.raw:
-        from aiplus.runtime.batch import process_batch
-        from aiplus.ingest.read import discover_files
-
-        raw_dir = Path(args.raw)
-        preds = predictions_from_extractions(process_batch(discover_files(raw_dir), raw_dir).extractions)
-    else:
+    if not args.gold and not args.clusters:
+        print("error: give --gold DIR (extraction) and/or --clusters FILE (cross-article initiatives)",
+              file=sys.stderr)
+        return 2
+    release = None
+    if not args.raw:
         release = Path(args.release or Path(args.curated) / "latest")
         if not (release / "articles.parquet").exists():
             print(f"error: no release at {release} (run `aiplus run` first, or give --release or --raw)",
                   file=sys.stderr)
             return 2
+    if args.gold:
+        _evaluate_extraction(args, release)
+    if args.clusters:
+        _evaluate_clusters(args, release)
+    return 0
+
+
+def _evaluate_extraction(args: argparse.Namespace, release: Path | None) -> None:
+    from aiplus.evaluate import (format_result, predictions_from_extractions, predictions_from_release,
+                                 score_predictions)
+
+    if release is None:
+        from aiplus.ingest.read import discover_files
+        from aiplus.runtime.batch import process_batch
+
+        raw_dir = Path(args.raw)
+        preds = predictions_from_extractions(process_batch(discover_files(raw_dir), raw_dir).extractions)
+    else:
         preds = predictions_from_release(release)
     result = score_predictions(Path(args.gold), preds)
     if args.json:
@@ -38,7 +52,28 @@ def _evaluate(args: argparse.Namespace) -> int:
 
         path = record_scores(args.record, result, args.gold)
         print(f"recorded as set {args.record!r} in {path}")
-    return 0
+
+
+def _evaluate_clusters(args: argparse.Namespace, release: Path | None) -> None:
+    from aiplus.evaluate.clusters import (format_clusters, linked_from_release, linked_from_tables, read_clusters,
+                                          score_clusters)
+
+    if release is None:
+        from aiplus.runtime.batch import tables_in_memory
+
+        tables = tables_in_memory(Path(args.raw))
+        linked = linked_from_tables(tables["articles"], tables["initiatives"])
+    else:
+        linked = linked_from_release(release)
+    score = score_clusters(read_clusters(Path(args.clusters)), linked)
+    if args.json:
+        import json
+
+        path = Path(args.json)
+        if args.gold:  # both: the clusters' figures go beside the extraction's
+            path = path.with_name(path.stem + ".clusters" + path.suffix)
+        path.write_text(json.dumps(score.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+    print(format_clusters(score, verbose=args.verbose))
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -218,7 +253,9 @@ def _add_releases(sub) -> None:
 
 def _add_evaluate(sub) -> None:
     ev = sub.add_parser("evaluate", help="score a release (or raw files) against gold annotations")
-    ev.add_argument("--gold", required=True, help="folder of gold JSON files (GOLD.md format)")
+    ev.add_argument("--gold", help="folder of gold JSON files (GOLD.md format): scores the extraction")
+    ev.add_argument("--clusters", help="clusters JSON file (GOLD.md, cross-article initiatives): scores how "
+                                       "reports are linked into real-world initiatives")
     ev.add_argument("--release", help="release folder to score (default: CURATED/latest)")
     ev.add_argument("--curated", default="curated", help="curated folder (default: curated)")
     ev.add_argument("--raw", help="score a fresh in-memory extraction of this raw folder instead of a release")

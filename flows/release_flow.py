@@ -1,4 +1,4 @@
-"""The release flow, stage by stage: discover → extract → assemble → validate → stage → gate → companions → publish.
+"""The release flow, stage by stage: discover → extract → assemble → link → validate → stage → gate → companions → publish.
 
 Each task wraps one plain function of the ``aiplus`` package and is named after its stage; the flow
 only wires them.  Work is handed to tasks in batches of files, so Prefect's per-task cost stays small
@@ -31,6 +31,7 @@ from aiplus.release.publish import PublishResult, StagedRelease, commit_release,
 from aiplus.runtime.batch import BatchFragments, batch_size_for, plan_batches, process_batch_to_fragments
 from aiplus.runtime.inputs import RawFile, input_records, inputs_digest, record_release, snapshot_raw, unchanged_release
 from aiplus.tables.assemble import assemble_tables
+from aiplus.tables.entities import add_entities
 from aiplus.tables.validate import ValidationReport, prepare_row_gate, validate_tables
 from flows.stages import BatchProgress, RunSummary, stage, table_counts
 
@@ -50,6 +51,11 @@ def extract_task(paths: list[str], raw_dir: str, cache_dir: str | None, max_file
 @task(name="assemble", cache_policy=NO_CACHE)
 def assemble_task(documents: list, fragments: list, sources: Sources) -> dict:
     return assemble_tables(documents, fragments, sources)
+
+
+@task(name="link", cache_policy=NO_CACHE)
+def link_task(tables: dict) -> dict:
+    return add_entities(tables)
 
 
 @task(name="validate", cache_policy=NO_CACHE)
@@ -132,6 +138,10 @@ def build_release(raw_dir: str = "raw", curated_dir: str = "curated", batch_size
         tables = assemble_task(quote(documents), quote(fragments), quote(sources))
         s.say(table_counts(tables))
     del fragments
+    with stage(summary, "link", logger) as s:
+        tables = link_task(quote(tables))
+        s.say(f"{len(tables['initiatives'])} reports of initiatives are {len(tables['initiative_entities'])} "
+              f"initiatives")
     gates_ready()
     with stage(summary, "validate", logger) as s:
         tables, report = validate_task(quote(tables))

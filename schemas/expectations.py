@@ -16,7 +16,10 @@ table (``aiplus.release.gate.add_joined_columns``):
 
 - ``<col>_missing_from_<table>``: the value of a foreign key when it does not
   resolve in the referenced table, else null (so a failure lists the dangling keys);
-- ``article_n_chars``: the length of the row's article text (for offset checks).
+- ``article_n_chars``: the length of the row's article text (for offset checks);
+- ``reports_counted`` (initiative_entities): how many rows of initiatives carry the entity's key, and
+  ``single_report_name``: the name of its report when it has exactly one (an entity reported once is
+  that report).
 
 Date columns are dates in the tables themselves (``DATE_COLUMNS``), so their window is checked on them.
 
@@ -48,8 +51,11 @@ MAX_VALUE = 1e15
 # Tables whose offsets (start, end) point into articles.text.
 SPAN_TABLES = ["organisation_mentions", "initiatives", "metrics"]
 ARTICLE_LENGTH_COLUMN = "article_n_chars"
+REPORTS_COUNTED_COLUMN = "reports_counted"
+SINGLE_REPORT_NAME_COLUMN = "single_report_name"
 # Date columns checked against the sane window.
-DATE_COLUMNS = {"articles": ["published_date", "retrieved_date"], "initiatives": ["start_date"]}
+DATE_COLUMNS = {"articles": ["published_date", "retrieved_date"], "initiatives": ["start_date"],
+                "initiative_entities": ["first_reported", "last_reported"]}
 # Row counts of these tables come from the inputs, not from the extraction: a drop means lost input.
 INPUT_TABLES = ["articles"]
 
@@ -64,6 +70,8 @@ def joined_columns(table: str) -> list[str]:
     cols = [missing_key_column(col, ref_table) for (t, col), (ref_table, _) in FOREIGN_KEYS.items() if t == table]
     if table in SPAN_TABLES:
         cols.append(ARTICLE_LENGTH_COLUMN)
+    if table == "initiative_entities":
+        cols += [REPORTS_COUNTED_COLUMN, SINGLE_REPORT_NAME_COLUMN]
     return cols
 
 
@@ -203,6 +211,29 @@ _SPECIFIC: dict[str, list[TableExpectation]] = {
     ],
     "organisation_mentions": [
         _id_format("organisation_mentions", "mention_id", "om"),
+    ],
+    "initiative_entities": [
+        _id_format("initiative_entities", "entity_id", "e"),
+        TableExpectation("initiative_entities", "ExpectColumnValuesToNotBeNull", {"column": "name"}, CRITICAL,
+                         "BI tools show initiatives by name"),
+        _in_set("initiative_entities", "kind", INITIATIVE_KINDS, "kind is a filter in every dashboard"),
+        TableExpectation("initiative_entities", "ExpectColumnPairValuesToBeEqual",
+                         {"column_A": "n_reports", "column_B": REPORTS_COUNTED_COLUMN}, CRITICAL,
+                         "an entity's count of reports must be the rows of initiatives that carry its key, or "
+                         "counts by initiative disagree with counts by report"),
+        TableExpectation("initiative_entities", "ExpectColumnValuesToBeBetween",
+                         {"column": REPORTS_COUNTED_COLUMN, "min_value": 1}, CRITICAL,
+                         "an entity no report belongs to is an initiative nobody reported"),
+        TableExpectation("initiative_entities", "ExpectColumnPairValuesToBeEqual",
+                         {"column_A": "name", "column_B": SINGLE_REPORT_NAME_COLUMN,
+                          "ignore_row_if": "either_value_is_missing"}, CRITICAL,
+                         "an entity reported once is that report, under its name"),
+        TableExpectation("initiative_entities", "ExpectColumnPairValuesAToBeGreaterThanB",
+                         {"column_A": "last_reported", "column_B": "first_reported", "or_equal": True,
+                          "ignore_row_if": "either_value_is_missing"}, CRITICAL,
+                         "an entity is last reported on or after it is first reported"),
+        _date_window("initiative_entities", "first_reported"),
+        _date_window("initiative_entities", "last_reported"),
     ],
     "initiatives": [
         _id_format("initiatives", "initiative_id", "i"),

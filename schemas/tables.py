@@ -44,6 +44,7 @@ ORG_ID = r"^o_[0-9a-f]{16}$"
 MENTION_ID = r"^om_[0-9a-f]{16}$"
 INITIATIVE_ID = r"^i_[0-9a-f]{16}$"
 METRIC_ID = r"^m_[0-9a-f]{16}$"
+ENTITY_ID = r"^e_[0-9a-f]{16}$"
 SHA256 = r"^[0-9a-f]{64}$"
 REGION_CODE = r"^[1-8][0-9]{5}$"
 URL = r"^https?://\S+$"
@@ -267,12 +268,62 @@ ORGANISATION_MENTIONS = TableContract(
     references={"org_id": ("organisations", "org_id"), "article_id": ("articles", "article_id")})
 
 
+class InitiativeEntities(_Base):
+    entity_id: Series[str] = pa.Field(
+        str_matches=ENTITY_ID, unique=True,
+        description="Key: 'e_' and 16 hex digits derived from the entity's first report (earliest published); "
+                    "it stays the same as reports are added, unless the entity merges into an older one.")
+    name: Series[str] = pa.Field(
+        str_length={"min_value": 2, "max_value": 120},
+        description="Canonical name: the name most of its reports use (the first report's, on a tie).")
+    names: Series[object] = pa.Field(
+        metadata=LIST_OF_STRINGS, description="List of strings: every name and alias it is reported under.")
+    kind: Series[str] = pa.Field(isin=INITIATIVE_KINDS, description="Kind of initiative (the one most reports give).")
+    ai_related: Series[bool] = pa.Field(description="True when any report says it is about AI.")
+    region_name: Series[str] = pa.Field(
+        nullable=True,
+        description="Region it takes place in: the place its reports state for it, else its first article's.")
+    region_code: Series[str] = pa.Field(nullable=True, str_matches=REGION_CODE, description=_REGION_NAME_CODE)
+    first_reported: Series[Date] = pa.Field(
+        nullable=True, description="Publication date of the earliest dated article reporting it.")
+    last_reported: Series[Date] = pa.Field(
+        nullable=True, description="Publication date of the latest dated article reporting it.")
+    n_reports: Series[pd.Int64Dtype] = pa.Field(
+        ge=1, description="Number of reports (rows of initiatives) it groups.")
+    n_articles: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Number of articles reporting it.")
+    n_sources: Series[pd.Int64Dtype] = pa.Field(ge=1, description="Number of raw files reporting it.")
+    n_publishers: Series[pd.Int64Dtype] = pa.Field(
+        ge=0, description="Number of distinct publishers reporting it (of the articles whose publisher is known).")
+
+    @pa.dataframe_check
+    def reported_in_order(cls, df: pd.DataFrame) -> Series[bool]:
+        return pd.Series([not isinstance(a, datetime.date) or not isinstance(b, datetime.date) or a <= b
+                          for a, b in zip(df["first_reported"], df["last_reported"])], index=df.index)
+
+    @pa.dataframe_check
+    def counts_are_consistent(cls, df: pd.DataFrame) -> Series[bool]:
+        return (df["n_articles"] <= df["n_reports"]) & (df["n_sources"] <= df["n_articles"])
+
+
+INITIATIVE_ENTITIES = TableContract(
+    "initiative_entities", InitiativeEntities,
+    description="One row per real-world initiative, across all the articles that report it (the same undertaking by "
+                "the same body in the same place, whatever the outlet, wording or phase); its reports are the rows "
+                "of initiatives with its entity_id.",
+    one_row_per="real-world initiative, across the articles that report it",
+    key=("entity_id",))
+
+
 class Initiatives(_Base):
     initiative_id: Series[str] = pa.Field(
         str_matches=INITIATIVE_ID, unique=True,
         description="Key: 'i_' and 16 hex digits of a SHA-256 over the article and the initiative's name.")
     article_id: Series[str] = pa.Field(
         str_matches=ARTICLE_ID, description="The article that reports it (articles.article_id).")
+    entity_id: Series[str] = pa.Field(
+        str_matches=ENTITY_ID,
+        description="The real-world initiative this report is of (initiative_entities.entity_id): reports of one "
+                    "undertaking in several articles share it.")
     name: Series[str] = pa.Field(
         str_length={"min_value": 2, "max_value": 120},
         description="Name of the initiative as reported (quotation marks removed).")
@@ -309,8 +360,8 @@ INITIATIVES = TableContract(
                 "sentence that reports it.",
     one_row_per="initiative reported in an article, with its evidence sentence",
     key=("initiative_id",),
-    version="2.0",  # 2.0: start_date is a DATE
-    references={"article_id": ("articles", "article_id")})
+    version="3.0",  # 2.0: start_date is a DATE; 3.0: entity_id
+    references={"article_id": ("articles", "article_id"), "entity_id": ("initiative_entities", "entity_id")})
 
 
 class InitiativeOrganisations(_Base):
@@ -410,7 +461,8 @@ REJECTS = TableContract(
 
 # The contract: every release table, in the order of the release's files and lists.
 CONTRACT: dict[str, TableContract] = {t.name: t for t in (
-    ARTICLES, ORGANISATIONS, ORGANISATION_MENTIONS, INITIATIVES, INITIATIVE_ORGANISATIONS, METRICS, REJECTS)}
+    ARTICLES, ORGANISATIONS, ORGANISATION_MENTIONS, INITIATIVE_ENTITIES, INITIATIVES, INITIATIVE_ORGANISATIONS, METRICS,
+    REJECTS)}
 
 # Derived views of the contract, in the shapes the rest of the code reads.
 TABLES: list[str] = list(CONTRACT)

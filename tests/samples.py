@@ -19,6 +19,7 @@ import pandas as pd
 from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
                             RawDocument)
 from aiplus.tables.assemble import build_tables
+from aiplus.tables.entities import add_entities
 from aiplus.tables.conform import to_frame
 from aiplus.tables.fragments import content_key
 from aiplus.runtime.batch import process_batch
@@ -141,7 +142,7 @@ def small_tables() -> dict[str, pd.DataFrame]:
         "rejects": [{"table": "files", "record": "{}", "reasons": "empty file", "source_file": "empty.txt",
                      "article_id": None}],
     }
-    return {t: to_frame(t, r) for t, r in rows.items()}
+    return add_entities({t: to_frame(t, rows.get(t, [])) for t in TABLES})
 
 
 def write_release(curated_dir: Path, tables: dict[str, pd.DataFrame], inputs: list[dict] | None = None,

@@ -103,3 +103,31 @@ def test_articles_are_scored_per_file_and_per_gold_article(tmp_path: Path):
     assert (figures["date"].right, figures["date"].total) == (1, 1)
     assert (figures["region_exact"].right, figures["region_exact"].total) == (0, 2)
     assert (figures["region_consistent"].right, figures["region_consistent"].total) == (2, 2)
+
+
+def test_clusters_are_scored_pairwise_on_raw_files(tmp_path: Path, capsys):
+    """Three reports of one assistant (two outlets, another wording) and a look-alike of another district."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    texts = {
+        "a.txt": "本报讯（记者 王明）3月2日，深圳市政务服务和数据管理局上线AI政务助手“深小i”，市民可在线咨询。\n",
+        "b.txt": "本报讯（记者 李红）3月5日，“深小i”AI政务助手已接入全市政务服务系统，日均答复咨询上万次。\n",
+        "c.txt": "本报讯（记者 张强）3月8日，龙岗区上线AI政务助手“龙小i”，为企业提供政策咨询。\n",
+    }
+    for name, text in texts.items():
+        (raw / name).write_text(text, encoding="utf-8")
+    clusters = [
+        {"cluster": "shenxiaoi", "name": "深小i", "region": "广东省深圳市", "kind": "service",
+         "confusable_with": ["longxiaoi"],
+         "mentions": [{"file": "a.txt", "surface": "深小i", "evidence": "上线AI政务助手“深小i”"},
+                      {"file": "b.txt", "surface": "深小i", "evidence": "“深小i”AI政务助手已接入"}]},
+        {"cluster": "longxiaoi", "name": "龙小i", "region": "广东省深圳市龙岗区", "kind": "service",
+         "mentions": [{"file": "c.txt", "surface": "龙小i", "evidence": "上线AI政务助手“龙小i”"}]},
+    ]
+    path = tmp_path / "clusters.json"
+    path.write_text(json.dumps(clusters, ensure_ascii=False), encoding="utf-8")
+    assert main(["evaluate", "--clusters", str(path), "--raw", str(raw), "--json", str(tmp_path / "s.json")]) == 0
+    out = capsys.readouterr().out
+    assert "pairwise" in out and "confusable clusters merged: 0" in out
+    score = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))
+    assert score["mentions_matched"] == 3 and score["hits"] == 1 and score["false_merges"] == 0

@@ -11,6 +11,7 @@ from aiplus.release.publish import commit_release, stage_release
 from aiplus.runtime.batch import batch_size_for, plan_batches, process_batch_to_fragments
 from aiplus.runtime.inputs import input_records, snapshot_raw
 from aiplus.tables.assemble import assemble_tables
+from aiplus.tables.entities import add_entities
 from aiplus.tables.validate import validate_tables
 from schemas.tables import TABLES
 
@@ -21,6 +22,7 @@ def build(raw: Path, curated: Path):
                for batch in plan_batches(files, batch_size_for(len(files)))]
     documents = [d for b in batches for d in b.documents]
     tables = assemble_tables(documents, [b.fragments for b in batches])  # assemble
+    tables = add_entities(tables)  # link
     tables, report = validate_tables(tables)  # validate
     staged = stage_release(tables, curated, input_records(documents), {"validation": report.as_manifest()})
     if not staged.existing:

@@ -85,7 +85,36 @@ def diff_releases(old_dir: Path | str, new_dir: Path | str, examples: int | None
         "new": {"path": str(new_dir), "version": _version_of(new_dir)},
         "tables": {t: diff_tables(old_tables[t], new_tables[t], TABLE_KEYS[t], LABEL_COLUMNS.get(t), examples)
                    for t in TABLES},
+        "entities": entity_changes(old_tables, new_tables),
     }
+
+
+def entity_changes(old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame]) -> dict[str, list[dict]]:
+    """Real-world initiatives that merged (an older entity's reports now belong to another entity that existed
+    before) or split (one entity's reports now in several), traced through the reports both releases share."""
+    def entity_of(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+        reports = tables.get("initiatives", pd.DataFrame())
+        if reports.empty or "entity_id" not in reports.columns:
+            return {}
+        return dict(zip(reports["initiative_id"], reports["entity_id"]))
+
+    def names(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
+        entities = tables.get("initiative_entities", pd.DataFrame())
+        return dict(zip(entities["entity_id"], entities["name"])) if not entities.empty else {}
+
+    before, after = entity_of(old), entity_of(new)
+    old_names, new_names = names(old), names(new)
+    now: dict[str, set[str]] = {}
+    for report, entity in before.items():
+        if report in after:
+            now.setdefault(entity, set()).add(after[report])
+    merged = [{"entity_id": e, "name": old_names.get(e), "into": next(iter(targets)),
+               "into_name": new_names.get(next(iter(targets)))}
+              for e, targets in sorted(now.items())
+              if len(targets) == 1 and e not in new_names and next(iter(targets)) in old_names]
+    split = [{"entity_id": e, "name": old_names.get(e), "into": sorted(targets)}
+             for e, targets in sorted(now.items()) if len(targets) > 1]
+    return {"merged": merged, "split": split}
 
 
 def format_diff(diff: dict, examples: bool = True) -> str:
@@ -108,6 +137,11 @@ def format_diff(diff: dict, examples: bool = True) -> str:
                     more = d[kind] - len(keys)
                     shown = [f"{k} {d['labels'][k]}" if k in d.get("labels", {}) else k for k in keys]
                     lines.append(f"  {table} {kind}: " + ", ".join(shown) + (f" … and {more} more" if more else ""))
+    for m in diff.get("entities", {}).get("merged", []):
+        lines.append(f"  initiative entity {m['entity_id']} {m['name'] or ''} merged into {m['into']} "
+                     f"{m['into_name'] or ''} (a new report links them)")
+    for m in diff.get("entities", {}).get("split", []):
+        lines.append(f"  initiative entity {m['entity_id']} {m['name'] or ''} split into {', '.join(m['into'])}")
     total = sum(d["added"] + d["removed"] + d["changed"] for d in diff["tables"].values())
     if total == 0:
         lines.append("  no row differs")

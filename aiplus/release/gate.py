@@ -25,7 +25,8 @@ from pathlib import Path
 import pandas as pd
 
 from schemas.expectations import (ARTICLE_LENGTH_COLUMN, CRITICAL, LATEST_SANE_DATE_YEARS, MAX_REJECTS_SHARE,
-                                  MAX_ROW_DROP_SHARE, SPAN_TABLES, SUITES, TableExpectation, missing_key_column)
+                                  MAX_ROW_DROP_SHARE, REPORTS_COUNTED_COLUMN, SINGLE_REPORT_NAME_COLUMN, SPAN_TABLES,
+                                  SUITES, TableExpectation, missing_key_column)
 from aiplus.release.datadocs import insert_at_top, make_report_offline
 from aiplus.release.publish import StagedRelease, discard_release
 from aiplus.release.store import REFUSED_PREFIX, read_manifest
@@ -123,7 +124,17 @@ def add_joined_columns(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFram
     for table in SPAN_TABLES:
         if table in out and "article_id" in out[table].columns:
             out[table][ARTICLE_LENGTH_COLUMN] = pd.array(out[table]["article_id"].map(lengths), dtype="Int64")
+    if "initiative_entities" in out and "entity_id" in tables["initiatives"].columns:
+        _add_report_counts(out["initiative_entities"], tables["initiatives"])
     return out
+
+
+def _add_report_counts(entities: pd.DataFrame, initiatives: pd.DataFrame) -> None:
+    """``reports_counted`` and ``single_report_name`` of every entity, from the rows of initiatives."""
+    counts = initiatives["entity_id"].value_counts()
+    single = initiatives.drop_duplicates("entity_id", keep=False).set_index("entity_id")["name"]
+    entities[REPORTS_COUNTED_COLUMN] = pd.array(entities["entity_id"].map(counts).fillna(0), dtype="Int64")
+    entities[SINGLE_REPORT_NAME_COLUMN] = entities["entity_id"].map(single).astype("object")
 
 
 def expectation_parameters(table: str, tables: dict[str, pd.DataFrame], previous_manifest: dict | None,

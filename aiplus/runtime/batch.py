@@ -13,11 +13,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aiplus.tables.assemble import build_tables
 from aiplus.tables.fragments import article_fragments
+from aiplus.tables.validate import validate_tables
 from aiplus.extract import extract_page
 from aiplus.runtime.cache import BatchCache, CachedFile, ExtractionCache, file_sha256
 from aiplus.ingest.normalise import normalise_document
-from aiplus.ingest.read import MAX_FILE_BYTES, read_file
+from aiplus.ingest.read import MAX_FILE_BYTES, discover_files, read_file
 from aiplus.records import ArticleExtraction, RawDocument
 from aiplus.ingest.split import split_articles
 
@@ -193,3 +195,12 @@ def process_batch_to_fragments(paths: list[Path], raw_dir: Path, cache_dir: Path
     if batch_cache is not None and not any(d.error and d.error.startswith("unreadable") for d in result.documents):
         batch_cache.put(key, batch)
     return batch
+
+
+def tables_in_memory(raw_dir: Path) -> dict:
+    """Every table of the files under ``raw_dir``, extracted, assembled, linked and validated in this process
+    (no cache, no release): what a run would publish, for evaluation and development."""
+    raw_dir = Path(raw_dir)
+    result = process_batch(discover_files(raw_dir), raw_dir)
+    tables, _ = validate_tables(build_tables(result.documents, result.extractions))
+    return tables

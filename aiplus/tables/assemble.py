@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from aiplus.ingest.sources import Sources
 from aiplus.records import ArticleExtraction, RawDocument
+from aiplus.tables.entities import add_entities
 from aiplus.tables.conform import reject_row, to_frame
 from aiplus.tables.fragments import (ARTICLE_KEY, FRAGMENT_SCHEMAS, FRAGMENT_TABLES, article_fragments,
                                      content_key)
@@ -22,8 +23,9 @@ from aiplus.tables.fragments import (ARTICLE_KEY, FRAGMENT_SCHEMAS, FRAGMENT_TAB
 
 def build_tables(documents: list[RawDocument], extractions: list[ArticleExtraction],
                  sources: Sources | None = None) -> dict[str, pd.DataFrame]:
-    """All release tables from the documents read and the extractions made (in one process)."""
-    return assemble_tables(documents, [article_fragments(extractions)], sources)
+    """All release tables from the documents read and the extractions made (in one process), reports linked
+    into entities: the flow's assemble and link stages in one call."""
+    return add_entities(assemble_tables(documents, [article_fragments(extractions)], sources))
 
 
 def assemble_tables(documents: list[RawDocument], fragments: list[dict[str, pa.Table]],
@@ -72,6 +74,7 @@ def assemble_tables(documents: list[RawDocument], fragments: list[dict[str, pa.T
         "articles": arts,
         "organisations": _merge_organisations(mentions),
         "organisation_mentions": mentions.drop_duplicates("mention_id"),
+        "initiative_entities": [],  # the link stage (tables.entities) fills it and initiatives.entity_id
         "initiatives": rest["initiatives"],
         "initiative_organisations": rest["links"].drop_duplicates(["initiative_id", "org_id", "role"]),
         "metrics": rest["metrics"].drop_duplicates("metric_id"),

@@ -31,6 +31,7 @@ from itertools import combinations
 import pandas as pd
 
 from aiplus.extract.regions import ancestors, find_region_mentions, resolve_region
+from aiplus.tables.conform import to_frame
 from aiplus.tables.fragments import content_key
 from aiplus.text import T2S, bigram_dice
 
@@ -288,39 +289,58 @@ def entity_key(group: list[Report]) -> str:
 # ---------------------------------------------------------------- the tables
 
 
-def link_entities(initiatives: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.Series, list[dict]]:
-    """The entity of every report (aligned with ``initiatives``) and the rows of ``initiative_entities``."""
+def add_entities(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The tables with every report's ``entity_id`` set and ``initiative_entities`` built (whole corpus)."""
+    initiatives, articles = tables["initiatives"], tables["articles"]
     reports = read_reports(initiatives, articles)
-    by_id = {}
-    rows = []
+    groups = group_reports(reports)
+    entity_of = {r.initiative_id: entity_key(g) for g in groups for r in g}
+    out = dict(tables)
+    out["initiatives"] = initiatives.assign(entity_id=initiatives["initiative_id"].map(entity_of).astype("str"))
+    out["initiative_entities"] = to_frame("initiative_entities", _entity_rows(groups, initiatives, articles))
+    return out
+
+
+def refresh_entities(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``initiative_entities`` rebuilt from the reports that remain (after rows were rejected), keeping each
+    report's entity."""
+    initiatives, articles = tables["initiatives"], tables["articles"]
+    if initiatives.empty:
+        return {**tables, "initiative_entities": to_frame("initiative_entities", [])}
+    reports = {r.initiative_id: r for r in read_reports(initiatives, articles)}
+    grouped: dict[str, list[Report]] = defaultdict(list)
+    for initiative_id, entity_id in zip(initiatives["initiative_id"], initiatives["entity_id"]):
+        grouped[entity_id].append(reports[initiative_id])
+    groups = [sorted(g, key=lambda r: r.order) for g in grouped.values()]
+    rows = _entity_rows(groups, initiatives, articles, keys=list(grouped))
+    return {**tables, "initiative_entities": to_frame("initiative_entities", rows)}
+
+
+def _entity_rows(groups: list[list[Report]], initiatives: pd.DataFrame, articles: pd.DataFrame,
+                 keys: list[str] | None = None) -> list[dict]:
     publisher_of = dict(zip(articles["article_id"], articles["publisher"]))
     source_of = dict(zip(articles["article_id"], articles["source_file"]))
-    facts = initiatives.set_index("initiative_id")
-    for group in group_reports(reports):
-        key = entity_key(group)
-        for report in group:
-            by_id[report.initiative_id] = key
-        rows.append(_entity_row(key, group, facts, publisher_of, source_of))
-    return initiatives["initiative_id"].map(by_id), rows
+    ai_of = dict(zip(initiatives["initiative_id"], initiatives["ai_related"]))
+    return [_entity_row(keys[n] if keys else entity_key(group), group, ai_of, publisher_of, source_of)
+            for n, group in enumerate(groups)]
 
 
-def _entity_row(key: str, group: list[Report], facts: pd.DataFrame, publisher_of: dict, source_of: dict) -> dict:
+def _entity_row(key: str, group: list[Report], ai_of: dict, publisher_of: dict, source_of: dict) -> dict:
     first = group[0]
     names = Counter(_fold(r.names[0]) for r in group)
     top = max(names.values())
     name = next(r.names[0] for r in group if names[_fold(r.names[0])] == top)
     kinds = Counter(r.kind for r in group)
     stated = Counter(r.region for r in group if r.stated and r.region)
-    region = max(stated, key=lambda c: (stated[c], -_order_of(group, c))) if stated else first.region
-    region_name = next((r.region_name for r in group if r.region == region), None)
+    region = max(stated, key=lambda c: (stated[c], -_first_index(group, "region", c))) if stated else first.region
     dates = sorted(r.published for r in group if r.published)
-    publishers = {publisher_of.get(r.article_id) for r in group} - {None}
+    publishers = {publisher_of.get(r.article_id) for r in group}
     return {
         "entity_id": key, "name": name,
         "names": sorted({n for r in group for n in r.names}),
-        "kind": max(kinds, key=lambda k: (kinds[k], -_order_of_kind(group, k))),
-        "ai_related": bool(facts.loc[[r.initiative_id for r in group], "ai_related"].any()),
-        "region_name": region_name, "region_code": region,
+        "kind": max(kinds, key=lambda k: (kinds[k], -_first_index(group, "kind", k))),
+        "ai_related": any(bool(ai_of.get(r.initiative_id)) for r in group),
+        "region_name": next((r.region_name for r in group if r.region == region), None), "region_code": region,
         "first_reported": dates[0] if dates else None, "last_reported": dates[-1] if dates else None,
         "n_reports": len(group), "n_articles": len({r.article_id for r in group}),
         "n_sources": len({source_of.get(r.article_id) for r in group}),
@@ -328,9 +348,11 @@ def _entity_row(key: str, group: list[Report], facts: pd.DataFrame, publisher_of
     }
 
 
-def _order_of(group: list[Report], region: str) -> int:
-    return next(i for i, r in enumerate(group) if r.region == region)
+def _first_index(group: list[Report], attribute: str, value) -> int:
+    return next(i for i, r in enumerate(group) if getattr(r, attribute) == value)
 
 
-def _order_of_kind(group: list[Report], kind: str) -> int:
-    return next(i for i, r in enumerate(group) if r.kind == kind)
+def link_entities(initiatives: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.Series, list[dict]]:
+    """The entity of every report (aligned with ``initiatives``) and the rows of ``initiative_entities``."""
+    tables = add_entities({"initiatives": initiatives, "articles": articles})
+    return tables["initiatives"]["entity_id"], tables["initiative_entities"].to_dict("records")

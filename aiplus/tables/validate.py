@@ -15,12 +15,13 @@ import pyarrow.compute as pc
 import pandera.pandas as pa
 
 from aiplus.tables.conform import reject_row, to_frame
+from aiplus.tables.entities import refresh_entities
 from schemas.tables import FOREIGN_KEYS, MODELS
 
 # Tables in the order their rows are checked: a table's foreign keys point to earlier ones
 # (metrics → initiatives and organisations → articles).
-CHECK_ORDER = ["articles", "organisations", "organisation_mentions", "initiatives", "initiative_organisations",
-               "metrics"]
+CHECK_ORDER = ["articles", "organisations", "organisation_mentions", "initiative_entities", "initiatives",
+               "initiative_organisations", "metrics"]
 
 
 @dataclass
@@ -144,6 +145,8 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataF
             if failures:
                 drop(table, failures)
                 changed = True
+    if report.rejected.get("initiatives"):
+        tables = refresh_entities(tables)  # an entity's counts and names are those of its remaining reports
 
     rejects = pd.concat([tables["rejects"], to_frame("rejects", new_rejects)], ignore_index=True)
     tables["rejects"] = to_frame("rejects", rejects.to_dict("records"))

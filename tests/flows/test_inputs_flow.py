@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from schemas.tables import TABLES
+
 import duckdb
 import pandas as pd
 import pytest
@@ -87,7 +89,7 @@ def test_pdf_docx_sources_and_size_limit_end_to_end(raw_copy: Path, tmp_path: Pa
                          text=True, timeout=600, cwd=raw_copy.parent)
     assert out.returncode == 0, out.stdout[-3000:] + out.stderr[-3000:]
     rows = [line for line in out.stdout.splitlines() if ".parquet" in line]
-    assert len(rows) == 7 and all("VALID" in r and "INVALID" not in r for r in rows), out.stdout
+    assert len(rows) == len(TABLES) and all("VALID" in r and "INVALID" not in r for r in rows), out.stdout
     assert main(["validate", "curated/latest"]) == 0
     printed = capsys.readouterr().out
     assert "Digests (manifest.json): PASSED: 11 files checked, 0 failed" in printed

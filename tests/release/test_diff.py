@@ -102,3 +102,35 @@ def test_diff_lists_every_key_with_all_and_speaks_json(tmp_path, capsys):
     assert sorted(diff["tables"]["metrics"]["examples"]["added"]) == sorted(m["metric_id"] for m in extra)
     assert diff_command(str(old), str(new), every_key=True) == 0
     assert "and 3 more" not in capsys.readouterr().out
+
+
+def test_diff_says_when_a_new_report_merges_two_entities(tmp_path):
+    """Two reports of one service in two articles that nothing linked are two entities; a third article that
+    shares the quoted name with the one and the figure and place with the other joins them: diff says so."""
+    import pandas as pd
+
+    from aiplus.tables.entities import add_entities
+
+    def tables(rows):
+        articles = [{"article_id": f"a_{n:016x}", "source_file": f"{n}.txt", "source_sha256": "0" * 64,
+                     "article_index": 0, "title": None, "publisher": f"报{n}", "published_date": f"2025-0{n}-01",
+                     "byline": None, "region_name": "广东省深圳市福田区", "region_code": "440304", "script": "simplified",
+                     "text": evidence, "original_text": evidence, "n_chars": len(evidence), "quality_flags": []}
+                    for n, (_, evidence) in enumerate(rows, start=1)]
+        initiatives = [{"initiative_id": f"i_{n:016x}", "article_id": f"a_{n:016x}", "name": name, "aliases": [],
+                        "kind": "service", "ai_related": True, "domain": None, "region_name": None,
+                        "region_code": None, "start_date": None, "evidence": evidence, "start": 0,
+                        "end": len(evidence)} for n, (name, evidence) in enumerate(rows, start=1)]
+        frames = {t: to_frame(t, []) for t in TABLES}
+        frames["articles"], frames["initiatives"] = to_frame("articles", articles), to_frame("initiatives", initiatives)
+        return add_entities(frames)
+
+    two = [("小福AI政务助手", "福田区上线“小福”AI政务助手"), ("AI数智员工", "福田区首批70名AI数智员工上岗")]
+    old = write_release(tmp_path, tables(two), created="2026-01-01T00:00:00Z")
+    three = tables(two + [("小福", "福田区“小福”首批70名上岗")])
+    assert three["initiatives"]["entity_id"].nunique() == 1
+    new = write_release(tmp_path, three, created="2026-01-02T00:00:00Z")
+    diff = diff_releases(old, new)
+    merged = diff["entities"]["merged"]
+    assert len(merged) == 1 and merged[0]["into"] in set(pd.read_parquet(old / "initiative_entities.parquet")["entity_id"])
+    assert "merged into" in format_diff(diff)

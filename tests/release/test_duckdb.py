@@ -13,7 +13,7 @@ import pytest
 from samples import empty_tables, seed_tables, small_tables, write_release
 
 from aiplus.release.companions.duckdb import DUCKDB_FILE, VIEWS, connect_read_only, write_duckdb
-from schemas.tables import TABLE_KEYS, TABLES
+from schemas.tables import FOREIGN_KEYS, TABLE_KEYS, TABLES
 
 
 @pytest.fixture
@@ -63,7 +63,7 @@ def test_types_and_keys_match_the_schema(small_db):
             .fetchall()}
     assert {t: keys.get(t, []) for t in TABLES} == TABLE_KEYS
     assert small_db.sql("select count(*) from duckdb_constraints() where constraint_type = 'FOREIGN KEY'"
-                        ).fetchall()[0][0] == 8
+                        ).fetchall()[0][0] == len(FOREIGN_KEYS)
     assert dict(small_db.sql("select * from release_info").fetchall())["license"] == "CC-BY-4.0"
     # Written in the v1.0.0 storage format, which DuckDB builds older than 2.0 can open.
     tags = small_db.sql("select tags from duckdb_databases() where not internal and database_name != 'memory'"

@@ -9,6 +9,7 @@ import sys
 
 from samples import ROOT, SEEDS
 from aiplus.tables.conform import to_frame
+from aiplus.tables.entities import add_entities
 from aiplus.tables.fragments import content_key
 from aiplus.release.companions.report import (REPORT_FILE, build_summary_report, initiatives_by_region,
                                    load_extraction_scores, metric_values_by_unit, most_active_organisations, province_city_label,
@@ -74,7 +75,7 @@ def sample_tables() -> dict:
     rejects = [{"table": "metrics", "record": "{}", "reasons": HOSTILE}]
     rows = {"articles": articles, "organisations": orgs, "organisation_mentions": [], "initiatives": initiatives,
             "initiative_organisations": links, "metrics": metrics, "rejects": rejects}
-    return {t: to_frame(t, rows[t]) for t in TABLES}
+    return add_entities({t: to_frame(t, rows.get(t, [])) for t in TABLES})
 
 
 def manifest_for(tables: dict) -> dict:

@@ -7,15 +7,16 @@ from samples import seed_tables, write_release
 from aiplus.release.companions.datapackage import write_datapackage
 from aiplus.release.companions.report import write_summary_report
 from aiplus.release.verify import digest_failures, validate_command
+from schemas.tables import TABLES
 
 
 def test_validate_checks_the_digest_of_every_file_the_manifest_lists(tmp_path, capsys):
     tables, inputs = seed_tables()
     folder = write_release(tmp_path, tables, inputs, writers=(write_datapackage, write_summary_report))
     failures, n_files = digest_failures(folder)
-    assert failures == [] and n_files == 7 + 2  # the tables, datapackage.json and report.html
+    assert failures == [] and n_files == len(TABLES) + 2  # the tables, datapackage.json and report.html
     assert validate_command(folder) == 0
-    assert "Digests (manifest.json): PASSED: 9 files checked" in capsys.readouterr().out
+    assert f"Digests (manifest.json): PASSED: {len(TABLES) + 2} files checked" in capsys.readouterr().out
 
     report = folder / "report.html"
     report.write_bytes(report.read_bytes().replace(b"aiplus-data", b"aiplus-DATA", 1))
@@ -36,4 +37,4 @@ def test_a_changed_table_fails_its_digest(tmp_path):
     data[len(data) // 2] ^= 0xFF
     path.write_bytes(bytes(data))
     failures, n_files = digest_failures(folder)
-    assert n_files == 7 and len(failures) == 1 and failures[0].startswith("digest metrics.parquet: SHA-256")
+    assert n_files == len(TABLES) and len(failures) == 1 and failures[0].startswith("digest metrics.parquet: SHA-256")

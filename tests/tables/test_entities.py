@@ -112,4 +112,5 @@ def test_keys_are_stable_when_an_article_is_added():
     assert list(after[:2]) == list(before)  # the older reports keep their entities' keys
     assert after[2] == after[0]
     row = next(r for r in rows if r["entity_id"] == after[0])
-    assert row["n_reports"] == 2 and row["first_reported"] == "2025-02-22" and row["last_reported"] == "2025-04-01"
+    assert row["n_reports"] == 2 and str(row["first_reported"]) == "2025-02-22" \
+        and str(row["last_reported"]) == "2025-04-01"

@@ -4,7 +4,7 @@ The file holds the same tables as the Parquet files (lists stay ``VARCHAR[]``
 there), ``PRIMARY KEY`` and ``FOREIGN KEY`` constraints and table and column
 comments from the table contract in ``schemas/tables.py`` (the same descriptions
 as the data package), a ``release_info`` table, a ``regions`` table (every
-GB/T 2260 code with its province, city and county) and five views for BI tools,
+GB/T 2260 code with its province, city and county) and six views for BI tools,
 none with a list column (ODBC drivers cannot show ``VARCHAR[]``):
 
 - ``initiative_facts``: one row per initiative (so ``count(*)`` counts
@@ -12,6 +12,10 @@ none with a list column (ODBC drivers cannot show ``VARCHAR[]``):
   region (the initiative's own, else its article's; ``region_source`` says
   which) as a drill-down hierarchy (``province_*``, ``city_*``, ``county_*``),
   aliases as text, and its numbers of organisations and metrics;
+- ``initiative_entity_facts``: one row per real-world initiative (all the
+  articles that report it), with its names as text, region hierarchy, first and
+  last reported dates, and its numbers of reports, articles, publishers and
+  organisations (``initiative_facts`` has its ``entity_id``);
 - ``initiative_organisation_facts``: one row per initiative × organisation ×
   role, the bridge for filtering or grouping initiatives by organisation;
 - ``metric_facts``: one row per metric with its initiative's name and kind, its
@@ -77,7 +81,8 @@ VIEWS = {
         metric_counts AS (
             SELECT initiative_id, count(*) AS n_metrics FROM metrics
             WHERE initiative_id IS NOT NULL GROUP BY initiative_id)
-        SELECT b.initiative_id, b.name AS initiative_name, array_to_string(b.aliases, '；') AS aliases, b.kind,
+        SELECT b.initiative_id, b.entity_id, b.name AS initiative_name, array_to_string(b.aliases, '；') AS aliases,
+               b.kind,
                b.ai_related, b.domain, b.start_date,
                b.fact_region_name AS region_name, b.fact_region_code AS region_code, b.region_source,
                {REGION_HIERARCHY},
@@ -89,6 +94,19 @@ VIEWS = {
         LEFT JOIN regions rg ON rg.code = b.fact_region_code
         LEFT JOIN links l USING (initiative_id)
         LEFT JOIN metric_counts m USING (initiative_id)
+    """,
+    "initiative_entity_facts": f"""
+        WITH organisations_of AS (
+            SELECT i.entity_id, count(DISTINCT io.org_id) AS n_organisations
+            FROM initiatives i JOIN initiative_organisations io USING (initiative_id)
+            GROUP BY i.entity_id)
+        SELECT e.entity_id, e.name AS initiative_name, array_to_string(e.names, '；') AS names, e.kind,
+               e.ai_related, e.region_name, e.region_code, {REGION_HIERARCHY},
+               e.first_reported, e.last_reported, e.n_reports, e.n_articles, e.n_sources, e.n_publishers,
+               coalesce(o.n_organisations, 0) AS n_organisations
+        FROM initiative_entities e
+        LEFT JOIN regions rg ON rg.code = e.region_code
+        LEFT JOIN organisations_of o USING (entity_id)
     """,
     "initiative_organisation_facts": """
         SELECT f.initiative_id, f.initiative_name, f.kind, f.ai_related, f.domain, f.start_date,
@@ -140,6 +158,10 @@ VIEW_DESCRIPTIONS = {
                         "article's) as a province / city / county hierarchy, and its number of organisations "
                         "and metrics; aliases are '；'-separated. Its organisations are the rows of "
                         "initiative_organisation_facts.",
+    "initiative_entity_facts": "One row per real-world initiative, across all the articles that report it: names "
+                               "'；'-separated, region as a province / city / county hierarchy, first and last "
+                               "reported, and its numbers of reports, articles, publishers and organisations. Its "
+                               "reports are the rows of initiative_facts with its entity_id.",
     "initiative_organisation_facts": "One row per initiative × organisation × role (the bridge between "
                                      "initiatives and organisations), with the initiative's facts and the "
                                      "organisation's name and type.",

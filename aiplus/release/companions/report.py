@@ -31,6 +31,7 @@ STYLESHEET = Path(__file__).resolve().parent / "report.css"
 # How much of each ranking the page shows.
 TOP_REGIONS = 15
 TOP_ORGANISATIONS = 15
+TOP_REPORTED = 15  # real-world initiatives in the "most reported" chart
 TOP_UNITS = 15
 LOG_PLOT_UNITS = 6  # units with the most metrics get a row in the log-scale value plot
 LOG_PLOT_MAX_DOTS = 300  # per unit; beyond this, evenly spaced quantiles stand for the values (keeps the page small)
@@ -97,7 +98,8 @@ def headline_figures(tables: dict[str, pd.DataFrame], manifest: dict) -> list[tu
     return [
         ("articles", len(articles)),
         ("source files", int(source_files)),
-        ("initiatives", len(_table(tables, "initiatives"))),
+        ("initiatives", len(_table(tables, "initiative_entities")) or len(_table(tables, "initiatives"))),
+        ("reports of initiatives", len(_table(tables, "initiatives"))),
         ("organisations", len(_table(tables, "organisations"))),
         ("metrics", len(_table(tables, "metrics"))),
         ("rejects", len(_table(tables, "rejects"))),
@@ -204,6 +206,35 @@ def most_active_organisations(tables: dict[str, pd.DataFrame],
             zip(ranked["name"], ranked["org_type"], ranked["articles"], ranked["initiatives"])]
 
 
+def most_reported_initiatives(tables: dict[str, pd.DataFrame],
+                              limit: int = TOP_REPORTED) -> list[tuple[str, int]]:
+    """(name and place, articles reporting it) of the real-world initiatives most articles report (two or more)."""
+    entities = _table(tables, "initiative_entities")
+    if entities.empty:
+        return []
+    ranked = pd.DataFrame({
+        "name": _text_series(entities, "name").fillna("?"),
+        "region": _text_series(entities, "region_name").fillna(""),
+        "articles": pd.to_numeric(entities["n_articles"], errors="coerce").fillna(0).astype("int64"),
+        "publishers": pd.to_numeric(entities["n_publishers"], errors="coerce").fillna(0).astype("int64"),
+        "entity_id": entities["entity_id"].astype(object),
+    })
+    ranked = ranked[ranked["articles"] >= 2].sort_values(["articles", "publishers", "name", "entity_id"],
+                                                         ascending=[False, False, True, True], kind="mergesort")
+    return [(f"{name}（{_short_region(region)}）" if region else name, int(n))
+            for name, region, n in zip(ranked["name"].head(limit), ranked["region"].head(limit),
+                                       ranked["articles"].head(limit))]
+
+
+def _short_region(region_name: str) -> str:
+    """The last division of a full region name (广东省深圳市福田区 → 福田区)."""
+    for suffix in ("自治区", "特别行政区"):
+        if region_name.endswith(suffix):
+            return region_name
+    parts = re.findall(r".+?(?:省|自治区|特别行政区|自治州|地区|盟|市|区|县|旗|镇|乡|街道)", region_name)
+    return parts[-1] if parts else region_name
+
+
 def metric_units(tables: dict[str, pd.DataFrame]) -> list[tuple[str, int]]:
     """Metrics per unit, most first."""
     units = _text_series(_table(tables, "metrics"), "unit").fillna("?")
@@ -278,6 +309,10 @@ def build_summary_report(tables: dict[str, pd.DataFrame], manifest: dict, scores
               _stacked_ai_chart(split_by_ai(initiatives, "domain", NO_DOMAIN)),
               "domains", "Bars split into AI-related and other initiatives.", legend=True),
         '</div>',
+        _card("Most reported initiatives", _bar_chart(most_reported_initiatives(tables), ACCENT,
+                                                     empty="No initiative is reported by two articles or more."),
+              "most-reported", f"Real-world initiatives (initiative_entities) by the number of articles reporting "
+              f"them, top {TOP_REPORTED}; one bar is one initiative whatever the outlets called it."),
         _card("Most active organisations", _organisation_chart(tables), "organisations",
               "Articles that mention the organisation, and initiatives it is linked to (any role).",
               legend_items=[("articles", ACCENT), ("initiatives linked", SECOND_BAR)]),
