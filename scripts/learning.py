@@ -121,7 +121,9 @@ def fit(units: list[Unit], c: float = 1.0, threshold: float = 0.5, about: dict |
     if len(set(labels)) < 2:  # one class only: accept (or reject) everything
         return LinearModel({}, 10.0 if labels and labels[0] else -10.0, threshold, about or {})
     vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform([u.features for u in train])
+    x = vectorizer.fit_transform([u.features for u in train]).tocsr()
+    # liblinear refuses the 64-bit indices DictVectorizer gives with the pinned SciPy.
+    x.indices, x.indptr = x.indices.astype("int32"), x.indptr.astype("int32")
     model = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
     model.fit(x, labels)
     weights = dict(zip(vectorizer.get_feature_names_out(), model.coef_[0].tolist()))

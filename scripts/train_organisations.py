@@ -35,10 +35,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import learning  # noqa: E402
 from learning import (ROOT, Unit, annotated_files, best_threshold, collect_units, cross_validate,  # noqa: E402
-                      out_of_fold, score_files)
-from aiplus.evaluate.matching import EQUAL, compare_form, organisation_strength  # noqa: E402
+                      fit, out_of_fold, score_files)
+from aiplus.evaluate.matching import EQUAL, organisation_strength  # noqa: E402
 from aiplus.evaluate.predictions import PredictedOrganisation  # noqa: E402
 from aiplus.extract.classifier import MODEL_DIR  # noqa: E402
 from aiplus.extract.organisation_model import MODEL_NAME, _Context, features, propose  # noqa: E402
@@ -47,28 +46,6 @@ C_GRID = (0.1, 0.3, 1.0, 3.0)
 MIN_GAIN = 0.005  # leave-one-file-out F1 over all files, model against rules
 
 
-def fit(units: list[Unit], c: float = 1.0, threshold: float = 0.5, about: dict | None = None):
-    """``learning.fit``, with the feature matrix's indices in 32 bits: liblinear refuses the 64-bit
-    indices that DictVectorizer gives with the pinned SciPy (1.17)."""
-    from sklearn.feature_extraction import DictVectorizer
-    from sklearn.linear_model import LogisticRegression
-
-    from aiplus.extract.classifier import LinearModel
-
-    train = [u for u in units if u.label is not None]
-    labels = [u.label for u in train]
-    if len(set(labels)) < 2:
-        return LinearModel({}, 10.0 if labels and labels[0] else -10.0, threshold, about or {})
-    vectorizer = DictVectorizer()
-    x = vectorizer.fit_transform([u.features for u in train]).tocsr()
-    x.indices, x.indptr = x.indices.astype("int32"), x.indptr.astype("int32")
-    model = LogisticRegression(C=c, solver="liblinear", max_iter=1000)
-    model.fit(x, labels)
-    weights = dict(zip(vectorizer.get_feature_names_out(), model.coef_[0].tolist()))
-    return LinearModel(weights, float(model.intercept_[0]), threshold, about or {})
-
-
-learning.fit = fit  # out_of_fold and cross_validate fit through the module's name
 
 
 def _strengths(name: str, gold: list[dict]) -> list[tuple[int, dict]]:

@@ -1,7 +1,7 @@
 """Learned accept/reject decisions over extraction candidates: logistic models stored as readable JSON.
 
 An extractor proposes candidates generously and describes each by named features (``head=中心``,
-``quoted``, ``len=4-6``…); a model trained on the annotated articles (``scripts/train_models.py``,
+``quoted``, ``len=4-6``…); a model trained on the annotated articles (``scripts/train_<name>.py``, on ``scripts/learning.py``,
 scored by leave-one-file-out cross-validation) keeps those whose probability reaches its threshold.
 Inference is a dot product over the features present, in pure Python: no learning library is needed
 at run time, and the same model file always gives the same decisions.
