@@ -52,7 +52,33 @@ HEAD_KINDS = {h: head.kind for h, head in HEADS.items() if not (head.quoted_only
 # The nominal words that name something only right after a quotation (quoted_only and model_only:
 # “AI龙岗”建设, “网上招商”工作) are looked for there only, not everywhere (they are among the commonest words).
 NOMINAL_HEADS = tuple(h for h, head in HEADS.items() if head.quoted_only and head.model_only)
-HEAD_RE = re.compile(alternation(longest_first(h for h in HEADS if h not in NOMINAL_HEADS)))
+
+
+def trie_pattern(words) -> str:
+    """A regex matching any of the words, the longest where several start at one place, written as a trie
+    (行动(?:计划|方案)?…): the regex engine then looks at one branch per character instead of at every word."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        if "" in node:
+            return ("(?:" + "|".join(branches) + ")" if len(branches) > 1 else body if len(body) == 1 else
+                    "(?:" + body + ")") + "?"
+        return body
+
+    branches = [re.escape(ch) + build(child) for ch, child in sorted(trie.items()) if ch]
+    return "(?:" + "|".join(branches) + ")"
+
+
+HEAD_RE = re.compile(trie_pattern(h for h in HEADS if h not in NOMINAL_HEADS))
 NOMINAL_AFTER_QUOTE_RE = re.compile(rf"(?<=[{re.escape(CLOSE_QUOTES)}])(?:{alternation(longest_first(NOMINAL_HEADS))})")
 MAX_HEAD_LEN = max(len(h) for h in HEADS)
 # Words that begin with a head but are not one (工程师, 系统性), by the head they begin with.
@@ -96,12 +122,11 @@ GROW_SPECIAL = (STOP_LAST_CHARS | set(MATCHING_OPEN) | set(OPEN_QUOTES) | QUOTE_
 # ---------------------------------------------------------------- what makes a name specific
 
 # Generic modifiers (and quotes, joiners, spaces), removed to see what makes a name specific.
-GENERIC_RE = re.compile("|".join(
-    [re.escape(g) for g in longest_first(dict.fromkeys(read_words(_I + "generic_modifiers.tsv")))]
-    + ["[" + re.escape("".join(sorted(QUOTE_CHARS | NAME_PUNCT))) + " ]"]))
+GENERIC_RE = re.compile(trie_pattern(dict.fromkeys(read_words(_I + "generic_modifiers.tsv")))
+                        + "|[" + re.escape("".join(sorted(QUOTE_CHARS | NAME_PUNCT))) + " ]")
 REJECT = set(read_words(_I + "reject.tsv"))
 TRIGGERS = tuple(read_words(_I + "triggers.tsv"))
-TRIGGER_RE = re.compile(alternation(TRIGGERS))
+TRIGGER_RE = re.compile(trie_pattern(TRIGGERS))
 
 # ---------------------------------------------------------------- words around a name
 
@@ -191,19 +216,18 @@ JOINT_STARTS = (CO_BUILD_WORD, *(p + CO_BUILD_WORD for p in _partners("co_build_
 KIND_WORDS = tuple((row["word"], row["kind"], row["head_ending"]) for row in read_table(_I + "kind_words.tsv"))
 
 _AI_CUES = read_table(_I + "ai_cues.tsv")
-AI_RE = re.compile(alternation(longest_first(row["cue"].lower() for row in _AI_CUES)), re.I)
+AI_RE = re.compile(trie_pattern(row["cue"].lower() for row in _AI_CUES), re.I)
 # The AI words proper (not the words of digital systems): what the accept model weighs in a name.
-AI_WORD_RE = re.compile(alternation(longest_first(row["cue"].lower() for row in _AI_CUES if row["class"] != "digital")),
-                        re.I)
+AI_WORD_RE = re.compile(trie_pattern(row["cue"].lower() for row in _AI_CUES if row["class"] != "digital"), re.I)
 # AI words in the sentence of a mention that make the undertaking AI-related even
 # when its name does not say so (在“数智赋能强党建”活动环节，“建投星讲堂”第一期开课).
-STRONG_AI_CUE = re.compile(alternation(row["cue"] for row in _AI_CUES if row["in_sentence"] == "yes"), re.I)
+STRONG_AI_CUE = re.compile(trie_pattern(row["cue"] for row in _AI_CUES if row["in_sentence"] == "yes"), re.I)
 
 # cue → (rank, domain): the first line of a cue gives its rank
 CUE_RANK: dict[str, tuple[int, str]] = {}
 for _rank, _row in enumerate(read_table(_I + "domain_cues.tsv")):
     CUE_RANK.setdefault(_row["cue"], (_rank, _row["domain"]))
-DOMAIN_RE = re.compile(alternation(longest_first(CUE_RANK)))
+DOMAIN_RE = re.compile(trie_pattern(CUE_RANK))
 
 # ---------------------------------------------------------------- context classes for the learned model
 

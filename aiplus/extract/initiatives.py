@@ -91,32 +91,34 @@ def _candidate_groups(text: str, organisations: list[OrganisationMention], claus
     groups = _group(candidates)
     features = features_of_groups(groups, text, organisations)
     accepted = {key for key in groups if model.accepts(features[key])}
-    return {key: members for key, members in groups.items()
-            if key in accepted or _listed_with(members, groups, accepted, text)}
+    listed = _listed_with_accepted(groups, accepted, text)
+    return {key: members for key, members in groups.items() if key in accepted or key in listed}
 
 
 # Marks between the items of a list of names (数据要素市场化配置改革、政务服务综合窗口改革).
 _LIST_MARKS = "、及和与"
 
 
-def _listed_with(members: list[Candidate], groups: dict[str, list[Candidate]], accepted: set[str], text: str) -> bool:
-    """Whether a name is listed next to an accepted name with the same head (A改革、B改革): the items of
-    one list share their status."""
-    ends = {}
-    starts = {}
+def _listed_with_accepted(groups: dict[str, list[Candidate]], accepted: set[str], text: str) -> set[str]:
+    """The names listed next to an accepted name with the same head (A改革、B改革): the items of one list
+    share their status."""
+    ends: set[tuple[int, str]] = set()
+    starts: set[tuple[int, str]] = set()
     for key in accepted:
         for c in groups[key]:
             if c.head:
-                ends[(c.end, c.head)] = key
-                starts[(c.start, c.head)] = key
-    for c in members:
-        if not c.head:
+                ends.add((c.end, c.head))
+                starts.add((c.start, c.head))
+    out = set()
+    for key, members in groups.items():
+        if key in accepted:
             continue
-        if c.start > 0 and text[c.start - 1] in _LIST_MARKS and (c.start - 1, c.head) in ends:
-            return True
-        if c.end < len(text) and text[c.end] in _LIST_MARKS and (c.end + 1, c.head) in starts:
-            return True
-    return False
+        for c in members:
+            if c.head and (c.start > 0 and text[c.start - 1] in _LIST_MARKS and (c.start - 1, c.head) in ends
+                           or c.end < len(text) and text[c.end] in _LIST_MARKS and (c.end + 1, c.head) in starts):
+                out.add(key)
+                break
+    return out
 
 
 def candidate_names(article: Article, organisations: list[OrganisationMention]
