@@ -174,10 +174,11 @@ def group_features(members: list[Candidate], text: str, org_names: set[str]) -> 
             f["latin"] = 1.0
         if _PLUS.search(name):
             f["plus"] = 1.0
-    if name in org_names:
-        f["is_org"] = 1.0
-    elif any(name[:k] in org_names for k in range(2, len(name))):
-        f["org_start"] = 1.0
+    if org_names:
+        if name in org_names:
+            f["is_org"] = 1.0
+        elif any(name[:k] in org_names for k in range(2, len(name))):
+            f["org_start"] = 1.0
     f["before=" + _before_class(text, first.start)] = 1.0
     if any(_in_heading(text, c.start, c.end) for c in members[:_MENTIONS_LOOKED_AT]):
         f["heading"] = 1.0

@@ -266,7 +266,9 @@ def _same_spelt(short: str, long_: str, short_head: str, long_head: str) -> bool
     or the longer one with a few characters put in (深兰机器人制造基地 / 深兰机器人商丘制造基地)."""
     if short_head != long_head or not short_head:
         return False
-    if len(short) >= 6 and bigram_dice(short, long_) >= NEAR_SAME_DICE:
+    # (a Dice of at least NEAR_SAME_DICE needs lengths close enough: 2·(len−1)/(sum of the bigram counts))
+    if len(short) >= 6 and 2 * (len(short) - 1) >= NEAR_SAME_DICE * (len(short) + len(long_) - 2) \
+            and bigram_dice(short, long_) >= NEAR_SAME_DICE:
         return True
     return (len(short) >= MIN_SUBSEQUENCE and len(long_) - len(short) <= MAX_INSERTED
             and _is_subsequence(short, long_))
