@@ -5,21 +5,33 @@ Where names come from (GOLD.md "Initiatives"; ``aiplus.extract.initiative_candid
 * naming heads (计划, 工程, 行动, 活动, 平台, 基地, 培训班, 大赛…, ``initiatives/heads.tsv``,
   each with the kind it implies): the name grows leftwards from the head over
   name characters and whole quotations until a stop word (function words,
-  launching verbs, adverbs: ``initiatives/left_stops.tsv``) or punctuation;
+  launching verbs, adverbs: ``initiatives/left_stops.tsv``) or punctuation; words that cannot
+  start a name (a verb, a preposition: rjieba's tags), an amount or a bracket's remnant are cut off;
 * quotations (“…”, 「…」, 《…》) that end in a head, follow a launching verb
   (开展“…”, ``initiatives/triggers.tsv``), follow a service class word (系统“晋快办”),
   or are the title of a document (《…方案》) or a talk (以“…”为主题);
 * observance days (全国助残日), partnerships named by their parties
-  (与X签署合作备忘录, 共建X研究院), and “A暨B” (one event named twice).
+  (与X签署合作备忘录, 共建X研究院), and “A暨B” (one event named twice);
+* generously (candidates only): heads that name an undertaking only sometimes (基金, 研究院, 中心,
+  学院, 馆, 模式, 助手…: heads.tsv's model_only column), heads the rules take only quoted (课程,
+  改革…), any other quotation (a named service, a brand, a course), a nominal word right after a
+  quotation (“AI龙岗”建设), 与X合作.
 
-Rejected: names whose modifier is only generic words (主题活动, 科普活动:
-``initiatives/generic_modifiers.tsv``), slogans and concepts (``initiatives/reject.tsv``),
-metaphors (孩子们的“第二课堂”), counted categories (讲座500场), back-references
-(这场…嘉年华), and names inside an organisation's name.  Mentions of one initiative
-are folded into one record (shorter names become aliases); its evidence is the
-clause (``aiplus.extract.sentences.CLAUSES``) of the first mention with a launching verb.
-``kind`` comes from the head (refined by a learned model: ``aiplus.extract.initiative_kinds``),
-``ai_related`` from AI words in the name or sentence,
+The learned accept model (``aiplus.extract.initiative_features``, ``models/initiatives.json``,
+trained and scored leave-one-file-out by ``scripts/train_initiatives.py``) keeps or rejects every
+candidate name, one decision per name and article; names listed next to an accepted one with the
+same head (A改革、B改革) are kept with it.  Without the model file the rules alone decide (the
+generous candidates are not looked for).
+
+Rejected outright: names whose modifier is only generic words (主题活动, 科普活动:
+``initiatives/generic_modifiers.tsv``), slogans and concepts (``initiatives/reject.tsv``, phrases side
+by side in a quotation), metaphors (孩子们的“第二课堂”), counted categories (讲座500场),
+back-references (这场…嘉年华), and names inside an organisation's name.  Mentions of one initiative
+are folded into one record (shorter names and spellings with a few characters put in become aliases;
+an event, document or agreement named after an undertaking stays apart: 博览会 / 博览会签约活动); its
+evidence is the clause (``aiplus.extract.sentences.CLAUSES``) of the first mention with a launching verb.
+``kind`` comes from the head (for names with no head, a learned model: ``aiplus.extract.initiative_kinds``),
+``ai_related`` from AI and digital-technology words in the name or strong AI words in the sentence,
 ``domain`` from cue words (``aiplus.extract.initiative_attributes``), organisations and
 their roles from the verbs around them in the sentence (``aiplus.extract.initiative_links``).
 """
