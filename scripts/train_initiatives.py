@@ -219,7 +219,8 @@ def main() -> None:
 
     about = {"trained_on": f"{len(files)} annotated files ({', '.join(sorted({f.set for f in files}))})",
              "units": len(labelled), "c": args.c, "kind_c": args.kind_c,
-             "threshold_from": "out-of-fold unit F1" if args.threshold is None else "given",
+             "threshold_from": "best leave-one-file-out initiatives F1 over all files (a little optimistic)"
+             if args.threshold is None else "given",
              "rules_only": rules, "leave_one_file_out_accept_only": cv_accept, "leave_one_file_out": cv,
              "script": "scripts/train_initiatives.py"}
     about["threshold"], about["rule_threshold"] = round(threshold, 2), round(rule_threshold, 2)
