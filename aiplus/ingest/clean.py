@@ -25,8 +25,11 @@ INVISIBLE = {0x200B: None, 0x200C: None, 0x200D: None, 0x2060: None, 0xFEFF: Non
 INVISIBLE_RE = re.compile("[" + "".join(chr(c) for c in INVISIBLE) + "]")
 FULLWIDTH_RE = re.compile("[" + "".join(chr(c) for c in FULLWIDTH_FOLD) + "]")
 # A word broken by a hyphen at a line end ("Deep⁃\nseek"): hyphen bullet, hyphen, soft hyphen, minus.
-HYPHEN_LINE_BREAK = re.compile(r"(?<=[A-Za-z])[\u2043\u2010\u2011\u00ad-]\s*\n\s*(?=[a-z])")
+# (the letter before the hyphen is checked by a lookbehind after it: a pattern that opens with the
+# hyphen lets the regex engine skip the positions where there is none)
+HYPHEN_LINE_BREAK = re.compile(r"[\u2043\u2010\u2011\u00ad-](?<=[A-Za-z].)\s*\n\s*(?=[a-z])")
 ODD_HYPHENS = {0x2043: "-", 0x2010: "-", 0x2011: "-"}
+ODD_HYPHENS_RE = re.compile("[" + "".join(chr(c) for c in ODD_HYPHENS) + "]")
 
 # Markdown residue: **bold**, __bold__, leading #'s, list bullets, table pipes at line ends.
 BOLD = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -99,7 +102,7 @@ def fold_characters(text: str, flags: set[str]) -> str:
     joined = HYPHEN_LINE_BREAK.sub("", text)
     if joined != text:
         flags.add("hyphenation_joined")
-    text = joined.translate(ODD_HYPHENS)
+    text = joined.translate(ODD_HYPHENS) if ODD_HYPHENS_RE.search(joined) else joined
     return text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
 
 

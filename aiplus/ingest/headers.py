@@ -82,9 +82,10 @@ PAGE_SOURCE = re.compile(
 )
 PAGE_SOURCE_MAX_CHARS = 60
 MASTHEAD = re.compile(rf"「(?P<pub>[{CJK}]{{2,12}}{MEDIA_SUFFIX})」")
+PHOTO_CREDIT_LABELS = tuple(byline_labels("reporter"))
 PHOTO_CREDIT = re.compile(
     rf"(?P<pub>[{CJK}]{{2,8}}(?:{alternation(media_suffixes('photo_credit'))}))"
-    rf"(?:{alternation(byline_labels('reporter'))})\s*[{CJK}]{{2,4}}\s*(?:{alternation(OUTLET_CREDIT_ENDINGS)})"
+    rf"(?:{alternation(PHOTO_CREDIT_LABELS)})\s*[{CJK}]{{2,4}}\s*(?:{alternation(OUTLET_CREDIT_ENDINGS)})"
 )
 # The signature of a letter: an organisation's name on its own line, followed by a date line.
 SIGNATURE_ORG_END = re.compile(rf"(?:{alternation(words('signature_org_endings'))})$")
@@ -361,7 +362,8 @@ def read_header(paras: list[Para], seg: Segment, first: int, last: int, body: st
     header.publisher = signer or header.publisher
     header.offer(None, signed)
     if header.publisher is None:
-        m = PHOTO_CREDIT.search(body)
+        # (the pattern is slow to search a whole body for: a body without a reporter's label has no credit)
+        m = PHOTO_CREDIT.search(body) if any(label in body for label in PHOTO_CREDIT_LABELS) else None
         header.publisher = m["pub"] if m else None
 
 

@@ -12,7 +12,9 @@ PINYIN_LETTERS = f"a-z{TONED_LETTERS}ü"
 # Pinyin in brackets right after a character, as some mirror sites and learner pages add it:
 # 網(wǎng), 規模(guīmó), 數據中心(shùjùzhōngxīn).  Lower-case only, so "(AI)", "(Qubit)" and
 # "(記者 李小輝)" are never touched.
-PINYIN_AFTER_HANZI = re.compile(rf"(?<=[{CJK}])\([{PINYIN_LETTERS}]+\)")
+# (the character before the bracket is checked by a lookbehind after it: a pattern that opens with the
+# bracket lets the regex engine skip the positions where there is none)
+PINYIN_AFTER_HANZI = re.compile(rf"\((?<=[{CJK}]\()[{PINYIN_LETTERS}]+\)")
 TONE_MARKS = re.compile(f"[{TONED_LETTERS}]")
 # A toneless annotation ("(de)", "(ma)") is stripped only when it is a sequence of pinyin syllables and the
 # document already carries tone-marked annotations: "(app)" after a character stays.
