@@ -85,7 +85,8 @@ def start_date(sentence: str, published: str | None) -> str | None:
     if m:
         y, mo, d = (int(x) for x in m.groups())
     else:
-        m = MONTH_DAY.search(sentence)
+        # (the pattern opens with a lookbehind, slow to search with: a sentence without 月 has no match)
+        m = MONTH_DAY.search(sentence) if "月" in sentence else None
         if not m or not published:
             if published and any(w in sentence for w in YESTERDAY):
                 try:

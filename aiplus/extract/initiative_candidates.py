@@ -244,7 +244,9 @@ def partnership_candidates(flat: str, generous: bool = False) -> list[Candidate]
         name = strip_quotes(party + doc)
         if 4 <= len(name) <= MAX_NAME_LEN:
             out.append(Candidate(name, doc[-2:], "partnership", m.start(1), m.end(2), False, "partnership"))
-    for m in CO_BUILD.finditer(flat):
+    # (the pattern opens with optional words, which keeps the regex engine from skipping ahead: a text
+    # without the word is not scanned)
+    for m in CO_BUILD.finditer(flat) if CO_BUILD_WORD in flat else ():
         out.append(Candidate(CO_BUILD_WORD + m.group(1), CO_BUILD_WORD, "partnership", m.start(), m.end(), False,
                              "partnership"))
     return out

@@ -151,7 +151,9 @@ _LATIN = re.compile(r"[A-Za-z]")
 # 百分之 ("per cent") then a Chinese or Arabic number: 百分之三十, 百分之2.5.
 _PERCENT_WORDS = re.compile(r"百分之([零〇一二两三四五六七八九十百点]+|[0-9０-９]+(?:[.．][0-9０-９]+)?)")
 # 七成 = 70 %: a digit directly before the tenths word, not part of a word such as 一成不变, 成为, 成立.
-_TENTHS = re.compile(r"(?<![零〇一二两三四五六七八九十百千万\d])([二两三四五六七八九2-9])(?:"
+# (the character before the digit is checked by a lookbehind after it: a pattern that opens with the
+# digit lets the regex engine skip the positions where there is none)
+_TENTHS = re.compile(r"([二两三四五六七八九2-9])(?<![零〇一二两三四五六七八九十百千万\d].)(?:"
                      + "|".join(word_pattern(row["word"], row) for row in read_table(_FIGURE_WORDS)
                                 if row["class"] == "tenths") + ")")
 _WHITESPACE = " \t\u3000"

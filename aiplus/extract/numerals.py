@@ -40,14 +40,18 @@ _CHINESE = rf"[{_CN_DIGIT_CLASS}十拾][{_CN_ALL_CLASS}]*(?:点[{_CN_DIGIT_CLASS
 _VAGUE = r"[数數几幾][十百千万萬亿億]+"
 _BARE_SCALE = r"[百千万萬亿億]+"
 _ONE_NUMBER = rf"(?:{_ARABIC}|{_VAGUE}|{_CHINESE}|{_BARE_SCALE})"
+# The characters a number starts with (the first of each branch of _ONE_NUMBER).
+_NUMBER_STARTS = f"{_DIGIT_CLASS}数數几幾{_CN_DIGIT_CLASS}十拾百千万萬亿億"
 _SCALE = r"(?:万亿|萬億|千万|千萬|百万|百萬|亿|億|万|萬|千|百)"
 # Dashes of every width (hyphen, en dash, em dash, figure dash, horizontal bar, full-width and small
 # hyphen-minus), tildes, and 至/到.  A doubled dash (——) is punctuation, not a range.
 RANGE_DASHES = "-－–—‒―﹣~～〜"
 _RANGE_SEPARATOR = rf"[{RANGE_DASHES}至到]"
 
+# (the lookahead on the first character changes no match: it lets the regex engine pass over the
+# positions where no number starts without trying every branch there, three times faster on a text)
 NUMBER_PATTERN = re.compile(
-    rf"(?P<n1>{_ONE_NUMBER})"
+    rf"(?=[{_NUMBER_STARTS}])(?P<n1>{_ONE_NUMBER})"
     rf"(?:(?P<a0>[余餘多])?(?P<s0>{_SCALE})?[ \t]*(?P<sep>{_RANGE_SEPARATOR})(?![{RANGE_DASHES}])[ \t]*(?P<n2>{_ONE_NUMBER}))?"
     rf"(?P<a1>[ \t]*\n?[ \t]*[{APPROX_MARKS}])?"
     rf"(?P<scale>[ \t]*{_SCALE})?"
