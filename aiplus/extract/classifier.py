@@ -32,7 +32,9 @@ class LinearModel:
     about: dict = field(default_factory=dict)  # what it was trained on and how it scored (not used to decide)
 
     def probability(self, features: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+        get = self.weights.get
+        # (a list, not a generator: faster to sum, and the same terms added in the same order)
+        z = self.bias + sum([get(name, 0.0) * value for name, value in features.items()])
         return 1.0 / (1.0 + math.exp(-z)) if z > -60 else 0.0
 
     def accepts(self, features: dict[str, float]) -> bool:

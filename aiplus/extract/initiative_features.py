@@ -23,6 +23,7 @@ leave-one-file-out runs they added nothing, or made the model worse.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 
 import rjieba
@@ -85,6 +86,8 @@ _POS_CLASS = {"v": "verb", "vd": "verb", "vi": "verb", "vg": "verb", "p": "prep"
               "ns": "proper", "nt": "proper", "nz": "proper", "j": "proper", "nrt": "proper", "nrfg": "proper",
               "eng": "latin", "a": "adj", "ad": "adj", "an": "adj", "vn": "noun", "n": "noun", "f": "place_word",
               "s": "place_word", "u": "particle", "ul": "particle", "uj": "particle", "uz": "particle"}
+_VERB_TAGS = frozenset(t for t, cls in _POS_CLASS.items() if cls == "verb")
+_PROPER_TAGS = frozenset(t for t, cls in _POS_CLASS.items() if cls == "proper")
 
 
 @lru_cache(maxsize=8192)
@@ -96,10 +99,9 @@ def _pos_features(name: str, head: str) -> tuple[str, ...]:
     if not tags:
         return ()
     out = ["pos0=" + _POS_CLASS.get(tags[0][1], "other")]
-    if any(_POS_CLASS.get(t) == "verb" for _, t in tags[1:]):
+    if any(t in _VERB_TAGS for _, t in tags[1:]):
         out.append("verb_inside")
-    if any(_POS_CLASS.get(t) == "proper" or len(w) >= 2 and not rjieba.has_word(w) and not w.isascii()
-           for w, t in tags):
+    if any(t in _PROPER_TAGS or len(w) >= 2 and not rjieba.has_word(w) and not w.isascii() for w, t in tags):
         out.append("proper_word")
     if tags[-1][1] in ("v", "vd", "vi"):
         out.append("verb_before_head")
@@ -119,13 +121,15 @@ def features_of_groups(groups: dict[str, list[Candidate]], text: str, organisati
     """The features of every candidate name of an article (by merge key), with how the names nest: a
     name inside another candidate's name, or holding one, or inside (holding) a name the rules keep."""
     org_names = {o.name for o in organisations} | {o.surface for o in organisations}
+    org_starts = _by_start(org_names)
     ruled = {k for k, members in groups.items() if any(not c.flags for c in members)}
     by_length = sorted(groups, key=len)
-    out = {key: group_features(members, text, org_names) for key, members in groups.items()}
+    lengths = [len(k) for k in by_length]
+    out = {key: group_features(members, text, org_names, org_starts) for key, members in groups.items()}
     for i, short in enumerate(by_length):
-        n = len(short)
-        for long_ in by_length[i + 1 :]:
-            if len(long_) > n and short in long_:
+        # (only the keys longer than this one can hold it: they start where the lengths pass its own)
+        for long_ in by_length[bisect_right(lengths, lengths[i], i + 1) :]:
+            if short in long_:
                 out[short]["inside_other"] = 1.0
                 out[long_]["holds_other"] = 1.0
                 if long_ in ruled:
@@ -135,25 +139,39 @@ def features_of_groups(groups: dict[str, list[Candidate]], text: str, organisati
     return out
 
 
-def group_features(members: list[Candidate], text: str, org_names: set[str]) -> dict[str, float]:
-    """The features of one candidate name from all its mentions in the article (first mention first)."""
+def _by_start(org_names: set[str]) -> dict[str, list[str]]:
+    """The organisation names of two characters or more, by their first two characters."""
+    out: dict[str, list[str]] = {}
+    for o in org_names:
+        if len(o) >= 2:
+            out.setdefault(o[:2], []).append(o)
+    return out
+
+
+def group_features(members: list[Candidate], text: str, org_names: set[str],
+                   org_starts: dict[str, list[str]] | None = None) -> dict[str, float]:
+    """The features of one candidate name from all its mentions in the article (first mention first).
+    ``org_starts``: ``org_names`` by their first two characters (``_by_start``), when the caller has them."""
     first = members[0]
     name = first.name
     f: dict[str, float] = {}
+    ruled = False
     for c in members:
         f["src=" + c.source] = 1.0
         if c.quoted:
             f["quoted"] = 1.0
             if text[c.start] == "《":
                 f["title"] = 1.0
-    if any(not c.flags for c in members):
+        if not c.flags:
+            ruled = True
+    if ruled:
         f["rule"] = 1.0
     else:
         for flag in set(first.flags).intersection(*(c.flags for c in members[1:])):
             f["flag=" + flag] = 1.0
     for flag in first.flags:
         f[f"{first.source}&{flag}"] = 1.0
-    head = next((c.head for c in members if c.head), "")
+    head = first.head or next((c.head for c in members if c.head), "")
     f["hkind=" + (first.kind or "none")] = 1.0
     info = HEADS.get(head)
     if info is not None:
@@ -177,9 +195,16 @@ def group_features(members: list[Candidate], text: str, org_names: set[str]) -> 
     if org_names:
         if name in org_names:
             f["is_org"] = 1.0
-        elif any(name[:k] in org_names for k in range(2, len(name))):
-            f["org_start"] = 1.0
+        else:
+            # an organisation's name of 2 characters or more, shorter than the name, opens it
+            if org_starts is None:
+                org_starts = _by_start(org_names)
+            n = len(name)
+            if any(len(o) < n and name.startswith(o) for o in org_starts.get(name[:2], ())):
+                f["org_start"] = 1.0
     f["before=" + _before_class(text, first.start)] = 1.0
-    if any(_in_heading(text, c.start, c.end) for c in members[:_MENTIONS_LOOKED_AT]):
-        f["heading"] = 1.0
+    for c in members[:_MENTIONS_LOOKED_AT]:
+        if _in_heading(text, c.start, c.end):
+            f["heading"] = 1.0
+            break
     return f

@@ -55,6 +55,7 @@ def strip_quotes(s: str) -> str:
 _TRAILING_BRACKET = re.compile(r"[（(][^（()）]{1,16}[）)]$")
 
 
+@lru_cache(maxsize=8192)
 def head_at_end(name: str) -> tuple[str, str] | None:
     """The longest naming head the name ends with (before an edition in brackets), and its kind."""
     if name.endswith(("）", ")")):

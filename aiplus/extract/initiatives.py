@@ -39,6 +39,9 @@ their roles from the verbs around them in the sentence (``aiplus.extract.initiat
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from functools import lru_cache
+from itertools import accumulate
 
 from aiplus.extract.classifier import LinearModel, load_model
 from aiplus.extract.initiative_attributes import ai_related, domain, kind, region, start_date
@@ -154,8 +157,24 @@ def candidate_names(article: Article, organisations: list[OrganisationMention]
     return out
 
 
-def _organisation_forms(organisations: list[OrganisationMention]) -> tuple[set[str], list[tuple[int, int]]]:
-    return {o.name for o in organisations} | {o.surface for o in organisations}, [(o.start, o.end) for o in organisations]
+def _organisation_forms(organisations: list[OrganisationMention]) -> tuple[set[str], _Spans]:
+    return {o.name for o in organisations} | {o.surface for o in organisations}, _Spans((o.start, o.end) for o in organisations)
+
+
+class _Spans:
+    """Spans of the text (the organisations'), asked which of them holds a given span."""
+
+    def __init__(self, spans):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.reach = list(accumulate((e for _, e in self.spans), max))  # the furthest end so far
+
+    def inside_longer(self, start: int, end: int) -> bool:
+        """Whether ``text[start:end]`` lies inside a longer span."""
+        k = bisect_right(self.starts, start)  # the spans that start at ``start`` or before
+        if k == 0 or self.reach[k - 1] < end:
+            return False  # (most spans: none of those reaches its end)
+        return any(e >= end and (s, e) != (start, end) for s, e in self.spans[:k])
 
 
 # ---------------------------------------------------------------- filters
@@ -177,7 +196,7 @@ def _filter_candidates(candidates: list[Candidate], flat: str, organisations: li
         failed = ""
         if name in org_names and not c.quoted and not _built_site(flat, c):
             failed = "is_org"  # the organisation itself (深圳湾实验室), unless a site being built or opened
-        elif any(s <= c.start and c.end <= e and e - s > c.end - c.start for s, e in org_spans):
+        elif org_spans.inside_longer(c.start, c.end):
             continue  # inside a longer organisation name (…研发中心 of a university)
         if failed:
             if not generous:
@@ -216,6 +235,7 @@ def _theme_aliases(kept: list[Candidate], clauses: ClauseIndex) -> dict[int, Can
 _COMPARE_DROP = {ord(ch): None for ch in "".join(QUOTE_CHARS) + "·・"}
 
 
+@lru_cache(maxsize=4096)
 def _compare(s: str) -> str:
     """A name without quotes, spaces and middle dots (the form names are merged in)."""
     return "".join(s.translate(_COMPARE_DROP).split())
@@ -230,6 +250,7 @@ _CN_COUNT = re.compile(r"[一二两三四五六七八九十][项条个]")
 _TEN = "十"
 
 
+@lru_cache(maxsize=4096)
 def _merge_key(name: str) -> str:
     """The form under which two names are the same: compare form with Chinese numerals
     as digits (服务职工十项实事 = 服务职工10项实事)."""
@@ -258,14 +279,17 @@ def _fold(groups: dict[str, list[Candidate]], keys: list[str], theme_alias: dict
             if target != key:
                 alias_of[key] = alias_of.get(target, target)
     lengths = [len(k) for k in keys]
+    heads = [groups[k][0].head for k in keys]
     for i, short in enumerate(keys):
         if short in alias_of:
             continue
+        head = heads[i]
         for j in range(i):
             if lengths[j] <= lengths[i]:
                 break  # keys run from the longest: no longer one follows
             long_ = keys[j]
-            if short not in long_ and not _same_spelt(short, long_, groups[short][0].head, groups[long_][0].head):
+            # (_same_spelt needs one head on both: the call is saved where they differ)
+            if short not in long_ and not (head and head == heads[j] and _same_spelt(short, long_, head, heads[j])):
                 continue
             if _should_merge(groups[short], groups[long_]):
                 alias_of[short] = alias_of.get(long_, long_)
