@@ -56,7 +56,8 @@ class _Tokens:
 
     def __getitem__(self, i):
         if isinstance(i, slice):
-            return [self[k] for k in range(*i.indices(len(self.pairs)))]
+            made = self._made  # (tokens are non-empty tuples: a made one is never falsy)
+            return [made.get(k) or self[k] for k in range(*i.indices(len(self.pairs)))]
         if i < 0:
             i += len(self.pairs)
         tok = self._made.get(i)
@@ -142,21 +143,18 @@ def _head_occurrences(text: str, tokens: _Tokens, res: Resources) -> list[tuple[
     (大学生, 格局) is not one.
     """
     token_starts = tokens.starts
-
-    def token_index(pos: int) -> int:
-        return bisect_right(token_starts, pos) - 1
-
+    token_ends = tokens.ends
+    head_by_suffix = res.head_by_suffix
     out = []
     for end_index, suffix in res.head_automaton.iter(text):
         end = end_index + 1
-        head = res.head_by_suffix[suffix]
         start = end - len(suffix)
-        last_tok = tokens[token_index(end - 1)]
-        if last_tok.end != end and not _post_or_meeting_word(text[end:last_tok.end]):
+        last_end = token_ends[bisect_right(token_starts, end - 1) - 1]  # of the token holding the head's end
+        if last_end != end and not _post_or_meeting_word(text[end:last_end]):
             continue
         if ends_with_common_word(text[max(0, end - 6):end], res):
             continue
-        out.append((start, end, token_index(start), head))
+        out.append((start, end, bisect_right(token_starts, start) - 1, head_by_suffix[suffix]))
     # Keep the longest head for each end position (有限公司 over 公司).
     best: dict[int, tuple[int, int, int, Head]] = {}
     for occ in out:
@@ -268,8 +266,9 @@ def _suffix_candidate(text: str, tokens: _Tokens, start_index: int, i: int, head
         return None  # “智慧工会”服务平台: the quoted name of something else
     name = text[start:end]
     # The tokens of the name, the last one cut at the end of the head (政协会议 → 政协).
-    toks = [t for t in tokens[start_index:i + 1] if t.start >= start and t.end <= end]
-    last = next((t for t in tokens[start_index:i + 1] if t.start < end < t.end), None)
+    span = tokens[start_index:i + 1]
+    toks = [t for t in span if t.start >= start and t.end <= end]
+    last = next((t for t in span if t.start < end < t.end), None)
     if last is not None:
         toks.append(_Token(text[last.start:end], last.tag, last.start, end))
     followed_by_post = POST_AFTER_HEAD.match(text, end) is not None

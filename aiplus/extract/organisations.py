@@ -208,12 +208,19 @@ def _canonical_names(cands: list[Candidate], text: str, article: Article, res: R
     return names
 
 
+# The type_words rows with their list cells split once: (word, at the end only, type, heads given, heads,
+# head types given, head types).
+_TYPE_RULE_ROWS = tuple((row["word"], row["match"] == "ends", row["org_type"], bool(row["heads"]),
+                         frozenset(cell_words(row["heads"])), bool(row["head_types"]),
+                         frozenset(cell_words(row["head_types"]))) for row in TYPE_WORDS)
+
+
 @lru_cache(maxsize=None)
 def _type_rules_for(head: Head) -> tuple[tuple[str, bool, str], ...]:
     """(word, at the end only, type) of the type_words rows that apply to names with this head."""
-    return tuple((row["word"], row["match"] == "ends", row["org_type"]) for row in TYPE_WORDS
-                 if (not row["heads"] or head.suffix in cell_words(row["heads"]))
-                 and (not row["head_types"] or head.org_type in cell_words(row["head_types"])))
+    return tuple((word, at_end, org_type) for word, at_end, org_type, heads_given, heads, types_given, head_types
+                 in _TYPE_RULE_ROWS
+                 if (not heads_given or head.suffix in heads) and (not types_given or head.org_type in head_types))
 
 
 def _type_for(name: str, cand: Candidate, res: Resources) -> str:
