@@ -39,12 +39,32 @@ MOJIBAKE_SAMPLE = 3000
 CONTEXT_WINDOW = 20000
 
 
-def _rare_share(sample: str) -> float:
-    """Share of the distinct Chinese characters of ``sample`` that are not frequent ones."""
-    distinct = {c for c in set(sample) if "\u3400" <= c <= "\u9fff"}
-    if not distinct:
-        return 0.0
-    return len(distinct - common_hanzi()) / len(distinct)
+def _mostly_rare(sample: str) -> bool:
+    """Whether more than half of the distinct Chinese characters (U+3400-U+9FFF) of ``sample`` are not
+    frequent ones.
+
+    That is, more distinct rare ones than frequent ones; counted without a set of all its characters
+    (making one is what cost): the rare ones are few in ordinary text, and the frequent ones are counted
+    only until there are as many.
+    """
+    not_rare, not_common = _hanzi_patterns()
+    rare = set(not_rare.sub("", sample))
+    if not rare:
+        return False
+    common: set[str] = set()
+    for c in not_common.sub("", sample):
+        common.add(c)
+        if len(common) >= len(rare):
+            return False
+    return True
+
+
+@lru_cache(maxsize=1)
+def _hanzi_patterns() -> tuple[re.Pattern, re.Pattern]:
+    """Patterns of the characters that are not rare Chinese characters, and of those that are not frequent
+    ones (the frequent: ``common_hanzi``)."""
+    common = re.escape("".join(sorted(c for c in common_hanzi() if "\u3400" <= c <= "\u9fff")))
+    return re.compile(f"[^\u3400-\u9fff]|[{common}]"), re.compile(f"[^{common}]")
 
 
 def _lost_a3_character(text: str, pos: int) -> str:
@@ -163,7 +183,7 @@ def repair_latin1_utf8(text: str) -> tuple[str, int]:
 
 def repair_utf8_read_as_gbk(text: str) -> tuple[str, int]:
     """Re-decode whole lines of UTF-8 read as GBK, when they read much better; returns (text, lines repaired)."""
-    if _rare_share(text[:MOJIBAKE_SAMPLE]) <= 0.5:
+    if not _mostly_rare(text[:MOJIBAKE_SAMPLE]):
         return text, 0
     repaired = 0
     lines = text.split("\n")

@@ -7,18 +7,25 @@ from aiplus.text import CJK_RE, T2S
 
 
 def to_simplified(original: str) -> tuple[str, bool]:
-    """OpenCC t2s, line by line, keeping the length of every line; returns (text, aligned)."""
-    out_lines = []
+    """OpenCC t2s, line by line, keeping the length of every line; returns (text, aligned).
+
+    The text is converted in one call, then cut into its lines: the dictionaries hold one phrase a line,
+    so no phrase spans a line break, and the whole converted is the lines converted one by one (one
+    call instead of one a line, a third of the time).
+    """
+    lines = original.split("\n")
+    converted = T2S.convert(original).split("\n")
+    if len(converted) != len(lines):  # (a line break lost: never seen, but then line by line)
+        converted = [T2S.convert(line) for line in lines]
     aligned = True
-    for line in original.split("\n"):
-        conv = T2S.convert(line)
-        if len(conv) != len(line):
+    for k, line in enumerate(lines):
+        if len(converted[k]) != len(line):
             # Phrase conversions that change length: fall back to character by character.
             conv = "".join(T2S.convert(c) for c in line)
             if len(conv) != len(line):
                 aligned = False
-        out_lines.append(conv)
-    return "\n".join(out_lines), aligned
+            converted[k] = conv
+    return "\n".join(converted), aligned
 
 
 # Share of Chinese characters that t2s changes above which the source counts as Traditional
@@ -33,7 +40,7 @@ def detect_script(original: str, simplified: str) -> str:
     if original == simplified:
         return "simplified"
     original, simplified = original[:SCRIPT_SAMPLE], simplified[:SCRIPT_SAMPLE]
-    total = len(CJK_RE.findall(original))
+    total = len(original) - len(CJK_RE.sub("", original))  # (the Chinese characters, counted without a list of them)
     changed = sum(map(str.__ne__, original, simplified))
     if total and changed >= TRADITIONAL_MIN_CHARS and changed / total >= TRADITIONAL_SHARE:
         return "traditional"
