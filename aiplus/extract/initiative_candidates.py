@@ -22,10 +22,10 @@ from aiplus.extract.initiative_names import (MAX_NAME_LEN, MIN_SPECIFIC_MODIFIER
                                              grow_left, head_at_end, is_name_char, name_from_span, specific_modifier,
                                              strip_quotes, trim_leading_words)
 from aiplus.extract.initiative_words import (ANAPHORA, BLOCKERS_BY_HEAD, CLASS_BEFORE_QUOTE, CLOSE_OF, CLOSE_QUOTES,
-                                             CO_BUILD, CO_BUILD_WORD, COUNT_AFTER, HEAD_RE, HEADS, JOINT_MARK, NOMINAL_AFTER_QUOTE_RE,
+                                             CO_BUILD, CO_BUILD_WORD, COUNT_AFTER, HEADS, JOINT_MARK, NOMINAL_AFTER_QUOTE_RE,
                                              METAPHOR_BEFORE, OBSERVANCE, OPEN_QUOTES, OPENING_AFTER, OPENING_ENDS,
                                              ORG_AFTER_HEAD, POLICY_TITLE, QUOTE_CHARS, REJECT, SIGNED_WITH, STOPS,
-                                             TRIGGERS, VENUE_PREPS, COOPERATE_WITH, Head)
+                                             TRIGGERS, VENUE_PREPS, COOPERATE_WITH, Head, head_spans)
 
 # Title of a talk or theme: 以“…”为主题 / 以《…》为题.
 THEME_TITLE = re.compile(r"以[“「《\"]([^”」》\"\n]{4,40})[”」》\"]为(?:主)?题")
@@ -66,13 +66,11 @@ def head_candidates(flat: str, generous: bool = False) -> list[Candidate]:
     """Names grown leftwards from every naming head in the text (``generous``: flagged ones too)."""
     out = []
     n = len(flat)
-    matches = HEAD_RE.finditer(flat)
+    matches = head_spans(flat)
     if generous:
-        matches = chain(matches, NOMINAL_AFTER_QUOTE_RE.finditer(flat))
-    for m in matches:
-        head = m.group()
+        matches = chain(matches, ((m.start(), m.end(), m.group()) for m in NOMINAL_AFTER_QUOTE_RE.finditer(flat)))
+    for hs, he, head in matches:
         info = HEADS[head]
-        hs, he = m.span()
         # (most heads in a text are rejected by these cheap checks: only the others grow a name)
         if info.kind == "-" or BLOCKERS_BY_HEAD[head] and flat.startswith(BLOCKERS_BY_HEAD[head], hs):
             continue

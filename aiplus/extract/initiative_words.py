@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from aiplus.lexicon import alternation, cell_words, longest_first, rows_of, words_of
 from aiplus.lexicon import read_table, read_words
+from aiplus.extract.segment import CharAutomaton
 
 _I = "initiatives/"
 
@@ -79,6 +80,22 @@ def trie_pattern(words) -> str:
 
 
 HEAD_RE = re.compile(trie_pattern(h for h in HEADS if h not in NOMINAL_HEADS))
+_HEAD_AUTOMATON = CharAutomaton((h, h) for h in HEADS if h not in NOMINAL_HEADS)
+
+
+def head_spans(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, head) of the heads in ``text``, as ``HEAD_RE.finditer`` finds them (from the left, the
+    longest at each place, none overlapping), found by the automaton: a regex of so many alternatives tries
+    them one after another at every character that may start one, and takes three times as long."""
+    found = _HEAD_AUTOMATON.spans(text)
+    found.sort(key=lambda span: (span[0], -span[1]))
+    out = []
+    end = 0
+    for span in found:
+        if span[0] >= end:
+            out.append(span)
+            end = span[1]
+    return out
 NOMINAL_AFTER_QUOTE_RE = re.compile(rf"(?<=[{re.escape(CLOSE_QUOTES)}])(?:{alternation(longest_first(NOMINAL_HEADS))})")
 MAX_HEAD_LEN = max(len(h) for h in HEADS)
 # Words that begin with a head but are not one (工程师, 系统性), by the head they begin with.
