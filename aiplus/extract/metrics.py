@@ -13,9 +13,10 @@ in the body after a headline, or with the same thing counted) is reported once.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from aiplus.lexicon import alternation, cell_words, longest_first, word_pattern, words_of
 from aiplus.extract.numerals import (CHINESE_DIGITS, NUMBER_PATTERN, NumberMatch, chinese_percent_tenths, number_from_match,
@@ -677,7 +678,10 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
     """Every quantity the article states, once each, with its sentence as evidence."""
     res = _resources()
     text = article.text
-    excluded = _excluded_spans(text, res)
+    excluded = sorted(_excluded_spans(text, res))
+    excluded_starts = [s for s, _ in excluded]
+    excluded_reach = list(accumulate((e for _, e in excluded), max))  # the furthest end so far
+    initiative_in: dict[tuple[int, int], str | None] = {}  # by sentence (the same for all its figures)
     metrics: list[MetricRecord] = []
     seen: dict[tuple, list[tuple[str | None, str]]] = {}
     spans = sentence_spans(text)
@@ -693,7 +697,9 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
         sent_start, sent_end = spans[k]
         if figure.end > sent_end and k + 1 < len(spans):  # the unit sits past a line cut: join the two
             sent_end = spans[k + 1][1]
-        if any(s < figure.end and figure.start < e for s, e in excluded):
+        # (overlapping an excluded span: one of those starting before the figure's end reaches past its start)
+        k_excluded = bisect_left(excluded_starts, figure.end)
+        if k_excluded and excluded_reach[k_excluded - 1] > figure.start:
             continue
         qualifier, surface_start, surface_end = _qualifier(text, figure, sent_start, sent_end, res)
         prev_end = figures[n - 1].end if n > 0 else 0
@@ -711,6 +717,8 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
                for seen_indicator, seen_counted in seen.get(key, ())):
             continue  # a figure stated twice (same value, unit and thing counted) is reported once
         seen.setdefault(key, []).append((specific, counted))
+        if (sent_start, sent_end) not in initiative_in:
+            initiative_in[sent_start, sent_end] = _initiative_for(text, figure.start, sent_start, sent_end, initiatives)
         metrics.append(MetricRecord(
             value=figure.value,
             unit=figure.unit,
@@ -723,7 +731,7 @@ def extract_metrics(article: Article, organisations: list[OrganisationMention],
             surface=text[min(indicator_start, surface_start):max(indicator_end, surface_end)],
             value_max=figure.value_max,
             period=_period(text, figure.start, sent_start, sent_end),
-            initiative_name=_initiative_for(text, figure.start, sent_start, sent_end, initiatives),
+            initiative_name=initiative_in[sent_start, sent_end],
             org_name=_organisation_for(figure.start, sent_start, sent_end, organisations),
         ))
     return metrics

@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # Characters of Chinese numerals (Simplified and Traditional forms, financial forms).
 CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "貳": 2, "两": 2, "兩": 2,
@@ -61,9 +61,11 @@ _ARABIC_FULL = re.compile(rf"(?:{_ARABIC})\Z")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，", "0123456789.,")
 
 
-@dataclass(frozen=True)
-class NumberMatch:
-    """A number expression found in a text, at ``text[start:end]`` (unit not included)."""
+class NumberMatch(NamedTuple):
+    """A number expression found in a text, at ``text[start:end]`` (unit not included).
+
+    (A named tuple rather than a frozen dataclass: just as immutable, and several times cheaper to make.)
+    """
 
     start: int
     end: int
@@ -170,20 +172,20 @@ def _neighbour_range(text: str) -> tuple[float, float] | None:
 
 def number_from_match(match: re.Match, offset: int = 0) -> NumberMatch:
     """The NumberMatch of a match of NUMBER_PATTERN (raises ValueError/KeyError if it does not parse)."""
-    n1 = match.group("n1")
-    rough = None if match.group("n2") else _neighbour_range(n1)
+    n1, a0, s0, n2, a1, scale_word, a2 = match.group("n1", "a0", "s0", "n2", "a1", "scale", "a2")
+    rough = None if n2 else _neighbour_range(n1)
     if rough is not None:
-        scale = parse_scale(match.group("scale").strip()) if match.group("scale") else 1.0
-        approx = bool(match.group("a1") or match.group("a2"))
+        scale = parse_scale(scale_word.strip()) if scale_word else 1.0
+        approx = bool(a1 or a2)
         return NumberMatch(match.start() + offset, match.end() + offset, rough[0] * scale, rough[1] * scale,
                            approx, "chinese", match.group(0))
     value, kind = _parse_one(n1)
-    approx = kind == "vague" or bool(match.group("a0") or match.group("a1") or match.group("a2"))
-    scale = parse_scale(match.group("scale").strip()) if match.group("scale") else 1.0
+    approx = kind == "vague" or bool(a0 or a1 or a2)
+    scale = parse_scale(scale_word.strip()) if scale_word else 1.0
     value_max = None
-    if match.group("n2"):
-        first_scale = parse_scale(match.group("s0")) if match.group("s0") else None
-        top, _ = _parse_one(match.group("n2"))
+    if n2:
+        first_scale = parse_scale(s0) if s0 else None
+        top, _ = _parse_one(n2)
         value_max = top * scale
         # "3万至5万" gives each end its own scale; "3至5万" shares the last one
         value = value * (first_scale if first_scale else scale)

@@ -189,7 +189,9 @@ def _canonical_names(cands: list[Candidate], text: str, article: Article, res: R
     ordered = sorted(surfaces, key=len, reverse=True)
     for short in sorted(surfaces, key=len):
         for full in ordered:
-            if len(full) > len(short) and _same_body(short, full):
+            if len(full) <= len(short):
+                break  # (longest first: no longer form follows)
+            if _same_body(short, full):
                 names[short] = names.get(full, full)
                 break
     # Two forms of one length (绵阳三台县综合执法局 / 三台县综合行政执法局): the one written first names both.
