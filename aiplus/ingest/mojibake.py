@@ -61,10 +61,10 @@ def _mostly_rare(sample: str) -> bool:
 
 @lru_cache(maxsize=1)
 def _hanzi_patterns() -> tuple[re.Pattern, re.Pattern]:
-    """Patterns of the characters that are not rare Chinese characters, and of those that are not frequent
-    ones (the frequent: ``common_hanzi``)."""
+    """Patterns of runs of characters that are not rare Chinese characters, and of runs of those that are
+    not frequent ones (the frequent: ``common_hanzi``)."""
     common = re.escape("".join(sorted(c for c in common_hanzi() if "\u3400" <= c <= "\u9fff")))
-    return re.compile(f"[^\u3400-\u9fff]|[{common}]"), re.compile(f"[^{common}]")
+    return re.compile(f"(?:[^\u3400-\u9fff]|[{common}])+"), re.compile(f"[^{common}]+")
 
 
 def _lost_a3_character(text: str, pos: int) -> str:
