@@ -11,7 +11,7 @@ from aiplus.extract.initiative_names import head_at_end
 from aiplus.extract.initiative_words import (AI_RE, CUE_RANK, DOMAIN_RE, HEADS, INVESTMENT_CLAUSE, JOINT_MARK, JOINT_STARTS,
                                              KIND_WORDS,
                                              OBSERVANCE, PLAN_ENDS, SIGNING_VERBS, STRONG_AI_CUE, YESTERDAY)
-from aiplus.extract.regions import find_region_mentions, resolve_region
+from aiplus.extract.regions import find_region_mentions, opens_with_place_name, resolve_region
 
 FULL_DATE = re.compile(r"(20\d\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*日")
@@ -108,6 +108,8 @@ def region(name: str, context: str | None) -> tuple[str | None, str | None]:
     深圳职工文化建设三大节); ``context`` (the article's region) chooses between places
     of the same name.  Places named elsewhere in the sentence are left out: a sentence
     often names the host, the venue and the visitors' home at once."""
+    if not opens_with_place_name(name):
+        return None, None  # (no place opens the name: no mention could start at 0)
     mentions = find_region_mentions(name)
     if not mentions or mentions[0].start != 0 or mentions[0].weak:
         return None, None

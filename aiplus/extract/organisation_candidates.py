@@ -17,7 +17,7 @@ from typing import NamedTuple
 import rjieba
 
 from aiplus.extract.segment import tag
-from aiplus.extract.regions import find_region_mentions, find_streets
+from aiplus.extract.regions import find_region_mentions, find_streets, opens_with_place_name
 from aiplus.extract.organisation_words import (ADMIN_CHARS, AFTER_HEAD_WORDS, BRAND_TAILS, CJK, CONJUNCTIONS,
                                                FIRM_COUNTS, FIRM_NOUNS, Head, IN_BRACKETS, IS_CJK, LAST_COMPANY,
                                                LEADING_FUNCTION_CHARS, LEGAL_PARTS, MAX_NAME_CHARS, MAX_TOKENS_LEFT,
@@ -227,7 +227,9 @@ def _name_start_token(text: str, tokens: _Tokens, i: int, head_start: int, head:
 
 def _place_at(text: str, start: int, head_start: int) -> bool:
     """Whether a place name of more than one character starts at ``start`` (和平区, 和林格尔新区)."""
-    mentions = find_region_mentions(text[start:head_start], merge_chains=False) if head_start - start >= 2 else []
+    if head_start - start < 2 or not opens_with_place_name(text[start:head_start]):
+        return False  # (no place opens the span: no mention could start at 0)
+    mentions = find_region_mentions(text[start:head_start], merge_chains=False)
     return bool(mentions) and mentions[0].start == 0 and mentions[0].end > 1
 
 
@@ -235,6 +237,8 @@ def _opens_place(text: str, tok: _Token, head_start: int) -> bool:
     """Whether a function word is the first character of a place name that runs on into the name (和林格尔)."""
     if len(tok.word) != 1 or not IS_CJK.match(tok.word) or head_start - tok.start < 3:
         return False
+    if not opens_with_place_name(text[tok.start:head_start]):
+        return False  # (no place opens the span: no mention could start at 0)
     mentions = find_region_mentions(text[tok.start:head_start], merge_chains=False)
     return bool(mentions) and mentions[0].start == 0 and mentions[0].end > 1
 
@@ -536,8 +540,8 @@ def generic_with_head(name: str, res: Resources) -> bool:
 
 def is_place(text: str) -> bool:
     """Whether ``text`` is made only of place names (深圳市, 长沙市雨花区)."""
-    if not text:
-        return False
+    if not text or not opens_with_place_name(text):
+        return False  # (no place opens the text: no mention could start at 0)
     mentions = find_region_mentions(text, merge_chains=False)
     if not mentions:
         return False

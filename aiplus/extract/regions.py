@@ -129,6 +129,7 @@ class _Gazetteer:
     readings: dict[str, tuple[tuple[str, ...], bool]]
     automaton: CharAutomaton
     weak_forms: frozenset[str]
+    longest_name: int = 0  # characters of the longest surface
 
 
 @lru_cache(maxsize=1)
@@ -176,7 +177,7 @@ def _gazetteer() -> _Gazetteer:
     for surface, entries in names.items():
         full = tuple(k for k, short in entries if not short)
         readings[surface] = (full, False) if full else (tuple(k for k, _ in entries), True)
-    return _Gazetteer(divisions, names, readings, automaton, frozenset(weak))
+    return _Gazetteer(divisions, names, readings, automaton, frozenset(weak), max(map(len, names)))
 
 
 def division(key: str) -> Division | None:
@@ -212,6 +213,17 @@ def full_name(key: str, street: str | None = None) -> str:
     if street:
         parts.append(street)
     return "".join(parts)
+
+
+def opens_with_place_name(text: str) -> bool:
+    """Whether a surface of the gazetteer (a full name or a short form) opens ``text``.
+
+    Without one, none of the mentions ``find_region_mentions`` gives starts at 0: callers that want only a
+    place at the start test this first, a few dictionary lookups instead of a scan.
+    """
+    gaz = _gazetteer()
+    names = gaz.names
+    return any(text[:k] in names for k in range(1, min(len(text), gaz.longest_name) + 1))
 
 
 def find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMention]:
