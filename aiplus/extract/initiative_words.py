@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from aiplus.lexicon import alternation, cell_words, longest_first, rows_of, words_of
 from aiplus.lexicon import read_table, read_words
-from aiplus.extract.segment import CharAutomaton
+from aiplus.extract.segment import ARTICLE_WORDS
 
 _I = "initiatives/"
 
@@ -80,14 +80,17 @@ def trie_pattern(words) -> str:
 
 
 HEAD_RE = re.compile(trie_pattern(h for h in HEADS if h not in NOMINAL_HEADS))
-_HEAD_AUTOMATON = CharAutomaton((h, h) for h in HEADS if h not in NOMINAL_HEADS)
+# The heads among the words every article is searched for (with the organisations' in one walk).
+HEAD_WORDS = "initiative heads"
+ARTICLE_WORDS.register(HEAD_WORDS, (h for h in HEADS if h not in NOMINAL_HEADS))
 
 
 def head_spans(text: str) -> list[tuple[int, int, str]]:
     """(start, end, head) of the heads in ``text``, as ``HEAD_RE.finditer`` finds them (from the left, the
-    longest at each place, none overlapping), found by the automaton: a regex of so many alternatives tries
-    them one after another at every character that may start one, and takes three times as long."""
-    found = _HEAD_AUTOMATON.spans(text)
+    longest at each place, none overlapping), found by an automaton (``ARTICLE_WORDS``): a regex of so many
+    alternatives tries them one after another at every character that may start one, and takes three times
+    as long."""
+    found = [(end + 1 - len(head), end + 1, head) for end, head in ARTICLE_WORDS.iter(HEAD_WORDS, text)]
     found.sort(key=lambda span: (span[0], -span[1]))
     out = []
     end = 0

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 import rjieba
 
-from aiplus.extract.segment import tag
+from aiplus.extract.segment import ARTICLE_WORDS, tag
 from aiplus.extract.regions import find_region_mentions, find_streets, opens_with_place_name
 from aiplus.extract.organisation_words import (ADMIN_CHARS, AFTER_HEAD_WORDS, BRAND_TAILS, CJK, CONJUNCTIONS,
                                                FIRM_COUNTS, FIRM_NOUNS, Head, IN_BRACKETS, IS_CJK, LAST_COMPANY,
@@ -25,7 +25,7 @@ from aiplus.extract.organisation_words import (ADMIN_CHARS, AFTER_HEAD_WORDS, BR
                                                Resources, STOP_TAGS, TECH_WORD_PATTERN, TECH_WORD_SET, ends_with_common_word,
                                                ends_with_head,
                                                head_of, longest_head, PLACE_AFTER_NAME, BRANCH_BY_PLACE,
-                                               DOCUMENT_NUMBER, NAME_OPENINGS, NOT_IN_NAME)
+                                               DOCUMENT_NUMBER, NAME_OPENINGS, NOT_IN_NAME, HEAD_WORDS, GAZETTEER_WORDS)
 
 
 class _Token(NamedTuple):
@@ -146,7 +146,7 @@ def _head_occurrences(text: str, tokens: _Tokens, res: Resources) -> list[tuple[
     token_ends = tokens.ends
     head_by_suffix = res.head_by_suffix
     out = []
-    for end_index, suffix in res.head_automaton.iter(text):
+    for end_index, suffix in ARTICLE_WORDS.iter(HEAD_WORDS, text):  # (res.head_automaton's matches)
         end = end_index + 1
         start = end - len(suffix)
         last_end = token_ends[bisect_right(token_starts, end - 1) - 1]  # of the token holding the head's end
@@ -435,7 +435,7 @@ def gazetteer_candidates(text: str, tokens: _Tokens, res: Resources) -> list[Can
     starts = {*tokens.starts, len(text)}
     ends = {*tokens.ends, 0}
     found = []
-    for end_index, form in res.automaton.iter(text):
+    for end_index, form in ARTICLE_WORDS.iter(GAZETTEER_WORDS, text):  # (res.automaton's matches)
         start, end = end_index - len(form) + 1, end_index + 1
         if _ASCII_WORD.match(form[0]) and start > 0 and _ASCII_WORD.match(text[start - 1]):
             continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from aiplus.lexicon import alternation, cell_words, word_pattern, words_of
-from aiplus.extract.segment import CharAutomaton
+from aiplus.extract.segment import ARTICLE_WORDS, CharAutomaton
 from aiplus.lexicon import read_table, read_words
 
 
@@ -110,6 +110,11 @@ DEPARTMENT_STEMS = {stem: row["stem"] for row in read_table(_ORGS + "departments
                     for stem in [row["stem"], *cell_words(row["short"])]}
 
 
+# The names of the heads and of the gazetteer's forms among ARTICLE_WORDS.
+HEAD_WORDS = "organisation heads"
+GAZETTEER_WORDS = "organisation gazetteer"
+
+
 @lru_cache(maxsize=1)
 def resources() -> Resources:
     """The heads, gazetteer and word sets, built once."""
@@ -122,6 +127,9 @@ def resources() -> Resources:
         if row["form"] not in gazetteer:
             gazetteer[row["form"]] = (row["canonical"] or row["form"], row["org_type"])
     automaton = CharAutomaton((form, form) for form in gazetteer)
+    # (an article is searched for heads and gazetteer bodies in the walk that finds initiative heads too)
+    ARTICLE_WORDS.register(HEAD_WORDS, (h.suffix for h in heads))
+    ARTICLE_WORDS.register(GAZETTEER_WORDS, gazetteer)
     generic = _ORGS + "generic_names.tsv"
     return Resources(heads, frozenset(read_words(_ORGS + "not_heads.tsv")),
                      frozenset(read_words(_ORGS + "boundary_words.tsv")),

@@ -62,6 +62,56 @@ class CharAutomaton:
                 for end, (size, value) in self._bytes.iter(units) if not (end - size + 1) & 1]
 
 
+class SharedWordLists:
+    """Word lists looked for in the same texts, found in one walk: an automaton over all of them.
+
+    An article is searched for organisation heads, the bodies of the organisation gazetteer and initiative
+    heads; each walk of a text by an automaton costs about the same whatever its words, so one walk over the
+    lists together, kept for the last few texts, serves all three.  ``iter(name, text)`` gives what
+    ``CharAutomaton.iter`` of the list alone gives (end index, word), in the same order: by end, the longest
+    first at one end (the words of the other lists that end there only come between).
+    """
+
+    def __init__(self) -> None:
+        self.lists: dict[str, frozenset[str]] = {}
+        self.automaton: CharAutomaton | None = None
+
+    def register(self, name: str, words: Iterable[str]) -> None:
+        """Add (or replace) the list ``name``."""
+        words = frozenset(words)
+        if self.lists.get(name) != words:
+            self.lists[name] = words
+            self.automaton = None
+            _walk.cache_clear()
+
+    def iter(self, name: str, text: str) -> list[tuple[int, str]]:
+        """(end index, word) of every match of the list ``name`` in ``text``."""
+        return _walk(self, text)[name]
+
+
+# The last texts walked (a few: an article is searched by consecutive steps).
+WALKED_TEXTS = 4
+
+
+@lru_cache(maxsize=WALKED_TEXTS)
+def _walk(shared: SharedWordLists, text: str) -> dict[str, list[tuple[int, str]]]:
+    if shared.automaton is None:
+        member_of: dict[str, list[str]] = {}
+        for name, words in shared.lists.items():
+            for word in words:
+                member_of.setdefault(word, []).append(name)
+        shared.automaton = CharAutomaton((word, (word, tuple(names))) for word, names in member_of.items())
+    out: dict[str, list[tuple[int, str]]] = {name: [] for name in shared.lists}
+    for end, (word, names) in shared.automaton.iter(text):
+        for name in names:
+            out[name].append((end, word))
+    return out
+
+
+# The word lists searched in every article (registered by the modules that own them).
+ARTICLE_WORDS = SharedWordLists()
+
+
 # ---------------------------------------------------------------- word segmentation
 
 # Lines segmented lately.  The same lines are segmented by several steps of one file (the page's
