@@ -129,7 +129,8 @@ class _Gazetteer:
     readings: dict[str, tuple[tuple[str, ...], bool]]
     automaton: CharAutomaton
     weak_forms: frozenset[str]
-    longest_name: int = 0  # characters of the longest surface
+    first_chars: frozenset[str] = frozenset()  # the first characters of the surfaces
+    name_lengths: tuple[int, ...] = ()  # the lengths of the surfaces, shortest first
 
 
 @lru_cache(maxsize=1)
@@ -177,7 +178,8 @@ def _gazetteer() -> _Gazetteer:
     for surface, entries in names.items():
         full = tuple(k for k, short in entries if not short)
         readings[surface] = (full, False) if full else (tuple(k for k, _ in entries), True)
-    return _Gazetteer(divisions, names, readings, automaton, frozenset(weak), max(map(len, names)))
+    return _Gazetteer(divisions, names, readings, automaton, frozenset(weak), frozenset(s[0] for s in names),
+                      tuple(sorted({len(s) for s in names})))
 
 
 def division(key: str) -> Division | None:
@@ -222,8 +224,16 @@ def opens_with_place_name(text: str) -> bool:
     place at the start test this first, a few dictionary lookups instead of a scan.
     """
     gaz = _gazetteer()
+    if text[:1] not in gaz.first_chars:
+        return False
     names = gaz.names
-    return any(text[:k] in names for k in range(1, min(len(text), gaz.longest_name) + 1))
+    n = len(text)
+    for k in gaz.name_lengths:
+        if k > n:
+            break
+        if text[:k] in names:
+            return True
+    return False
 
 
 def find_region_mentions(text: str, merge_chains: bool = True) -> list[RegionMention]:
