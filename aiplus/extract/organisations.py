@@ -26,8 +26,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from aiplus.lexicon import cell_words
-from aiplus.extract.regions import (ancestors, division, find_region_mentions, find_streets, full_name, region_of_name,
-                                    resolve_region)
+from aiplus.extract.regions import (ancestors, division, find_region_mentions, find_streets, full_name,
+                                    opens_with_place_name, region_of_name, resolve_region)
 from aiplus.records import Article, OrganisationMention
 from aiplus.extract.organisation_words import (ADMIN_CHARS, BRACKETED_FORMS, BRAND_TAILS, Head, LEGAL_WORDS,
                                                LEVEL_OF_ADMIN_CHAR, OFFICIAL_WORDS, PARENT_END, Resources,
@@ -133,7 +133,7 @@ def _office_key(name: str) -> tuple[tuple[str, ...] | str, str] | None:
     pos = 0
     if name[0] in ADMIN_CHARS and not find_region_mentions(name[:4]):
         place, pos = name[0], 1
-    else:
+    elif opens_with_place_name(name):  # (else no mention starts at 0: no place opens the name)
         for m in find_region_mentions(name, merge_chains=False):
             if m.start != pos:
                 break

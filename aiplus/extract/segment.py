@@ -136,6 +136,8 @@ def tag(text: str) -> list[tuple[str, str]]:
     """
     if "\r" in text:
         return rjieba.tag(text)
+    if "\n" not in text:  # (one line: a phrase, a name)
+        return list(_tag_line(text)) if text else []
     out: list[tuple[str, str]] = []
     for k, line in enumerate(text.split("\n")):
         if k:
@@ -155,6 +157,8 @@ def word_boundaries(text: str) -> set[int]:
     (``cut`` gives the words of ``tag``), through the line cache of ``tag``."""
     if "\r" in text:
         return {0, *accumulate(map(len, rjieba.cut(text)))}
+    if "\n" not in text:  # (one line)
+        return {0, *_line_cuts(text)} if text else {0}
     out = {0}
     pos = 0
     for k, line in enumerate(text.split("\n")):
