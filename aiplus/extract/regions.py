@@ -18,7 +18,7 @@ from typing import NamedTuple
 import rjieba
 
 from aiplus.extract.region_context import city_rank, find_nicknames, find_zones, outlet_region
-from aiplus.extract.segment import CharAutomaton, word_boundaries
+from aiplus.extract.segment import ARTICLE_WORDS, CharAutomaton, word_boundaries
 from aiplus.lexicon import alternation, longest_first, words_of
 from aiplus.lexicon import read_table, read_words
 
@@ -133,6 +133,10 @@ class _Gazetteer:
     name_lengths: tuple[int, ...] = ()  # the lengths of the surfaces, shortest first
 
 
+# The gazetteer's surfaces among ARTICLE_WORDS.
+REGION_WORDS = "region names"
+
+
 @lru_cache(maxsize=1)
 def _gazetteer() -> _Gazetteer:
     divisions: dict[str, Division] = {}
@@ -163,6 +167,8 @@ def _gazetteer() -> _Gazetteer:
             if all(k != key for k, _ in entries):
                 entries.append((key, short))
     automaton = CharAutomaton((surface, surface) for surface in names)
+    # (a document is searched for place names in the walk that finds organisations and initiatives too)
+    ARTICLE_WORDS.register(REGION_WORDS, names)
     weak = set(_WEAK_CITY_FORMS)
     for surface, entries in names.items():
         if all(short and divisions[k].level >= 3 for k, short in entries):
@@ -260,24 +266,13 @@ def _find_region_mentions(text: str, merge_chains: bool = True, by_line: bool = 
     skipped; a weak short form (a common word too) is kept only when the same place,
     or the place above it, is also named in a strong form.
 
-    No place name spans a line break, so the matching is done line by line through a
-    cache (a page and then each of its articles are scanned: the same lines); only the
-    weak forms and the chains depend on the whole text.
+    No place name spans a line break, so a text of several lines is matched line by line
+    (``_document_mentions``); only the weak forms and the chains depend on the whole text.
     """
-    if not by_line or "\r" in text:
+    if not by_line or "\r" in text or "\n" not in text:
         mentions = _scan_mentions(text)
     else:
-        mentions = []
-        pos = 0
-        for line in text.split("\n"):
-            if line:
-                found = _line_mentions(line)
-                if found:
-                    if pos:
-                        found = [RegionMention(m.start + pos, m.end + pos, m.surface, m.keys, m.short, m.weak)
-                                 for m in found]
-                    mentions.extend(found)
-            pos += len(line) + 1
+        mentions = list(_document_mentions(text))
     if not mentions:
         return []
     if any(m.weak for m in mentions):
@@ -305,20 +300,48 @@ def _find_region_mentions(text: str, merge_chains: bool = True, by_line: bool = 
     return kept
 
 
-# Lines scanned lately (a file's lines are scanned for the page, then again for each article).
-SCANNED_LINES = 2048
+# Texts of several lines scanned lately: a page, then each of its articles (an article is scanned for its
+# region, then for the place names of its metrics).
+SCANNED_TEXTS = 4
 
 
-@lru_cache(maxsize=SCANNED_LINES)
-def _line_mentions(line: str) -> tuple[RegionMention, ...]:
-    return tuple(_scan_mentions(line))
+@lru_cache(maxsize=SCANNED_TEXTS)
+def _document_mentions(text: str) -> tuple[RegionMention, ...]:
+    """The mentions of each line of a text of several lines, at their offsets in the text.
+
+    The surfaces are found in the walk of the text shared with the organisation and initiative steps
+    (``segment.ARTICLE_WORDS``: an article is walked once for all of them); no surface spans a line
+    break, so those in a line are the ones the line alone holds, and each line is read as it would be
+    alone.
+    """
+    _gazetteer()  # (which registers REGION_WORDS)
+    found = ARTICLE_WORDS.iter(REGION_WORDS, text)  # (end index, surface), by end
+    n = len(found)
+    out: list[RegionMention] = []
+    k = 0
+    pos = 0
+    for line in text.split("\n"):
+        line_end = pos + len(line)
+        in_line = []
+        while k < n and found[k][0] < line_end:
+            end, surface = found[k]
+            in_line.append((end + 1 - len(surface) - pos, end + 1 - pos, surface))
+            k += 1
+        if in_line:
+            for m in _scan_mentions(line, in_line):
+                out.append(RegionMention(m.start + pos, m.end + pos, m.surface, m.keys, m.short, m.weak)
+                           if pos else m)
+        pos = line_end + 1
+    return tuple(out)
 
 
-def _scan_mentions(text: str) -> list[RegionMention]:
+def _scan_mentions(text: str, found: list[tuple[int, int, str]] | None = None) -> list[RegionMention]:
     """Gazetteer matches of ``text``, longest first, no overlaps, without the short forms that
-    name something else (吕梁山, 云台山) or a place of registration ((上海)有限公司)."""
+    name something else (吕梁山, 云台山) or a place of registration ((上海)有限公司).  ``found``: the
+    surfaces in the text (start, end, surface), when they were found already."""
     gaz = _gazetteer()
-    found = gaz.automaton.spans(text)
+    if found is None:
+        found = gaz.automaton.spans(text)
     if not found:
         return []
     found.sort(key=lambda t: (t[0], -(t[1] - t[0])))
