@@ -65,9 +65,9 @@ class CharAutomaton:
 class SharedWordLists:
     """Word lists looked for in the same texts, found in one walk: an automaton over all of them.
 
-    An article is searched for organisation heads, the bodies of the organisation gazetteer and initiative
-    heads; each walk of a text by an automaton costs about the same whatever its words, so one walk over the
-    lists together, kept for the last few texts, serves all three.  ``iter(name, text)`` gives what
+    An article is searched for place names, organisation heads, the bodies of the organisation gazetteer
+    and initiative heads; each walk of a text by an automaton costs about the same whatever its words, so
+    one walk over the lists together, kept for the last few texts, serves all four.  ``iter(name, text)`` gives what
     ``CharAutomaton.iter`` of the list alone gives (end index, word), in the same order: by end, the longest
     first at one end (the words of the other lists that end there only come between).
     """
