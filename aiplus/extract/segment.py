@@ -95,17 +95,26 @@ WALKED_TEXTS = 4
 
 @lru_cache(maxsize=WALKED_TEXTS)
 def _walk(shared: SharedWordLists, text: str) -> dict[str, list[tuple[int, str]]]:
+    names = list(shared.lists)
     if shared.automaton is None:
-        member_of: dict[str, list[str]] = {}
-        for name, words in shared.lists.items():
-            for word in words:
-                member_of.setdefault(word, []).append(name)
-        shared.automaton = CharAutomaton((word, (word, tuple(names))) for word, names in member_of.items())
-    out: dict[str, list[tuple[int, str]]] = {name: [] for name in shared.lists}
-    for end, (word, names) in shared.automaton.iter(text):
-        for name in names:
-            out[name].append((end, word))
-    return out
+        member_of: dict[str, list[int]] = {}  # word → the indexes (in ``names``) of its lists
+        for i, name in enumerate(names):
+            for word in shared.lists[name]:
+                member_of.setdefault(word, []).append(i)
+        shared.automaton = CharAutomaton((word, (word, tuple(lists))) for word, lists in member_of.items())
+    out: list[list[tuple[int, str]]] = [[] for _ in names]
+    units = _as_bytes(text)
+    if units is None:
+        for end, (word, lists) in shared.automaton.iter(text):
+            for i in lists:
+                out[i].append((end, word))
+    else:  # (CharAutomaton.iter, written out: the matches of the walk that start on a code unit)
+        for end, (size, (word, lists)) in shared.automaton._bytes.iter(units):
+            if not (end - size + 1) & 1:
+                match = (end >> 1, word)
+                for i in lists:
+                    out[i].append(match)
+    return dict(zip(names, out))
 
 
 # The word lists searched in every article (registered by the modules that own them).
