@@ -85,6 +85,8 @@ class Resources:
     gazetteer: dict[str, tuple[str, str]]  # surface → (canonical, org_type)
     automaton: CharAutomaton
     longest_head: int = 8  # characters of the longest head
+    head_last_chars: frozenset[str] = frozenset()  # the characters heads end with
+    not_head_last_chars: frozenset[str] = frozenset()  # the characters the words of not_heads end with
 
 
 def department_heads(listed: set[str]) -> list[Head]:
@@ -131,12 +133,14 @@ def resources() -> Resources:
     ARTICLE_WORDS.register(HEAD_WORDS, (h.suffix for h in heads))
     ARTICLE_WORDS.register(GAZETTEER_WORDS, gazetteer)
     generic = _ORGS + "generic_names.tsv"
-    return Resources(heads, frozenset(read_words(_ORGS + "not_heads.tsv")),
+    not_heads = frozenset(read_words(_ORGS + "not_heads.tsv"))
+    return Resources(heads, not_heads,
                      frozenset(read_words(_ORGS + "boundary_words.tsv")),
                      frozenset(words_of(generic, "role", "name")), frozenset(words_of(generic, "role", "modifier")),
                      frozenset(read_words(_ORGS + "inner_words.tsv")),
                      head_automaton, {h.suffix: h for h in heads}, gazetteer, automaton,
-                     max(len(h.suffix) for h in heads))
+                     max(len(h.suffix) for h in heads), frozenset(h.suffix[-1:] for h in heads),
+                     frozenset(w[-1:] for w in not_heads))
 
 
 def ends_with_common_word(word: str, res: Resources) -> bool:
@@ -147,7 +151,10 @@ def ends_with_common_word(word: str, res: Resources) -> bool:
 @lru_cache(maxsize=65536)
 def _ends_with_common_word_cached(word: str) -> bool:
     """A common word that a longer head holds is no common word there (政局 in 民政局, 财政局)."""
-    not_heads = resources().not_heads
+    res = resources()
+    if word[-1:] not in res.not_head_last_chars:
+        return False  # (no common word ends with this character: most words)
+    not_heads = res.not_heads
     for k in range(0, max(0, len(word) - 1)):
         if word[k:] in not_heads:
             head = longest_head(word)
@@ -164,6 +171,8 @@ def ends_with_head(word: str, res: Resources) -> bool:
 def longest_head(word: str) -> Head | None:
     """The longest head the word ends with."""
     res = resources()
+    if word[-1:] not in res.head_last_chars:
+        return None  # (no head ends with this character: most words)
     by_suffix = res.head_by_suffix
     for k in range(min(len(word), res.longest_head), 0, -1):
         head = by_suffix.get(word[-k:])
