@@ -31,6 +31,8 @@ from aiplus.extract.initiative_words import (ANAPHORA, BLOCKERS_BY_HEAD, CLASS_B
 THEME_TITLE = re.compile(r"以[“「《\"]([^”」》\"\n]{4,40})[”」》\"]为(?:主)?题")
 # A quoted name: “…”, 「…」, 『…』, 《…》 (a title, group 4) or "…".
 _QUOTE_RE = re.compile(r"“([^“”\n]{1,60})”|「([^「」\n]{1,60})」|『([^『』\n]{1,60})』|《([^《》\n]{1,80})》|\"([^\"\n]{1,60})\"")
+# Any quotation mark (of QUOTE_CHARS).
+_QUOTE_CHAR = re.compile("[" + re.escape("".join(sorted(QUOTE_CHARS))) + "]")
 # A modifier made only of a date or an ordinal names nothing (2025年…活动, 第三届…大会).
 _DATE_OR_ORDINAL = re.compile(r"[\d年月日第届期.]+")
 
@@ -106,7 +108,7 @@ def _head_name(flat: str, head: str, info: Head, hs: int, he: int, quoted: bool,
     name = name_from_span(raw)
     if len(name) > MAX_NAME_LEN or len(name) <= len(head) or not name.endswith(head):
         return None
-    has_quote = not QUOTE_CHARS.isdisjoint(raw)
+    has_quote = _QUOTE_CHAR.search(raw) is not None
     if raw[0] not in OPEN_QUOTES:
         name = trim_leading_words(name, head)  # (答好“东数西算”工程: words before a quotation too)
     specific = specific_modifier(name[: -len(head)])

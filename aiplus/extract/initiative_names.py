@@ -110,7 +110,11 @@ def grow_left(flat: str, hs: int, stops: set[str], collective: bool = False,
         c = flat[i - 1]
         if c not in GROW_SPECIAL:
             # the common case: a plain character, a name character or the end of the name
-            if not ("\u4e00" <= c <= "\u9fff" or c.isascii() and c.isalnum() or c in NAME_PUNCT):
+            if "\u4e00" <= c <= "\u9fff":  # (a Chinese character: one character of growth)
+                i -= 1
+                grown += 1
+                continue
+            if not (c.isascii() and c.isalnum() or c in NAME_PUNCT):
                 break
             i -= 1
             # (a Latin word or a number counts as one character of growth: DeepSeek, 2025)

@@ -22,17 +22,37 @@ SELF_REFERENCES = frozenset(words_of(_MEDIA, "class", "self_reference"))
 _NAME = rf"[{CJK}A-Za-z0-9·+＋\-]{{2,16}}?"
 _DATE = r"(?:\d{2,4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?"
 _SPACE = r"[ \t\u3000]*"
+
+
+class _AtStarts:
+    """A pattern that holds at the start of the text or right after one of ``openers`` (a line break, a
+    bracket): ``(?:^|[openers])tail``, searched as two patterns, the tail at the start of the text and
+    ``[openers]tail`` after it.  (A pattern that may open with ``^`` is tried at every character of a
+    text; one that opens with a set of characters is looked for only where they stand.)  The matches
+    are those of the one pattern, their group 1 at the same place."""
+
+    def __init__(self, openers: str, tail: str):
+        self.at_start = re.compile(tail)
+        self.after_opener = re.compile(f"[{openers}]{tail}")
+
+    def finditer(self, text: str):
+        first = self.at_start.match(text)
+        if first is not None:
+            yield first
+        yield from self.after_opener.finditer(text, first.end() if first is not None else 0)
+
+
 # Outlets before 讯 at the start of a line or inside 【】 (several joined by 、).
-_DATELINE = re.compile(rf"(?:^|\n|【)[ \t\u3000]*((?:{_NAME}、)*{_NAME}){_SPACE}{_DATE}{_SPACE}(?:{alternation(words_of(_MEDIA, 'class', 'dateline'))})")
+_DATELINE = _AtStarts("\n【", rf"[ \t\u3000]*((?:{_NAME}、)*{_NAME}){_SPACE}{_DATE}{_SPACE}(?:{alternation(words_of(_MEDIA, 'class', 'dateline'))})")
 # An outlet before 记者 or 通讯员 at the start of a line or a bracket.
-_BYLINE = re.compile(rf"(?:^|\n|[（(【])[ \t\u3000]*({_NAME}){_SPACE}(?:{alternation(words_of(_MEDIA, 'class', 'reporter'))})")
+_BYLINE = _AtStarts("\n（(【", rf"[ \t\u3000]*({_NAME}){_SPACE}(?:{alternation(words_of(_MEDIA, 'class', 'reporter'))})")
 # 据XX报道, 据XX消息.
 _ATTRIBUTION = re.compile(rf"据《?({_NAME})》?(?:{alternation(words_of(_MEDIA, 'class', 'report'))})")
 # 来源：XX, 转自：XX (up to a space, a date or the end of the line).
 _SOURCE = re.compile(rf"(?:{alternation(words_of(_MEDIA, 'class', 'source_label'))}){_SPACE}[:：|丨]?{_SPACE}《?"
                      rf"([{CJK}A-Za-z0-9·+＋\-]{{2,16}})")
 # A newspaper's page line: XX报/2025年/11月/21日/第A01版.
-_PAGE = re.compile(rf"(?:^|\n)[ \t\u3000]*({_NAME}){_SPACE}[/／]{_SPACE}\d{{4}}年")
+_PAGE = _AtStarts("\n", rf"[ \t\u3000]*({_NAME}){_SPACE}[/／]{_SPACE}\d{{4}}年")
 _TRAILING_DATE = re.compile(r"\d{2,4}年(?:\d{1,2}月)?(?:\d{1,2}日)?$|\d{1,2}月\d{1,2}日$|[\d\-]+$")
 
 

@@ -328,17 +328,17 @@ def _document_mentions(text: str) -> tuple[RegionMention, ...]:
             in_line.append((end + 1 - len(surface) - pos, end + 1 - pos, surface))
             k += 1
         if in_line:
-            for m in _scan_mentions(line, in_line):
-                out.append(RegionMention(m.start + pos, m.end + pos, m.surface, m.keys, m.short, m.weak)
-                           if pos else m)
+            out += _scan_mentions(line, in_line, pos)
         pos = line_end + 1
     return tuple(out)
 
 
-def _scan_mentions(text: str, found: list[tuple[int, int, str]] | None = None) -> list[RegionMention]:
+def _scan_mentions(text: str, found: list[tuple[int, int, str]] | None = None,
+                   offset: int = 0) -> list[RegionMention]:
     """Gazetteer matches of ``text``, longest first, no overlaps, without the short forms that
     name something else (吕梁山, 云台山) or a place of registration ((上海)有限公司).  ``found``: the
-    surfaces in the text (start, end, surface), when they were found already."""
+    surfaces in the text (start, end, surface), when they were found already; ``offset``: where the
+    text stands in a longer one, added to the mentions' offsets."""
     gaz = _gazetteer()
     if found is None:
         found = gaz.automaton.spans(text)
@@ -361,7 +361,7 @@ def _scan_mentions(text: str, found: list[tuple[int, int, str]] | None = None) -
                 cuts = _word_boundaries(text)
             if start not in cuts or end not in cuts:
                 continue  # 云台山 is not 台山, 和安全 is not 和安
-        mentions.append(RegionMention(start, end, surface, keys, short,
+        mentions.append(RegionMention(start + offset, end + offset, surface, keys, short,
                                       surface in gaz.weak_forms and (short or len(surface) == 2)))
         covered_until = end
     return mentions
