@@ -80,7 +80,7 @@ def gate_task(staged: StagedRelease, tables: dict, allow_shrink: bool) -> tuple[
 
 @task(name="companions", cache_policy=NO_CACHE)
 def companions_task(staged: StagedRelease, tables: dict) -> StagedRelease:
-    write_companions(staged, tables)
+    write_companions(staged)
     return staged
 
 

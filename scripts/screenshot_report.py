@@ -127,12 +127,10 @@ def report_for(release_dir: Path, rebuild: bool, workdir: Path) -> Path:
     report = Path(release_dir) / "report.html"
     if report.exists() and not rebuild:
         return report
-    from aiplus.release.companions.report import build_summary_report, load_release_tables
-    from aiplus.release.companions.scores import load_extraction_scores
+    from aiplus.release.companions.report import render_release_report
 
-    tables, manifest = load_release_tables(Path(release_dir))
     out = workdir / "report.html"
-    out.write_text(build_summary_report(tables, manifest, load_extraction_scores()), encoding="utf-8")
+    out.write_text(render_release_report(Path(release_dir)), encoding="utf-8")
     return out
 
 

@@ -166,7 +166,7 @@ def write_release(curated_dir: Path, tables: dict[str, pd.DataFrame], inputs: li
         (folder / f"{t}.parquet").write_bytes(data)
     write_manifest(folder, manifest)
     for writer in writers:
-        writer(folder, tables, manifest, None)
+        writer(folder, manifest, None)  # the writers read the Parquet files just written
     write_manifest(folder, manifest)
     if point_latest:
         link = Path(curated_dir) / LATEST

@@ -27,7 +27,7 @@ def build(raw: Path, curated: Path):
     staged = stage_release(tables, curated, input_records(documents), {"validation": report.as_manifest()})
     if not staged.existing:
         gate_release(staged, tables)  # gate
-        write_companions(staged, tables)  # companions
+        write_companions(staged)  # companions
     return commit_release(staged)  # publish
 
 

@@ -140,5 +140,12 @@ def test_sources_carry_the_urls_of_the_sidecar(tmp_path):
     assert first["path"] == "https://www.sznews.com/a.html" and first["title"].startswith("深圳新闻网")
     assert first["x-retrieved"] == "2026-02-01" and first["x-licence"] == "CC BY 4.0"
     assert all(s["path"].startswith("raw/") for s in package["sources"] if s is not first)
+    # Without a sidecar publisher, a source is titled with the publishers of its file's articles (read from
+    # articles.parquet), or says it has none.
+    articles = tables["articles"]
+    for source in package["sources"][1:]:
+        found = sorted(set(articles.loc[articles["source_file"] == source["x-file"][4:], "publisher"].dropna()))
+        assert source["title"] == f"{'、'.join(found) or 'publisher unknown'} ({source['x-file']})"
+    assert any("publisher unknown" not in s["title"] for s in package["sources"][1:])
     card = (folder / CARD_FILE).read_text(encoding="utf-8")
     assert "## Sources" in card and "<https://www.sznews.com/a.html>" in card and "1 of 5 raw files" in card

@@ -1,4 +1,5 @@
-"""aiplus.duckdb: same tables and types, keys, BI views whose joins are right, opens without extensions."""
+"""aiplus.duckdb: same tables and types, keys, BI views whose joins are right, opens without extensions, built
+from the release folder's Parquet files in slices."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import duckdb
 import pytest
 from samples import empty_tables, seed_tables, small_tables, write_release
 
-from aiplus.release.companions.duckdb import DUCKDB_FILE, VIEWS, connect_read_only, write_duckdb
+import aiplus.release.companions.duckdb as duckdb_companion
+from aiplus.release.companions.duckdb import (DUCKDB_FILE, VIEWS, connect_read_only, region_rows, release_region_codes,
+                                              write_duckdb)
+from aiplus.release.companions.folder import release_tables
 from schemas.tables import FOREIGN_KEYS, TABLE_KEYS, TABLES
 
 
@@ -149,3 +153,41 @@ def test_a_dangling_foreign_key_is_refused(tmp_path):
     with pytest.raises(duckdb.ConstraintException):
         write_release(tmp_path, tables, writers=(write_duckdb,))
     assert not list((tmp_path).rglob(f"*{DUCKDB_FILE}*"))  # the temporary file is removed
+
+
+def test_regions_hold_every_region_code_of_the_release(tmp_path):
+    """The regions table is the gazetteer plus every region_code the release's Parquet files use, even one
+    the gazetteer lacks (read from the files, not from frames in memory)."""
+    tables = small_tables()
+    organisations = tables["organisations"].copy()
+    organisations.loc[1, ["region_name", "region_code"]] = ["某新区", "469099"]  # not in the gazetteer
+    tables["organisations"] = organisations
+    folder = write_release(tmp_path, tables, writers=(write_duckdb,))
+    with release_tables(folder) as con:
+        codes = release_region_codes(con)
+    assert codes == {"350500", "350200", "350582", "469099"}
+    con = connect_read_only(folder / DUCKDB_FILE)
+    try:
+        regions = {r[0]: r[1:] for r in con.sql("select code, name, level, province_code from regions").fetchall()}
+        assert codes <= set(regions)
+        assert regions["469099"] == (None, "county", "460000")
+        assert len(regions) == len(region_rows()) + 1  # the gazetteer and the one code it lacks
+    finally:
+        con.close()
+
+
+def test_tables_are_inserted_in_slices_in_file_order(tmp_path, monkeypatch):
+    """Big tables go in slice by slice (bounded memory); every row arrives once, in the Parquet file's order."""
+    monkeypatch.setattr(duckdb_companion, "INSERT_SLICE_ROWS", 25)
+    tables, inputs = seed_tables()
+    folder = write_release(tmp_path, tables, inputs, writers=(write_duckdb,))
+    con = connect_read_only(folder / DUCKDB_FILE)
+    try:
+        for table in TABLES:
+            key = TABLE_KEYS[table] or ["record"]
+            stored = con.sql(f'select {", ".join(key)} from "{table}"').fetchall()
+            expected = con.sql(f"select {', '.join(key)} from read_parquet('{folder / f'{table}.parquet'}')"
+                               ).fetchall()
+            assert stored == expected, table
+    finally:
+        con.close()

@@ -11,13 +11,11 @@ and the DuckDB comments say the same thing.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-
-import pandas as pd
 
 from aiplus.release.companions.datapackage import (CODE_LICENSE, DATA_LICENSE, PACKAGE_NAME, PACKAGE_TITLE,
                                                    table_schema)
+from aiplus.release.companions.folder import record_file
 from aiplus.release.companions.scores import load_extraction_scores
 from aiplus.release.publish import release_digest
 from schemas.tables import CONTRACT, TABLE_KEYS, TABLES
@@ -142,18 +140,18 @@ def update_dataset_md(path: Path = DATASET_MD) -> bool:
     return new != text
 
 
-def write_dataset_card(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
-                       previous_release_dir: Path | None = None) -> None:
+def write_dataset_card(folder: Path, manifest: dict, previous_release_dir: Path | None = None) -> None:
     """Release extra: the dataset card ``README.md`` in the release folder.
 
-    It lists the files present when it runs, so register it after the other writers.
+    Its figures are the manifest's row counts; it lists the files present when it runs, so register it
+    after the other writers.
     """
     folder = Path(folder)
     files = sorted({p.name + ("/" if p.is_dir() else "") for p in folder.iterdir() if not p.name.startswith(".")}
                    | {CARD_FILE})
     data = render_card(manifest, load_extraction_scores(), files).encode("utf-8")
     (folder / CARD_FILE).write_bytes(data)
-    manifest.setdefault("files", {})[CARD_FILE] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    record_file(manifest, folder / CARD_FILE, data)
 
 
 # Sections of the card, in order: each is a list of lines ending with the blank line before the next heading.

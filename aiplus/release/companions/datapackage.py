@@ -10,13 +10,13 @@ package-level facts (title, licence, keywords) are written here.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
-import pandas as pd
+import duckdb
 import pyarrow as pa
 
+from aiplus.release.companions.folder import publishers_by_file, record_file, release_tables
 from schemas.tables import ARROW_SCHEMAS, CONTRACT, DATE_WINDOW, FOREIGN_KEYS, MODELS, TABLE_KEYS, TABLES, type_name
 
 DATAPACKAGE_FILE = "datapackage.json"
@@ -94,8 +94,8 @@ def table_schema(table: str) -> dict:
     return schema
 
 
-def build_datapackage(tables: dict[str, pd.DataFrame], manifest: dict) -> dict:
-    """The ``datapackage.json`` descriptor of a release, from its tables and manifest."""
+def build_datapackage(folder: Path, manifest: dict) -> dict:
+    """The ``datapackage.json`` descriptor of a release, from its folder's Parquet files and its manifest."""
     version = manifest["version"]
     return {
         "$schema": DATAPACKAGE_PROFILE,
@@ -108,7 +108,7 @@ def build_datapackage(tables: dict[str, pd.DataFrame], manifest: dict) -> dict:
         "licenses": [DATA_LICENSE],
         "keywords": KEYWORDS,
         "contributors": CONTRIBUTORS,
-        "sources": sources(tables, manifest),
+        "sources": sources(folder, manifest),
         "resources": [resource(name, manifest) for name in TABLES],
         "x-code": {**manifest.get("code", {}), "license": CODE_LICENSE},
     }
@@ -134,17 +134,13 @@ def resource(table: str, manifest: dict) -> dict:
     }
 
 
-def sources(tables: dict[str, pd.DataFrame], manifest: dict) -> list[dict]:
+def sources(folder: Path, manifest: dict) -> list[dict]:
     """One source per raw input file, titled with its publisher, with its URL when SOURCES.tsv gives one.
 
     The publisher is the sidecar's when it names one, else those found in the file's articles.
     """
-    publishers: dict[str, set[str]] = {}
-    articles = tables.get("articles")
-    if articles is not None and len(articles):
-        for source_file, publisher in zip(articles["source_file"], articles["publisher"]):
-            if isinstance(publisher, str) and publisher:
-                publishers.setdefault(source_file, set()).add(publisher)
+    with release_tables(folder) as con:
+        publishers = article_publishers(con)
     out = []
     for item in manifest.get("inputs", []):
         names = item.get("publisher") or "、".join(sorted(publishers.get(item["source_file"], []))) \
@@ -160,11 +156,19 @@ def sources(tables: dict[str, pd.DataFrame], manifest: dict) -> list[dict]:
     return out
 
 
-def write_datapackage(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
-                      previous_release_dir: Path | None = None) -> None:
+def article_publishers(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
+    """The publishers (non-empty, as stored) found in each raw file's articles."""
+    publishers: dict[str, set[str]] = {}
+    for source_file, publisher in publishers_by_file(con):
+        if publisher:
+            publishers.setdefault(source_file, set()).add(publisher)
+    return publishers
+
+
+def write_datapackage(folder: Path, manifest: dict, previous_release_dir: Path | None = None) -> None:
     """Release extra: ``datapackage.json`` in the release folder."""
-    data = (json.dumps(build_datapackage(tables, manifest), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    (Path(folder) / DATAPACKAGE_FILE).write_bytes(data)
-    manifest.setdefault("files", {})[DATAPACKAGE_FILE] = {"sha256": hashlib.sha256(data).hexdigest(),
-                                                          "bytes": len(data)}
+    data = (json.dumps(build_datapackage(folder, manifest), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    path = Path(folder) / DATAPACKAGE_FILE
+    path.write_bytes(data)
+    record_file(manifest, path, data)
 

@@ -30,22 +30,22 @@ is written in DuckDB's v1.0.0 storage format so that older DuckDB builds open it
 
 from __future__ import annotations
 
-import hashlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from aiplus.release.companions.datapackage import DATA_LICENSE
+from aiplus.release.companions.folder import MEMORY_LIMIT, NO_EXTENSIONS, record_file
+from aiplus.release.companions.folder import literal as _literal
+from aiplus.release.companions.folder import quote as _quote
 from schemas.tables import ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, TABLE_KEYS, TABLES, type_name
 
 DUCKDB_FILE = "aiplus.duckdb"
 
-# Settings for every connection we open: never download or load extensions, never write to ~/.duckdb.
-NO_EXTENSIONS = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
 # DuckDB 2.0 writes its own storage format by default, which older DuckDB builds (as embedded in many BI
 # tools' drivers) cannot open; the v1.0.0 format holds everything this file uses.
 STORAGE_VERSION = "v1.0.0"
@@ -177,8 +177,24 @@ REGIONS_TABLE_DESCRIPTION = ("Administrative divisions (GB/T 2260 codes, from th
                              "of the gazetteer and every region_code of the release.")
 
 
-def region_rows(tables: dict[str, pd.DataFrame] | None = None) -> list[tuple]:
-    """The ``regions`` table: every gazetteer code, and every region_code in ``tables``, with its hierarchy.
+# Every region code the release's tables use (as stored), from each table that has a region_code column.
+REGION_CODES_SQL = " UNION ".join(
+    f'SELECT region_code FROM "{table}" WHERE region_code IS NOT NULL'
+    for table in TABLES if "region_code" in ARROW_SCHEMAS[table].names)
+
+
+def release_region_codes(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The region codes used by the tables that ``con`` holds (or views over the Parquet files)."""
+    return {code for (code,) in con.execute(REGION_CODES_SQL).fetchall()}
+
+
+# The columns of the regions table, in the order of region_rows' tuples.
+REGION_COLUMNS = ("code", "name", "level", "province_code", "province_name", "city_code", "city_name",
+                  "county_code", "county_name")
+
+
+def region_rows(codes: Iterable[str] = ()) -> list[tuple]:
+    """The ``regions`` table: every gazetteer code, and every code of ``codes``, with its hierarchy.
 
     Province = the first 2 digits + 0000, city = the first 4 + 00 (GB/T 2260); a level the gazetteer has
     no code for (a county-level city directly under its province) is left empty.
@@ -186,10 +202,7 @@ def region_rows(tables: dict[str, pd.DataFrame] | None = None) -> list[tuple]:
     from aiplus.lexicon import read_table
 
     names = {row["code"]: row["name"] for row in read_table("regions/adcodes.tsv")}
-    codes = set(names)
-    for df in (tables or {}).values():
-        if "region_code" in df.columns:
-            codes.update(c for c in df["region_code"].dropna().unique() if isinstance(c, str))
+    codes = set(names) | set(codes)
     rows = []
     for code in sorted(codes):
         province, city = code[:2] + "0000", code[:4] + "00"
@@ -208,28 +221,33 @@ def connect_read_only(path: Path | str) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True, config=config)
 
 
-def build_duckdb(path: Path, folder: Path, manifest: dict, tables: dict[str, pd.DataFrame] | None = None) -> None:
-    """Create the DuckDB file at ``path`` from the release's Parquet files in ``folder``."""
+def build_duckdb(path: Path, folder: Path, manifest: dict) -> None:
+    """Create the DuckDB file at ``path`` from the release's Parquet files in ``folder`` (in bounded memory)."""
     path = Path(path)
     for leftover in (path, path.with_name(path.name + ".wal")):
         leftover.unlink(missing_ok=True)
-    with tempfile.TemporaryDirectory(prefix="aiplus-duckdb-ext-") as ext_dir:
-        con = duckdb.connect(str(path), config={**NO_EXTENSIONS, "extension_directory": ext_dir, "threads": 2,
+    with tempfile.TemporaryDirectory(prefix="aiplus-duckdb-") as work:
+        # The memory limit keeps the build's memory flat however big the release: DuckDB writes the tables
+        # to the file and spills what it must into the temporary folder.
+        con = duckdb.connect(str(path), config={**NO_EXTENSIONS, "extension_directory": f"{work}/extensions",
+                                                "temp_directory": f"{work}/spill", "threads": 2,
+                                                "memory_limit": MEMORY_LIMIT,
                                                 "storage_compatibility_version": STORAGE_VERSION})
         try:
             for table in CREATE_ORDER:
                 con.execute(create_table_sql(table))
-                source = (Path(folder) / f"{table}.parquet").as_posix()
-                columns = ", ".join(_quote(f.name) for f in ARROW_SCHEMAS[table])
-                con.execute(f"INSERT INTO {_quote(table)} SELECT {columns} FROM read_parquet(?)", [source])
+                insert_table(con, table, Path(folder) / f"{table}.parquet")
                 con.execute(f"COMMENT ON TABLE {_quote(table)} IS {_literal(CONTRACT[table].description)}")
                 for column in CONTRACT[table].columns:
                     con.execute(f"COMMENT ON COLUMN {_quote(table)}.{_quote(column.name)} "
                                 f"IS {_literal(column.description)}")
-            con.execute("CREATE TABLE regions (code VARCHAR PRIMARY KEY, name VARCHAR, level VARCHAR, "
-                        "province_code VARCHAR, province_name VARCHAR, city_code VARCHAR, city_name VARCHAR, "
-                        "county_code VARCHAR, county_name VARCHAR)")
-            con.executemany("INSERT INTO regions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", region_rows(tables))
+            con.execute(f"CREATE TABLE regions ({REGION_COLUMNS[0]} VARCHAR PRIMARY KEY, "
+                        + ", ".join(f"{name} VARCHAR" for name in REGION_COLUMNS[1:]) + ")")
+            # In one statement: a statement per row took seconds for the gazetteer's 3,400 codes.
+            rows = region_rows(release_region_codes(con))
+            con.from_arrow(pa.table({name: [row[k] for row in rows] for k, name in enumerate(REGION_COLUMNS)},
+                                    schema=pa.schema([(name, pa.string()) for name in REGION_COLUMNS]))
+                           ).insert_into("regions")
             con.execute(f"COMMENT ON TABLE regions IS {_literal(REGIONS_TABLE_DESCRIPTION)}")
             for name, sql in VIEWS.items():
                 con.execute(f"CREATE VIEW {_quote(name)} AS {sql}")
@@ -239,6 +257,28 @@ def build_duckdb(path: Path, folder: Path, manifest: dict, tables: dict[str, pd.
             con.execute("CHECKPOINT")
         finally:
             con.close()
+
+
+# Rows inserted per transaction (two row groups of the release's Parquet files).  A single INSERT of a big
+# table builds its key indexes (and checks its foreign keys) in one transaction, which outgrew the 300 MB
+# limit at about a million rows; slices, each checkpointed, let the indexes leave memory between them.
+# Each slice costs time: at 100,000 articles, slices of 1 << 17 rows took about 1.4 times as long as one
+# INSERT per table (with the memory that allows).
+INSERT_SLICE_ROWS = 1 << 18
+# The rows of a table's Parquet file in one slice of file order (order is kept: rows go in as in the file).
+INSERT_SLICE_SQL = ("INSERT INTO {table} SELECT {columns} FROM read_parquet($path, file_row_number = true) "
+                    "WHERE file_row_number >= $first AND file_row_number < $first + $rows")
+
+
+def insert_table(con: duckdb.DuckDBPyConnection, table: str, source: Path) -> None:
+    """Copy a table's Parquet file into the table, in slices of ``INSERT_SLICE_ROWS`` rows."""
+    path = source.as_posix()
+    rows = con.execute("SELECT count(*) FROM read_parquet(?)", [path]).fetchone()[0]
+    sql = INSERT_SLICE_SQL.format(table=_quote(table),
+                                  columns=", ".join(_quote(f.name) for f in ARROW_SCHEMAS[table]))
+    for first in range(0, rows, INSERT_SLICE_ROWS):
+        con.execute(sql, {"path": path, "first": first, "rows": INSERT_SLICE_ROWS})
+        con.execute("CHECKPOINT")
 
 
 def create_table_sql(table: str) -> str:
@@ -267,29 +307,18 @@ def release_info(manifest: dict) -> list[tuple[str, str]]:
     return info
 
 
-def write_duckdb(folder: Path, tables: dict[str, pd.DataFrame], manifest: dict,
-                 previous_release_dir: Path | None = None) -> None:
+def write_duckdb(folder: Path, manifest: dict, previous_release_dir: Path | None = None) -> None:
     """Release extra: ``aiplus.duckdb`` in the release folder, built in a temporary file then moved."""
     folder = Path(folder)
     tmp = folder / f".{DUCKDB_FILE}.tmp-{os.getpid()}"
     try:
-        build_duckdb(tmp, folder, manifest, tables)
+        build_duckdb(tmp, folder, manifest)
         os.replace(tmp, folder / DUCKDB_FILE)
     finally:
         tmp.unlink(missing_ok=True)
         tmp.with_name(tmp.name + ".wal").unlink(missing_ok=True)
-    data = (folder / DUCKDB_FILE).read_bytes()
-    manifest.setdefault("files", {})[DUCKDB_FILE] = {"sha256": hashlib.sha256(data).hexdigest(),
-                                                     "bytes": len(data)}
+    record_file(manifest, folder / DUCKDB_FILE)  # hashed in chunks: the file grows with the release
 
 
 def _duckdb_type(arrow_type: pa.DataType) -> str:
     return type_name(arrow_type, "duckdb")
-
-
-def _quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
