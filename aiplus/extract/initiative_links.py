@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from aiplus.extract.initiative_words import (BEFORE_IN_SIGNING, BEFORE_ORGANISER, ORG_JOIN_WORDS, ORG_JOINERS, ROLE_GAP,
                                              ROLE_OF_WORD, SIGNING_WORDS, VENUE_THEN_VERB)
 from aiplus.records import OrganisationMention
@@ -19,6 +21,27 @@ def link_organisations(sentence: str, organisations: list[OrganisationMention],
     inside = sorted((o for o in organisations
                      if o.start >= text_start and o.end <= text_start + len(sentence) and not o.is_region),
                     key=lambda o: o.start)
+    return links_of(sentence, inside, text_start)
+
+
+class OrganisationsByStart:
+    """An article's organisations (not the regions acting as bodies) by their start, to find those of a
+    sentence by bisection: what ``link_organisations`` looks through every time."""
+
+    def __init__(self, organisations: list[OrganisationMention]):
+        self.mentions = sorted((o for o in organisations if not o.is_region), key=lambda o: o.start)
+        self.starts = [o.start for o in self.mentions]
+
+    def links(self, sentence: str, text_start: int) -> list[tuple[str, str]]:
+        """``link_organisations(sentence, organisations, text_start)``."""
+        text_end = text_start + len(sentence)
+        lo = bisect_left(self.starts, text_start)
+        hi = bisect_right(self.starts, text_end)
+        return links_of(sentence, [o for o in self.mentions[lo:hi] if o.end <= text_end], text_start)
+
+
+def links_of(sentence: str, inside: list[OrganisationMention], text_start: int) -> list[tuple[str, str]]:
+    """(canonical name, role) of the organisations ``inside`` the sentence (in the order of their start)."""
     signing = any(w in sentence for w in SIGNING_WORDS)
     roles = [_role_of(org, sentence, text_start, signing) for org in inside]
     _share_roles(sentence, inside, roles, text_start)

@@ -48,7 +48,7 @@ from aiplus.extract.initiative_attributes import ai_related, domain, kind, regio
 from aiplus.extract.initiative_candidates import Candidate, find_candidates
 from aiplus.extract.initiative_features import features_of_groups
 from aiplus.extract.initiative_kinds import kind_features, learned_kind
-from aiplus.extract.initiative_links import link_organisations
+from aiplus.extract.initiative_links import OrganisationsByStart
 from aiplus.extract.initiative_names import head_at_end
 from aiplus.extract.initiative_words import (CEREMONY_HEADS, HEADS, JOINT_MARK, QUOTE_CHARS, REJECT, SAME_UNDERTAKING_TAILS,
                                              SITE_AFTER, SITE_BEFORE, SITE_CEREMONIES, TRIGGER_RE)
@@ -86,7 +86,8 @@ def extract_initiatives(article: Article, organisations: list[OrganisationMentio
     folded: dict[str, list[str]] = {}
     for k in alias_of:
         folded.setdefault(_root_of(k, alias_of), []).append(k)
-    records = [_record(key, groups, folded.get(key, []), clauses, article, organisations)
+    organisations_by_start = OrganisationsByStart(organisations)  # (link_organisations, by bisection)
+    records = [_record(key, groups, folded.get(key, []), clauses, article, organisations_by_start)
                for key in keys if _root_of(key, alias_of) == key]
     records.sort(key=lambda r: (r.start, r.name))
     return records
@@ -371,7 +372,7 @@ def _root_of(k: str, alias_of: dict[str, str]) -> str:
 
 
 def _record(key: str, groups: dict[str, list[Candidate]], aliases: list[str], clauses: ClauseIndex,
-            article: Article, organisations: list[OrganisationMention]) -> InitiativeRecord:
+            article: Article, organisations_by_start: OrganisationsByStart) -> InitiativeRecord:
     """The record of the initiative whose main name has merge key ``key`` and whose other names have
     the keys ``aliases``."""
     members = list(groups[key])
@@ -411,7 +412,7 @@ def _record(key: str, groups: dict[str, list[Candidate]], aliases: list[str], cl
                     if kind_ in ("event", "competition") or TRIGGER_RE.search(evidence) else None),
         region_name=region_name,
         region_code=region_code,
-        organisations=link_organisations(evidence, organisations, start),
+        organisations=organisations_by_start.links(evidence, start),
     )
 
 

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 # Characters of Chinese numerals (Simplified and Traditional forms, financial forms).
@@ -128,6 +129,7 @@ def parse_scale(text: str) -> float:
     return mult
 
 
+@lru_cache(maxsize=4096)  # (the same few numerals again and again)
 def _parse_one(text: str) -> tuple[float, str]:
     """One number without range: (value, kind)."""
     if _ARABIC_FULL.match(text):

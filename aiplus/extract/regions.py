@@ -651,6 +651,7 @@ def _dominant_street(text: str, resolved, county: str, county_support: int) -> s
     return None
 
 
+@lru_cache(maxsize=4096)  # (asked for the same names and article regions again and again; the gazetteer's names never change)
 def resolve_region(name: str, context: str | None = None) -> tuple[str | None, str | None]:
     """Full name and 6-digit code of a place name such as 宝安区, 深圳, 平城区开源街道.
 
@@ -699,6 +700,7 @@ def resolve_region(name: str, context: str | None = None) -> tuple[str | None, s
     return full_name(key, street), gaz.divisions[key].code
 
 
+@lru_cache(maxsize=4096)  # (an organisation is named again and again)
 def region_of_name(org_name: str, context: str | None = None) -> tuple[str | None, str | None]:
     """Region named at the start of an organisation's name (深圳市总工会 → 广东省深圳市, 440300)."""
     gaz = _gazetteer()
