@@ -53,6 +53,8 @@ def strip_quotes(s: str) -> str:
     return (s.translate(_QUOTE_DROP) if _QUOTE_CHAR.search(s) else s).strip()
 
 
+# The characters heads end with.
+_HEAD_LAST_CHARS = frozenset(h[-1:] for h in HEAD_KINDS)
 # An edition or a place in brackets at the end of a name (…申报指南(2025年), …行动计划（2026-2027年）).
 _TRAILING_BRACKET = re.compile(r"[（(][^（()）]{1,16}[）)]$")
 
@@ -62,6 +64,8 @@ def head_at_end(name: str) -> tuple[str, str] | None:
     """The longest naming head the name ends with (before an edition in brackets), and its kind."""
     if name.endswith(("）", ")")):
         name = _TRAILING_BRACKET.sub("", name)
+    if name[-1:] not in _HEAD_LAST_CHARS:
+        return None  # (no head ends with this character)
     for k in range(min(len(name), MAX_HEAD_LEN), 0, -1):
         h = name[-k:]
         if h in HEAD_KINDS:

@@ -209,7 +209,9 @@ def _find_figures(text: str, start: int, end: int, res: _Resources) -> list[_Fig
     for match in NUMBER_PATTERN.finditer(text, start, end):
         if match.start() < covered_until:
             continue  # the upper end of a range already read
-        pos = _skip_space(text, match.end())
+        pos = match.end()
+        if pos < len(text) and (text[pos] in _WHITESPACE or text[pos] == "\n"):  # (most numbers have none after)
+            pos = _skip_space(text, pos)
         if pos >= end or (text[pos] not in units_first and text[pos] not in _MAJOR_MARKS):
             # most numeral characters in a text are not followed by a measure word; but an
             # amount of money often drops its 元: 产值突破100亿

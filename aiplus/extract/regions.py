@@ -282,7 +282,7 @@ def _find_region_mentions(text: str, merge_chains: bool = True, by_line: bool = 
                 for k in m.keys:
                     strong.update(_ancestors(k))
         mentions = [m for m in mentions
-                    if not m.weak or any(set(_ancestors(k)[:-1]) & strong or k in strong for k in m.keys)]
+                    if not m.weak or any(not strong.isdisjoint(_ancestors(k)[:-1]) or k in strong for k in m.keys)]
     if not merge_chains:
         return mentions
     # 深圳市福田区, 广西南宁: the place above, written just before, adds nothing of its own; it tells which
@@ -291,7 +291,10 @@ def _find_region_mentions(text: str, merge_chains: bool = True, by_line: bool = 
     for i, m in enumerate(mentions):
         nxt = mentions[i + 1] if i + 1 < len(mentions) else None
         if nxt is not None and nxt.start == m.end:
-            below = tuple(n for n in nxt.keys if any(k in _ancestors(n)[:-1] for k in m.keys))
+            # (the readings of the next mention that lie below one of this one's: its few ancestors looked
+            # up among this mention's keys, rather than each of those among the ancestors)
+            above = set(m.keys)
+            below = tuple(n for n in nxt.keys if not above.isdisjoint(_ancestors(n)[:-1]))
             if below:
                 if len(below) < len(nxt.keys):
                     mentions[i + 1] = RegionMention(nxt.start, nxt.end, nxt.surface, below, nxt.short, nxt.weak)

@@ -62,9 +62,25 @@ def _mostly_rare(sample: str) -> bool:
 @lru_cache(maxsize=1)
 def _hanzi_patterns() -> tuple[re.Pattern, re.Pattern]:
     """Patterns of runs of characters that are not rare Chinese characters, and of runs of those that are
-    not frequent ones (the frequent: ``common_hanzi``)."""
-    common = re.escape("".join(sorted(c for c in common_hanzi() if "\u3400" <= c <= "\u9fff")))
-    return re.compile(f"(?:[^\u3400-\u9fff]|[{common}])+"), re.compile(f"[^{common}]+")
+    not frequent ones (the frequent: ``common_hanzi``); each one set of characters, given as ranges."""
+    common = {ord(c) for c in common_hanzi() if "\u3400" <= c <= "\u9fff"}
+    rare = set(range(0x3400, 0xA000)) - common
+    return re.compile(f"[^{_ranges(rare)}]+"), re.compile(f"[^{_ranges(common)}]+")
+
+
+def _ranges(code_points: set[int]) -> str:
+    """The code points as the ranges of a regex character set (一-丁…)."""
+    out = []
+    run_start = previous = None
+    for cp in sorted(code_points):
+        if previous is None or cp != previous + 1:
+            if run_start is not None:
+                out.append(re.escape(chr(run_start)) + "-" + re.escape(chr(previous)))
+            run_start = cp
+        previous = cp
+    if run_start is not None:
+        out.append(re.escape(chr(run_start)) + "-" + re.escape(chr(previous)))
+    return "".join(out)
 
 
 def _lost_a3_character(text: str, pos: int) -> str:
