@@ -7,7 +7,7 @@ Each finder gives ``Candidate`` spans; ``aiplus.extract.organisations`` merges t
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -118,7 +118,7 @@ def _is_name_token(tok: _Token, res: Resources) -> bool:
 
 def _bracket_group(tokens: _Tokens, j: int, text: str) -> int | None:
     """Index of the '(' token of a bracketed place or 集团 ending at token j, e.g. (上海)."""
-    if tokens[j].word not in (")", "）"):
+    if tokens.pairs[j][0] not in (")", "）"):  # (the word alone: most tokens are not brackets)
         return None
     for k in range(j - 1, max(-1, j - 5), -1):
         if tokens[k].word in ("(", "（"):
@@ -430,10 +430,20 @@ def numbered_school_candidates(text: str, tokens: _Tokens, starts: list[int],
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 
 
+def _token_starts_at(tokens: _Tokens, pos: int, text_end: int) -> bool:
+    """Whether a token starts at ``pos`` (or ``pos`` is the end of the text)."""
+    k = bisect_left(tokens.starts, pos)
+    return pos == text_end or k < len(tokens.starts) and tokens.starts[k] == pos
+
+
+def _token_ends_at(tokens: _Tokens, pos: int) -> bool:
+    """Whether a token ends at ``pos`` (or ``pos`` is the start of the text)."""
+    k = bisect_left(tokens.ends, pos)
+    return pos == 0 or k < len(tokens.ends) and tokens.ends[k] == pos
+
+
 def gazetteer_candidates(text: str, tokens: _Tokens, res: Resources) -> list[Candidate]:
     """Bodies and brands of the gazetteer, with a legal tail and a place before them when written."""
-    starts = {*tokens.starts, len(text)}
-    ends = {*tokens.ends, 0}
     found = []
     for end_index, form in ARTICLE_WORDS.iter(GAZETTEER_WORDS, text):  # (res.automaton's matches)
         start, end = end_index - len(form) + 1, end_index + 1
@@ -441,7 +451,8 @@ def gazetteer_candidates(text: str, tokens: _Tokens, res: Resources) -> list[Can
             continue
         if _ASCII_WORD.match(form[-1]) and end < len(text) and _ASCII_WORD.match(text[end]):
             continue
-        if len(form) <= 2 and IS_CJK.match(form) and not (start in starts and end in ends):
+        if len(form) <= 2 and IS_CJK.match(form) and not (_token_starts_at(tokens, start, len(text))
+                                                           and _token_ends_at(tokens, end)):
             continue  # a two-character brand inside another word
         if PLACE_AFTER_NAME.match(text, end):
             continue  # 北航社区: a place named after the body

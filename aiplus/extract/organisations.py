@@ -196,10 +196,12 @@ def _canonical_names(cands: list[Candidate], text: str, article: Article, res: R
                 break
     # Two forms of one length (绵阳三台县综合执法局 / 三台县综合行政执法局): the one written first names both.
     first = {s: c.start for s, c in surfaces.items()}
+    of_length: dict[int, list[str]] = {}  # (only forms of one length are compared: each with those, in order)
+    for s in surfaces:
+        of_length.setdefault(len(s), []).append(s)
     for a in surfaces:
-        for b in surfaces:
-            if a != b and len(a) == len(b) and names[a] == a and names[b] == b and first[a] < first[b] \
-                    and _same_office(b, a):
+        for b in of_length[len(a)]:
+            if a != b and names[a] == a and names[b] == b and first[a] < first[b] and _same_office(b, a):
                 names[b] = a
     # Resolve chains (a → b → c).
     for s in names:
