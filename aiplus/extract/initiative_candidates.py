@@ -25,7 +25,8 @@ from aiplus.extract.initiative_words import (ANAPHORA, BLOCKERS_BY_HEAD, CLASS_B
                                              CO_BUILD, CO_BUILD_WORD, COUNT_AFTER, HEADS, JOINT_MARK, NOMINAL_AFTER_QUOTE_RE,
                                              METAPHOR_BEFORE, OBSERVANCE, OPEN_QUOTES, OPENING_AFTER, OPENING_ENDS,
                                              ORG_AFTER_HEAD, POLICY_TITLE, QUOTE_CHARS, REJECT, SIGNED_WITH, STOPS,
-                                             TRIGGERS, VENUE_PREPS, COOPERATE_WITH, Head, head_spans)
+                                             TRIGGERS, VENUE_PREPS, COOPERATE_WITH, Head, head_spans,
+                                             AGREEMENT_WORDS, COOPERATION_WORDS, SIGNING_VERBS)
 
 # Title of a talk or theme: 以“…”为主题 / 以《…》为题.
 THEME_TITLE = re.compile(r"以[“「《\"]([^”」》\"\n]{4,40})[”」》\"]为(?:主)?题")
@@ -104,6 +105,8 @@ def _head_name(flat: str, head: str, info: Head, hs: int, he: int, quoted: bool,
     """The name ending in the head at ``flat[hs:he]`` (``quoted``: the head closes a quotation), or None;
     ``flags`` are carried over to it."""
     start = grow_left(flat, hs, STOPS, info.role == "collective", head_quoted=quoted)
+    if start == hs:
+        return None  # (nothing grew: the name would be the head alone, which names nothing)
     raw = flat[start:he]
     name = name_from_span(raw)
     if len(name) > MAX_NAME_LEN or len(name) <= len(head) or not name.endswith(head):
@@ -228,12 +231,15 @@ def partnership_candidates(flat: str, generous: bool = False) -> list[Candidate]
     """Partnerships named by their parties: 与X签署合作备忘录 → X合作备忘录; 共建X研究院 → 共建X研究院
     (``generous``: 与X合作 too, flagged)."""
     out = []
-    if generous:
+    # (each pattern needs some words of its own: a text without them is not scanned, which is most texts
+    # for the agreements)
+    if generous and any(w in flat for w in COOPERATION_WORDS):
         for m in COOPERATE_WITH.finditer(flat):
             # 与X合作 / 与X开展合作: a partnership named by the other party
             out.append(Candidate(flat[m.start(1) - 1] + m.group(1) + m.group(2), m.group(2), "partnership",
                                  m.start(), m.end(), False, "partnership", ("cooperate_with",)))
-    for m in SIGNED_WITH.finditer(flat):
+    signed = any(w in flat for w in AGREEMENT_WORDS) and any(w in flat for w in SIGNING_VERBS)
+    for m in SIGNED_WITH.finditer(flat) if signed else ():
         party, doc = m.group(1), m.group(2)
         head = head_at_end(doc)
         if head and len(specific_modifier(doc[: -len(head[0])])) >= 2:
@@ -244,8 +250,6 @@ def partnership_candidates(flat: str, generous: bool = False) -> list[Candidate]
         name = strip_quotes(party + doc)
         if 4 <= len(name) <= MAX_NAME_LEN:
             out.append(Candidate(name, doc[-2:], "partnership", m.start(1), m.end(2), False, "partnership"))
-    # (the pattern opens with optional words, which keeps the regex engine from skipping ahead: a text
-    # without the word is not scanned)
     for m in CO_BUILD.finditer(flat) if CO_BUILD_WORD in flat else ():
         out.append(Candidate(CO_BUILD_WORD + m.group(1), CO_BUILD_WORD, "partnership", m.start(), m.end(), False,
                              "partnership"))

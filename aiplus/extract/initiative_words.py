@@ -218,6 +218,8 @@ SIGNED_WITH = re.compile(rf"(?:{alternation(_partners('party_prep'))})([^，。�
                          rf"(?:{alternation(_partners('adverb'))})?(?:{alternation(_partners('signing_verb'))})"
                          rf"(?:了)?([^，。；！？\n]{{0,12}}?(?:{alternation(_partners('agreement'))}))")
 SIGNING_VERBS = tuple(_partners("signing_verb"))
+AGREEMENT_WORDS = tuple(_partners("agreement"))
+COOPERATION_WORDS = tuple(_partners("cooperation"))
 # Partnerships named by the other party and a cooperation word (与X合作, 与X开展合作): candidates only.
 # (a party is named: no digits in it, 与40余家企业合作 is no partnership of one)
 COOPERATE_WITH = re.compile(rf"(?:{alternation(_partners('party_prep'))})([^，。；：、！？\n与和同\d]{{2,16}}?)"
