@@ -36,6 +36,7 @@ from aiplus.extract.initiative_words import (AI_WORD_RE, CLASS_BEFORE_QUOTE, CLO
 _DIGIT = re.compile(r"\d")
 _LATIN = re.compile(r"[A-Za-z]")
 _PLUS = re.compile(r"[+×＋]")
+_DIGIT_LATIN_PLUS = re.compile(r"[\dA-Za-z+×＋]")  # any of the three
 # Mentions of a name whose lines are looked at (the first ones): enough to see a heading.
 _MENTIONS_LOOKED_AT = 3
 _PUNCT = set("，。；：、！？,;:!?（）()【】\n ")
@@ -185,7 +186,7 @@ def group_features(members: list[Candidate], text: str, org_names: set[str],
         f["ai_name"] = 1.0
     for feature in _pos_features(name, head):
         f[feature] = 1.0
-    if not name.isascii() or not name.isalpha():
+    if (not name.isascii() or not name.isalpha()) and _DIGIT_LATIN_PLUS.search(name):  # (most names: none)
         if _DIGIT.search(name):
             f["digit"] = 1.0
         if _LATIN.search(name):

@@ -130,7 +130,7 @@ def _after_phrase(text: str, start: int, sent_end: int,
             phrase = right
     words = tag(phrase)
     opens_with_verb = bool(words) and words[0][1] in _VERB_TAGS
-    noun = _noun_phrase(phrase)
+    noun = _noun_phrase(phrase, words)
     if noun:
         phrase = noun  # 6个专业群建立9个…: the noun, then a verb that leads to the next figure
     elif runs_on:
@@ -140,12 +140,13 @@ def _after_phrase(text: str, start: int, sent_end: int,
     return phrase, offset, offset + len(phrase), attribute, opens_with_verb
 
 
-def _noun_phrase(phrase: str) -> str:
+def _noun_phrase(phrase: str, words: list[tuple[str, str]] | None = None) -> str:
     """The noun phrase that opens ``phrase`` (up to its last noun before a verb, a preposition, an
-    adverb…), or "" when it opens with no noun (参与, 完成热插拔换电)."""
+    adverb…), or "" when it opens with no noun (参与, 完成热插拔换电).  ``words``: ``tag(phrase)``, when
+    the caller has it."""
     end = pos = 0
     noun_seen = False
-    for k, (word, word_tag) in enumerate(tag(phrase)):
+    for k, (word, word_tag) in enumerate(tag(phrase) if words is None else words):
         if word_tag in _NOUN_TAGS:
             noun_seen = True
             end = pos + len(word)
