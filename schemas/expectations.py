@@ -11,8 +11,8 @@ wrong (keys, foreign keys, allowed values, offsets, value range, columns);
 warning when the data is merely implausible (dates, percentages, unit shape,
 row counts of extracted tables, share of rejects).
 
-GX checks one table at a time, so the gate first adds *joined columns* to a
-table (``aiplus.release.gate.add_joined_columns``):
+GX checks one table at a time, so the gate computes *joined columns* of a table
+with DuckDB, over the whole release (``aiplus.release.gate``):
 
 - ``<col>_missing_from_<table>``: the value of a foreign key when it does not
   resolve in the referenced table, else null (so a failure lists the dangling keys);
@@ -23,12 +23,24 @@ table (``aiplus.release.gate.add_joined_columns``):
 
 Date columns are dates in the tables themselves (``DATE_COLUMNS``), so their window is checked on them.
 
+Each expectation has a *scope* (``TableExpectation.scope``), which says how the gate runs it:
+
+- ``TABLE_WIDE``: its verdict on a row depends on other rows, of the same table or of another one: the
+  table's columns and row count, key uniqueness, foreign keys resolving, an entity's count of reports.
+  The gate computes these over the whole Parquet files with DuckDB.
+- ``ROW_WISE``: its verdict on a row depends on that row alone (values in sets, not null, regexes,
+  ranges, date windows, offsets within the article: ``article_n_chars`` cannot change for an
+  ``article_id``, a hash of the article's text).  GX runs these, in chunks, on the rows that are new:
+  a row present and identical in the previous release passed them there.
+
 Values written ``{"$PARAMETER": name}`` are filled in at run time
 (``aiplus.release.gate.expectation_parameters``).  This module does not import GX.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 
 from schemas.tables import (ARROW_SCHEMAS, DOMAINS, FOREIGN_KEYS, INITIATIVE_KINDS, ORG_TYPES, QUALIFIERS, ROLES,
@@ -36,6 +48,9 @@ from schemas.tables import (ARROW_SCHEMAS, DOMAINS, FOREIGN_KEYS, INITIATIVE_KIN
 
 CRITICAL = "critical"
 WARNING = "warning"
+# Scopes (see the module docstring): over whole tables in DuckDB, or on each new row in GX.
+TABLE_WIDE = "table-wide"
+ROW_WISE = "row-wise"
 
 # A table's row count may fall by at most this share against the previous release.
 MAX_ROW_DROP_SHARE = 0.20
@@ -86,6 +101,7 @@ class TableExpectation:
     why: str  # one line: what goes wrong downstream if it fails
     when: tuple | None = None  # row condition (column, "==", value): only these rows are checked
     needs_previous_release: bool = False  # skipped when there is no previous release
+    scope: str = ROW_WISE  # TABLE_WIDE or ROW_WISE: how the gate runs it (module docstring)
 
     @property
     def label(self) -> str:
@@ -121,16 +137,17 @@ def _key_expectations(table: str) -> list[TableExpectation]:
                             f"{k} is part of the key: a row without it cannot be referenced or diffed") for k in keys]
     if len(keys) == 1:
         out.append(TableExpectation(table, "ExpectColumnValuesToBeUnique", {"column": keys[0]}, CRITICAL,
-                                    "a duplicated key double-counts rows in every join"))
+                                    "a duplicated key double-counts rows in every join", scope=TABLE_WIDE))
     elif keys:
         out.append(TableExpectation(table, "ExpectCompoundColumnsToBeUnique", {"column_list": keys}, CRITICAL,
-                                    "a duplicated link double-counts rows in every join"))
+                                    "a duplicated link double-counts rows in every join", scope=TABLE_WIDE))
     return out
 
 
 def _foreign_key_expectations(table: str) -> list[TableExpectation]:
     return [TableExpectation(table, "ExpectColumnValuesToBeNull", {"column": missing_key_column(col, ref_table)},
-                             CRITICAL, f"every {col} must exist in {ref_table}.{ref_col}, or joins drop rows")
+                             CRITICAL, f"every {col} must exist in {ref_table}.{ref_col}, or joins drop rows",
+                             scope=TABLE_WIDE)
             for (t, col), (ref_table, ref_col) in FOREIGN_KEYS.items() if t == table]
 
 
@@ -154,7 +171,7 @@ def _common_expectations(table: str) -> list[TableExpectation]:
     columns = ARROW_SCHEMAS[table].names + joined_columns(table)
     severity = CRITICAL if table in INPUT_TABLES else WARNING
     out = [TableExpectation(table, "ExpectTableColumnsToMatchOrderedList", {"column_list": columns}, CRITICAL,
-                            "notebooks and BI dashboards select columns by name")]
+                            "notebooks and BI dashboards select columns by name", scope=TABLE_WIDE)]
     if table == "rejects":
         return out  # fewer rejects is good news
     return out + [
@@ -162,7 +179,7 @@ def _common_expectations(table: str) -> list[TableExpectation]:
                          f"rows may fall by at most {MAX_ROW_DROP_SHARE:.0%} against the previous release"
                          + (" (fewer articles means lost input)" if severity == CRITICAL
                             else " (the extraction may change; a human should look)"),
-                         needs_previous_release=True),
+                         needs_previous_release=True, scope=TABLE_WIDE),
     ]
 
 
@@ -199,7 +216,7 @@ _SPECIFIC: dict[str, list[TableExpectation]] = {
                          {"column": "source_url", "regex": r"^https?://\S+$"}, WARNING,
                          "a source URL readers cannot open is no provenance"),
         TableExpectation("articles", "ExpectTableRowCountToBeBetween", {"min_value": 1}, WARNING,
-                         "a release without articles most likely read the wrong raw folder"),
+                         "a release without articles most likely read the wrong raw folder", scope=TABLE_WIDE),
     ],
     "organisations": [
         _id_format("organisations", "org_id", "o"),
@@ -220,14 +237,14 @@ _SPECIFIC: dict[str, list[TableExpectation]] = {
         TableExpectation("initiative_entities", "ExpectColumnPairValuesToBeEqual",
                          {"column_A": "n_reports", "column_B": REPORTS_COUNTED_COLUMN}, CRITICAL,
                          "an entity's count of reports must be the rows of initiatives that carry its key, or "
-                         "counts by initiative disagree with counts by report"),
+                         "counts by initiative disagree with counts by report", scope=TABLE_WIDE),
         TableExpectation("initiative_entities", "ExpectColumnValuesToBeBetween",
                          {"column": REPORTS_COUNTED_COLUMN, "min_value": 1}, CRITICAL,
-                         "an entity no report belongs to is an initiative nobody reported"),
+                         "an entity no report belongs to is an initiative nobody reported", scope=TABLE_WIDE),
         TableExpectation("initiative_entities", "ExpectColumnPairValuesToBeEqual",
                          {"column_A": "name", "column_B": SINGLE_REPORT_NAME_COLUMN,
                           "ignore_row_if": "either_value_is_missing"}, CRITICAL,
-                         "an entity reported once is that report, under its name"),
+                         "an entity reported once is that report, under its name", scope=TABLE_WIDE),
         TableExpectation("initiative_entities", "ExpectColumnPairValuesAToBeGreaterThanB",
                          {"column_A": "last_reported", "column_B": "first_reported", "or_equal": True,
                           "ignore_row_if": "either_value_is_missing"}, CRITICAL,
@@ -280,7 +297,7 @@ _SPECIFIC: dict[str, list[TableExpectation]] = {
                          "each reject must say why it was rejected"),
         TableExpectation("rejects", "ExpectTableRowCountToBeBetween", {"max_value": _param("max_rejects")}, WARNING,
                          f"more than {MAX_REJECTS_SHARE:.0%} of rows rejected means the extraction or the input "
-                         "went wrong"),
+                         "went wrong", scope=TABLE_WIDE),
     ],
 }
 
@@ -292,3 +309,9 @@ def suite(table: str) -> list[TableExpectation]:
 
 
 SUITES: dict[str, list[TableExpectation]] = {table: suite(table) for table in TABLES}
+
+
+def suites_digest() -> str:
+    """A digest of every suite: the gate trusts a previous release's rows only when these same suites passed them."""
+    specs = [[s.table, s.expectation, s.kwargs, s.severity, s.when, s.scope] for t in TABLES for s in SUITES[t]]
+    return hashlib.sha256(json.dumps(specs, sort_keys=True, default=str).encode()).hexdigest()[:16]
