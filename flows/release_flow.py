@@ -72,7 +72,7 @@ def stage_task(tables: dict, curated_dir: str, inputs: list[dict], extra_manifes
 def gate_task(staged: StagedRelease, tables: dict, allow_shrink: bool) -> tuple[StagedRelease, ReleaseRefused | None]:
     # A refusal is the gate's verdict, not a crash: it is returned, and the flow ends Failed with its summary.
     try:
-        gate_release(staged, tables, allow_shrink)
+        gate_release(staged, allow_shrink)
     except ReleaseRefused as refused:
         return staged, refused
     return staged, None

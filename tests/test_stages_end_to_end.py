@@ -26,7 +26,7 @@ def build(raw: Path, curated: Path):
     tables, report = validate_tables(tables)  # validate
     staged = stage_release(tables, curated, input_records(documents), {"validation": report.as_manifest()})
     if not staged.existing:
-        gate_release(staged, tables)  # gate
+        gate_release(staged)  # gate
         write_companions(staged)  # companions
     return commit_release(staged)  # publish
 
