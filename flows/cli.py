@@ -96,18 +96,15 @@ def _run(args: argparse.Namespace) -> int:
         from prefect.settings import PREFECT_API_URL, temporary_settings
 
         from flows.release_flow import build_release
-        from flows.task_runners import auto_task_runner, make_task_runner
 
-        runner = "dask" if args.dask_address else args.task_runner
-        if runner == "auto":
-            runner = auto_task_runner(raw_dir, args.batch_size, None if args.no_cache else args.cache_dir)
-        flow = build_release.with_options(task_runner=make_task_runner(runner, args.dask_address, args.workers))
         try:
             api_url = server.wait() if server else os.environ["PREFECT_API_URL"]
             with temporary_settings(updates={PREFECT_API_URL: api_url}):
-                state = flow(raw_dir=str(raw_dir), curated_dir=str(args.curated), batch_size=args.batch_size,
-                             cache_dir=None if args.no_cache else args.cache_dir, allow_shrink=args.allow_shrink,
-                             max_file_mb=args.max_file_mb, return_state=True)
+                state = build_release(raw_dir=str(raw_dir), curated_dir=str(args.curated),
+                                      batch_size=args.batch_size, cache_dir=None if args.no_cache else args.cache_dir,
+                                      allow_shrink=args.allow_shrink, max_file_mb=args.max_file_mb,
+                                      task_runner=args.task_runner, dask_address=args.dask_address,
+                                      workers=args.workers, return_state=True)
             summary = state.result(raise_on_failure=False)
         except Exception as exc:  # noqa: BLE001 - say why, keep the previous release
             summary = exc
@@ -139,7 +136,7 @@ def _serve(args: argparse.Namespace) -> int:
         serve_release(cron=args.cron, raw_dir=args.raw, curated_dir=args.curated,
                       cache_dir=None if args.no_cache else args.cache_dir, name=args.name,
                       task_runner=args.task_runner, dask_address=args.dask_address, workers=args.workers,
-                      batch_size=args.batch_size)
+                      batch_size=args.batch_size, max_file_mb=args.max_file_mb)
     except RuntimeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -222,6 +219,8 @@ def _add_serve(sub) -> None:
     serve.add_argument("--dask-address", help="scheduler address of an existing Dask cluster (implies dask)")
     serve.add_argument("--workers", type=int, help="worker threads/processes (default: one per core)")
     serve.add_argument("--batch-size", type=int, help="files per task (default: as for `aiplus run`)")
+    serve.add_argument("--max-file-mb", type=_positive_float, default=MAX_FILE_MB, metavar="MB",
+                       help=f"reject raw files larger than this, unread (default: {MAX_FILE_MB:g})")
     serve.set_defaults(func=_serve)
 
 

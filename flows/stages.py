@@ -16,7 +16,10 @@ from pathlib import Path
 class RunSummary:
     raw_dir: str
     files: int = 0
-    cache_hits: int = 0  # files whose records came from the extraction cache
+    cache_hits: int = 0  # files whose records came from the extraction cache (or whose batch kept its part)
+    batches: int = 0  # batches of files
+    batches_extracted: int = 0  # batches extracted in this run
+    batches_reused: int = 0  # batches whose files and code were unchanged: their parts were kept
     files_rejected: dict[str, str] = field(default_factory=dict)  # source file → reason
     sources_file: str | None = None  # the raw folder's provenance sidecar (SOURCES.tsv), when it has one
     files_without_source: int = 0  # files the sidecar has no row for (all of them without a sidecar)
@@ -83,27 +86,27 @@ class RunSummary:
         self.files_without_source = len(sources.unlisted(source_files))
 
     def add_batches(self, batches: list) -> str:
-        """Count the extracted batches in; returns the extract stage's log text."""
+        """Count the batches' parts in (extracted or kept); returns the extract stage's log text."""
         for batch in batches:
             for step, secs in batch.stage_seconds.items():
                 self.step_seconds[step] = self.step_seconds.get(step, 0.0) + secs
         self.cache_hits = sum(b.cache_hits for b in batches)
-        return (f"{sum(b.n_articles for b in batches)} articles from {self.files} files in {len(batches)} batches "
+        self.batches = len(batches)
+        self.batches_reused = sum(b.reused for b in batches)
+        self.batches_extracted = self.batches - self.batches_reused
+        return (f"{sum(b.n_articles for b in batches)} articles from {self.files} files in {len(batches)} batches, "
+                f"{self.batches_extracted} extracted and {self.batches_reused} kept from earlier runs "
                 f"({self.cache_hits} files from the cache)")
 
-    def add_validation(self, report) -> str:
-        """Count the rows the row gate rejected; returns the validate stage's log text."""
-        self.rejected_rows = dict(report.rejected)
-        return f"{sum(report.rejected.values())} rows rejected {dict(sorted(report.rejected.items()))}"
-
-    def note_rejected_files(self, documents: list, rejects) -> None:
-        """Every raw file that was not published, with its reason (unreadable, duplicate…)."""
-        for d in documents:
-            if d.error:
-                self.files_rejected[d.source_file] = d.error
-        for row in rejects.itertuples(index=False):
-            if row.table == "files" and row.source_file not in self.files_rejected:
-                self.files_rejected[row.source_file] = row.reasons
+    def add_staged(self, staged, file_rejects: dict[str, str]) -> None:
+        """The staged (or existing) release's rows and the rows the row gates rejected; every raw file not
+        published with its reason (unreadable, unsupported, a copy of another file)."""
+        manifest = staged.manifest or json.loads((staged.final / "manifest.json").read_text(encoding="utf-8"))
+        self.rows = {name: t["rows"] for name, t in manifest["tables"].items()}
+        self.articles = self.rows.get("articles", 0)
+        self.rejected_rows = dict(manifest.get("validation", {}).get("rejected_rows", {}))
+        for source_file, reason in sorted(file_rejects.items()):
+            self.files_rejected.setdefault(source_file, reason)
 
     def add_gate(self, staged, refused) -> str:
         """The gate's verdict; a refusal also becomes the run's outcome.  Returns the gate stage's log text."""
@@ -119,10 +122,8 @@ class RunSummary:
                         f"{staged.curated_dir / 'latest'} is unchanged")
         return f"FAILED, {len(self.quality['critical'])} critical expectation(s): release refused"
 
-    def add_release(self, result, tables: dict) -> None:
-        """What was published (or found already published), its rows and its gate's verdict."""
-        self.articles = int(len(tables["articles"]))
-        self.rows = {name: int(len(df)) for name, df in tables.items()}
+    def add_release(self, result) -> None:
+        """What was published (or found already published) and its gate's verdict."""
         self.version = result.version
         self.release_path = str(result.path)
         self.published = result.published
@@ -136,8 +137,10 @@ class RunSummary:
         counts = f"{self.files - rejected} read, {rejected} rejected"
         if self.unchanged:
             return (f"files: {counts} in {self.raw_dir}, all unchanged since the latest release was built")
+        batches = (f"; {self.batches_extracted} of {self.batches} batches extracted, the others kept from earlier "
+                   f"runs" if self.batches_reused else "")
         return (f"files: {counts} from {self.raw_dir}"
-                + (f" ({self.cache_hits} unchanged, taken from the extraction cache)" if self.cache_hits else ""))
+                + (f" ({self.cache_hits} unchanged, taken from the cache{batches})" if self.cache_hits else ""))
 
     def _sources_line(self) -> str:
         if not self.sources_file:
@@ -179,11 +182,6 @@ def stage(summary: RunSummary, name: str, logger):
     seconds = time.perf_counter() - start
     summary.stage_seconds[name] = seconds
     logger.info("%s: %s in %.1fs", name, report.text or "done", seconds)
-
-
-def table_counts(tables: dict) -> str:
-    """``articles 19, organisations 82, …`` for a log line."""
-    return ", ".join(f"{name} {len(df)}" for name, df in tables.items())
 
 
 class BatchProgress:

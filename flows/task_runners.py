@@ -8,44 +8,19 @@ import os
 TASK_RUNNERS = ("threads", "processes", "dask")
 
 
-def auto_task_runner(raw_dir, batch_size: int | None = None, cache_dir=None) -> str:
-    """``processes`` when more than one batch of files must be extracted (not in the cache), else ``threads``.
+def choose_runner_for_batches(task_runner: str = "auto", n_files: int = 0, batch_size: int = 1,
+                              dask_address: str | None = None) -> str:
+    """The runner that extracts ``n_files`` files in batches of about ``batch_size``: ``dask`` when given a
+    scheduler address; for ``auto``, ``processes`` when there is more than a batch's worth of files and more
+    than one core, else ``threads``; else the one named.
 
-    Extraction is pure Python, so only processes use more than one core; but
-    starting them costs seconds, which a single batch, or a run that takes
-    nearly everything from the cache, does not repay.
+    Extraction is pure Python, so only processes use more than one core; but starting them costs seconds,
+    which a batch's worth of files does not repay.
     """
-    from pathlib import Path
-
-    from aiplus.runtime.batch import batch_size_for
-    from aiplus.runtime.cache import ExtractionCache, file_sha256
-    from aiplus.ingest.read import discover_files
-
-    if (os.cpu_count() or 1) < 2:
-        return "threads"
-    paths = discover_files(Path(raw_dir))
-    batch_size = batch_size or batch_size_for(len(paths))  # as the flow will cut them
-    if cache_dir is not None:
-        cache = ExtractionCache(Path(cache_dir))
-
-        def cached(path) -> bool:
-            try:
-                return cache.has(file_sha256(path))
-            except OSError:  # unreadable: the batch reports it
-                return False
-
-        paths = [p for p in paths if not cached(p)]
-    return "processes" if len(paths) > batch_size else "threads"
-
-
-def choose_task_runner(task_runner: str = "auto", raw_dir="raw", batch_size: int | None = None, cache_dir=None,
-                       dask_address: str | None = None) -> str:
-    """The runner a release is built with, as ``aiplus run`` picks it: ``dask`` when given a scheduler address,
-    ``auto_task_runner``'s choice for ``auto``, else the one named."""
     if dask_address:
         return "dask"
     if task_runner == "auto":
-        return auto_task_runner(raw_dir, batch_size, cache_dir)
+        return "processes" if n_files > batch_size and (os.cpu_count() or 1) > 1 else "threads"
     if task_runner not in TASK_RUNNERS:
         raise ValueError(f"unknown task runner {task_runner!r}; choose auto or one of {', '.join(TASK_RUNNERS)}")
     return task_runner

@@ -3,7 +3,7 @@ written without Prefect.
 
 The seeds are a fixture copy (``tests/data/seeds``, the same five files as ``raw/``), so what a user adds
 to ``raw/`` never changes a test.  The seeds' tables are extracted once per test session (process_batch →
-build_tables → validate_tables) and written like ``aiplus.release.publish`` writes them (same Parquet
+build_tables) and written like ``aiplus.release.publish`` writes them (same Parquet
 bytes, same manifest shape), then the release writers under test are run on the folder.
 """
 
@@ -18,15 +18,15 @@ import pandas as pd
 
 from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
                             RawDocument)
-from aiplus.tables.assemble import build_tables
+from aiplus.tables.build import build_tables
 from aiplus.tables.entities import add_entities
 from aiplus.tables.conform import to_frame
 from aiplus.tables.fragments import content_key
 from aiplus.runtime.batch import process_batch
-from aiplus.release.publish import parquet_bytes, release_version
+from aiplus.release.publish import release_version
+from aiplus.tables.write import parquet_bytes
 from aiplus.release.store import LATEST, write_manifest
 from aiplus.ingest.read import discover_files
-from aiplus.tables.validate import validate_tables
 from schemas.tables import SCHEMA_VERSIONS, TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ CREATED = "2026-01-01T00:00:00Z"
 def seed_tables() -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """The validated tables and the inputs of the seeds (computed once; do not modify them)."""
     result = process_batch(discover_files(SEEDS), SEEDS)
-    tables, _ = validate_tables(build_tables(result.documents, result.extractions))
+    tables, _ = build_tables(result.documents, result.extractions)
     inputs = [{"source_file": d.source_file, "sha256": d.sha256, "size": d.size,
                "status": "rejected" if d.error else "read"} for d in result.documents]
     return tables, inputs
@@ -73,7 +73,7 @@ def sample_extraction(text: str = NEWS, source: str = "a.txt") -> tuple[RawDocum
 def extraction_tables() -> dict[str, pd.DataFrame]:
     """The validated tables of ``sample_extraction``: one row in every table but rejects."""
     doc, extraction = sample_extraction()
-    tables, _ = validate_tables(build_tables([doc], [extraction]))
+    tables, _ = build_tables([doc], [extraction])
     return tables
 
 

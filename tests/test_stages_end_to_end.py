@@ -7,24 +7,22 @@ from pathlib import Path
 
 from aiplus.release.companions import write_companions
 from aiplus.release.gate import gate_release
-from aiplus.release.publish import commit_release, stage_release
-from aiplus.runtime.batch import batch_size_for, plan_batches, process_batch_to_fragments
+from aiplus.release.publish import commit_release, stage_corpus
+from aiplus.runtime.batch import batch_size_for, plan_batches, process_batch_to_part
 from aiplus.runtime.inputs import input_records, snapshot_raw
-from aiplus.tables.assemble import assemble_tables
-from aiplus.tables.entities import add_entities
-from aiplus.tables.validate import validate_tables
+from aiplus.tables.assemble import assemble, link, open_corpus
 from schemas.tables import TABLES
 
 
 def build(raw: Path, curated: Path):
     files = snapshot_raw(raw)  # discover
-    batches = [process_batch_to_fragments([Path(f.path) for f in batch], raw)  # extract
-               for batch in plan_batches(files, batch_size_for(len(files)))]
-    documents = [d for b in batches for d in b.documents]
-    tables = assemble_tables(documents, [b.fragments for b in batches])  # assemble
-    tables = add_entities(tables)  # link
-    tables, report = validate_tables(tables)  # validate
-    staged = stage_release(tables, curated, input_records(documents), {"validation": report.as_manifest()})
+    parts = [process_batch_to_part([Path(f.path) for f in batch], raw, curated.parent / "parts" / str(i))  # extract
+             for i, batch in enumerate(plan_batches(files, batch_size_for(len(files))))]
+    documents = [d for p in parts for d in p.documents]
+    corpus = assemble(open_corpus([Path(p.folder) for p in parts], documents))  # assemble
+    link(corpus)  # link
+    staged = stage_corpus(corpus, curated, input_records(documents))  # stage (the last row checks, the files)
+    corpus.close()
     if not staged.existing:
         gate_release(staged)  # gate
         write_companions(staged)  # companions

@@ -10,7 +10,6 @@ gets the same version and a run that changes nothing publishes nothing.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import shutil
 import subprocess
@@ -19,17 +18,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
-from aiplus.release.store import (LATEST, MANIFEST, TMP_PREFIX, fsync_dir, latest_target, point_latest,
-                                  remove_stale_temporaries, write_file, write_manifest)
-from schemas.tables import ARROW_SCHEMAS, SCHEMA_VERSIONS, TABLES
-
-# Fixed writer options: with these, the same frame gives the same bytes on every run.
-PARQUET_OPTIONS = dict(compression="zstd", compression_level=3, use_dictionary=True, write_statistics=True,
-                       row_group_size=1 << 17, data_page_version="1.0", version="2.6")
-
+from aiplus.release.store import (LATEST, MANIFEST, TMP_PREFIX, fsync_dir, fsync_file, latest_target, point_latest,
+                                  remove_stale_temporaries, write_manifest)
+from aiplus.tables.assemble import Corpus
+from aiplus.tables.write import WrittenTable, parquet_bytes, write_table, write_tables  # noqa: F401 - re-exported
+from schemas.tables import SCHEMA_VERSIONS, TABLES
 
 @dataclass
 class StagedRelease:
@@ -60,15 +54,6 @@ class PublishResult:
     path: Path
     published: bool  # False when an identical release already existed
     message: str
-
-
-def parquet_bytes(table: str, df: pd.DataFrame) -> bytes:
-    """The Parquet file of one table, byte-reproducible (no pandas or Arrow metadata kept)."""
-    arrow = pa.Table.from_pandas(df, schema=ARROW_SCHEMAS[table], preserve_index=False)
-    arrow = arrow.replace_schema_metadata(None)
-    sink = io.BytesIO()
-    pq.write_table(arrow, sink, **PARQUET_OPTIONS)
-    return sink.getvalue()
 
 
 def release_digest(table_digests: dict[str, str]) -> str:
@@ -112,38 +97,61 @@ def created_time() -> str:
 
 def stage_release(tables: dict[str, pd.DataFrame], curated_dir: Path, inputs: list[dict],
                   extra_manifest: dict | None = None) -> StagedRelease:
-    """Write the tables and the manifest of a release into a temporary folder of ``curated_dir``.
+    """A release of whole tables held as frames (small corpora, tests), staged as ``stage_corpus`` stages one."""
+    def write(folder: Path) -> dict[str, WrittenTable]:
+        return {name: write_table(name, tables[name], folder / f"{name}.parquet") for name in TABLES}
 
-    When a release with the same tables already exists, nothing is written (``existing``).
+    return _stage(write, curated_dir, inputs, extra_manifest)
+
+
+def stage_corpus(corpus: Corpus, curated_dir: Path, inputs: list[dict],
+                 extra_manifest: dict | None = None) -> StagedRelease:
+    """Write the release tables of an assembled and linked corpus (``tables.write``) and the manifest into a
+    temporary folder of ``curated_dir``; the manifest's ``validation`` section counts the rows the row gates
+    rejected.
+
+    The tables are written before the version is known (it is their digest); when a release with the same
+    tables exists already, the folder is removed again and nothing is staged (``existing``).
     """
+    def write(folder: Path) -> dict[str, WrittenTable]:
+        written, report = write_tables(corpus, folder)
+        extra["validation"] = report.as_manifest()
+        return written
+
+    extra = dict(extra_manifest or {})
+    return _stage(write, curated_dir, inputs, extra)
+
+
+def _stage(write, curated_dir: Path, inputs: list[dict], extra_manifest: dict | None) -> StagedRelease:
+    """Tables written by ``write(folder)`` into a temporary folder, then named after their version."""
     curated_dir = Path(curated_dir).resolve()  # companions (GX Data Docs) need absolute paths
     curated_dir.mkdir(parents=True, exist_ok=True)
     remove_stale_temporaries(curated_dir)
-    files = {name: parquet_bytes(name, tables[name]) for name in TABLES}
-    digests = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
-    version = release_version(digests)
-    previous = curated_dir / LATEST if latest_target(curated_dir) else None
-    if (curated_dir / version / MANIFEST).exists():
-        return StagedRelease(version, curated_dir, None, previous=previous)
-
-    manifest = _manifest(version, tables, files, digests, inputs, extra_manifest)
-    tmp = curated_dir / f"{TMP_PREFIX}{version}-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
-    staged = StagedRelease(version, curated_dir, tmp, manifest, previous)
+    building = curated_dir / f"{TMP_PREFIX}building-{os.getpid()}"
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir()
     try:
-        for name, data in files.items():
-            write_file(tmp / f"{name}.parquet", data)
-        write_manifest(tmp, manifest)
+        written = write(building)
+        version = release_version({name: w.sha256 for name, w in written.items()})
+        previous = curated_dir / LATEST if latest_target(curated_dir) else None
+        if (curated_dir / version / MANIFEST).exists():
+            shutil.rmtree(building)
+            return StagedRelease(version, curated_dir, None, previous=previous)
+        tmp = curated_dir / f"{TMP_PREFIX}{version}-{os.getpid()}"
+        shutil.rmtree(tmp, ignore_errors=True)
+        os.rename(building, tmp)
+        for name in written:
+            fsync_file(tmp / f"{name}.parquet")
+        staged = StagedRelease(version, curated_dir, tmp, _manifest(version, written, inputs, extra_manifest),
+                               previous)
+        write_manifest(tmp, staged.manifest)
+        return staged
     except BaseException:
-        discard_release(staged)
+        shutil.rmtree(building, ignore_errors=True)
         raise
-    return staged
 
 
-def _manifest(version: str, tables: dict[str, pd.DataFrame], files: dict[str, bytes], digests: dict[str, str],
-              inputs: list[dict], extra_manifest: dict | None) -> dict:
+def _manifest(version: str, written: dict[str, WrittenTable], inputs: list[dict], extra_manifest: dict | None) -> dict:
     extra = dict(extra_manifest or {})
     code_extra = extra.pop("code", {})
     return {
@@ -153,8 +161,8 @@ def _manifest(version: str, tables: dict[str, pd.DataFrame], files: dict[str, by
         "code": {**code_version(), **code_extra},
         "inputs": sorted(inputs, key=lambda r: r["source_file"]),
         "tables": {
-            name: {"file": f"{name}.parquet", "rows": int(len(tables[name])), "schema_version": SCHEMA_VERSIONS[name],
-                   "sha256": digests[name], "bytes": len(files[name])}
+            name: {"file": f"{name}.parquet", "rows": written[name].rows, "schema_version": SCHEMA_VERSIONS[name],
+                   "sha256": written[name].sha256, "bytes": written[name].bytes}
             for name in TABLES
         },
         **extra,

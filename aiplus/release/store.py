@@ -47,6 +47,12 @@ def write_file(path: Path, data: bytes) -> None:
         os.fsync(fh.fileno())
 
 
+def fsync_file(path: Path) -> None:
+    """Flush a file written by another writer (a Parquet writer) to disk."""
+    with open(path, "rb+") as fh:
+        os.fsync(fh.fileno())
+
+
 def fsync_dir(path: Path) -> None:
     """Flush a folder's entries (a rename in it) to disk, where the system allows it."""
     try:

@@ -13,11 +13,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aiplus.tables.assemble import build_tables
-from aiplus.tables.fragments import article_fragments
-from aiplus.tables.validate import validate_tables
 from aiplus.extract import extract_page
-from aiplus.runtime.cache import BatchCache, CachedFile, ExtractionCache, file_sha256
+from aiplus.runtime.cache import CachedFile, ExtractionCache, file_sha256
+from aiplus.tables.build import build_tables
+from aiplus.tables.parts import build_part, read_part_info, write_part
 from aiplus.ingest.normalise import normalise_document
 from aiplus.ingest.read import MAX_FILE_BYTES, discover_files, read_file
 from aiplus.records import ArticleExtraction, RawDocument
@@ -42,7 +41,7 @@ def plan_batches(files: list, batch_size: int) -> list[list]:
 
     ``files`` have a ``source_file`` (the name relative to the raw folder).  A batch ends after a file
     whose name hashes to 0 modulo ``batch_size``, so boundaries do not move when files are added or
-    removed elsewhere: a new file changes only its own batch, and the batch cache keeps the others.
+    removed elsewhere: a new file changes only its own batch, and the parts of the others are reused.
     """
     batches, current = [], []
     for f in files:
@@ -57,14 +56,15 @@ def plan_batches(files: list, batch_size: int) -> list[list]:
 
 
 @dataclass
-class BatchFragments:
-    """A batch as the flow keeps it: the files read and the rows of its articles (no extraction objects)."""
+class PartSummary:
+    """What the flow keeps of a batch: where its part is, the files read (text dropped), and counts."""
 
+    folder: str
     documents: list[RawDocument] = field(default_factory=list)
-    fragments: dict = field(default_factory=dict)  # fragment name → pyarrow.Table (see build_tables)
     n_articles: int = 0
     stage_seconds: dict[str, float] = field(default_factory=dict)
-    cache_hits: int = 0
+    cache_hits: int = 0  # files taken from the extraction cache (all of them for a part reused whole)
+    reused: bool = False  # the part of an earlier run, with the same files and code
 
 
 @dataclass
@@ -162,39 +162,27 @@ def process_file(path: Path, raw_dir: Path, clock: StepClock,
     return raw, extractions
 
 
-def process_batch_to_fragments(paths: list[Path], raw_dir: Path, cache_dir: Path | None = None,
-                               max_file_bytes: int = MAX_FILE_BYTES) -> BatchFragments:
-    """``process_batch``, then the batch's table rows (``article_fragments``); the extraction objects are dropped.
-
-    Arrow fragments are compact and cheap to send between processes, so a
-    corpus of any size is held as rows, not as millions of Python objects.
-    With ``cache_dir``, a batch whose files are all unchanged comes whole from
-    the batch cache.
-    """
-    t = time.perf_counter()
-    batch_cache, key = None, None
-    if cache_dir is not None:
-        try:
-            files = [(Path(p).relative_to(raw_dir).as_posix(), file_sha256(p)) for p in paths]
-        except OSError:  # an unreadable file: processed (and reported) file by file
-            files = None
-        if files is not None:
-            batch_cache = BatchCache(cache_dir)
-            key = batch_cache.key(files, max_file_bytes)
-            cached = batch_cache.get(key)
-            if cached is not None:
-                cached.cache_hits = len(paths)
-                cached.stage_seconds = {"read": time.perf_counter() - t}
-                return cached
+def process_batch_to_part(paths: list[Path], raw_dir: Path, part_dir: Path, cache_dir: Path | None = None,
+                          max_file_bytes: int = MAX_FILE_BYTES) -> PartSummary:
+    """``process_batch``, then the batch's part written into ``part_dir`` (``tables.parts``): its rows
+    validated row by row and sorted by key.  Only a small summary comes back, never the rows, so a corpus
+    of any size passes through the flow as folders on disk."""
     result = process_batch(paths, raw_dir, cache_dir, max_file_bytes)
-    t = time.perf_counter()
-    fragments = article_fragments(result.extractions)
-    result.stage_seconds["rows"] = time.perf_counter() - t
-    batch = BatchFragments(result.documents, fragments, len(result.extractions), result.stage_seconds,
-                           result.cache_hits)
-    if batch_cache is not None and not any(d.error and d.error.startswith("unreadable") for d in result.documents):
-        batch_cache.put(key, batch)
-    return batch
+    clock = StepClock(result.stage_seconds)
+    with clock.step("rows"):
+        fragments, _ = build_part(result.extractions)
+        write_part(part_dir, fragments, result.documents, {})
+    return PartSummary(str(part_dir), result.documents, len(result.extractions), dict(clock), result.cache_hits)
+
+
+def read_part_summary(part_dir: Path) -> PartSummary | None:
+    """The summary of a part written by an earlier run (None when missing or incomplete)."""
+    info = read_part_info(part_dir)
+    if info is None:
+        return None
+    documents = info["documents"]
+    return PartSummary(str(part_dir), documents, info["rows"].get("article_keys", 0), {}, len(documents),
+                       reused=True)
 
 
 def tables_in_memory(raw_dir: Path) -> dict:
@@ -202,5 +190,5 @@ def tables_in_memory(raw_dir: Path) -> dict:
     (no cache, no release): what a run would publish, for evaluation and development."""
     raw_dir = Path(raw_dir)
     result = process_batch(discover_files(raw_dir), raw_dir)
-    tables, _ = validate_tables(build_tables(result.documents, result.extractions))
+    tables, _ = build_tables(result.documents, result.extractions)
     return tables

@@ -118,56 +118,61 @@ class ExtractionCache:
         os.replace(tmp, path)  # readers never see half an entry
 
 
-# Code that turns extractions into a batch's rows (see BatchCache).
-FRAGMENT_CODE = (PACKAGE_DIR / "tables" / "fragments.py", PACKAGE_DIR.parent / "schemas" / "tables.py")
+# Code that turns a batch's extractions into its part (rows, row gate, report tokens) besides the extractor.
+PART_CODE = ("tables/", "../schemas/tables.py")
 
 
 @lru_cache(maxsize=1)
-def fragments_fingerprint() -> str:
-    """The extractor's fingerprint, plus the code and Arrow version that turn extractions into rows."""
-    h = hashlib.sha256(f"extractor {extractor_fingerprint()}\npyarrow {version('pyarrow')}\n".encode())
-    for path in FRAGMENT_CODE:
-        h.update(hashlib.sha256(path.read_bytes()).digest())
+def parts_fingerprint() -> str:
+    """The extractor's fingerprint, plus the code and Arrow version that turn extractions into a part."""
+    h = hashlib.sha256(f"extractor {extractor_fingerprint()}\npyarrow {version('pyarrow')}\n"
+                      f"pandera {version('pandera')}\n".encode())
+    hash_source_files(h, PACKAGE_DIR / "tables", PACKAGE_DIR)
+    h.update(hashlib.sha256((PACKAGE_DIR.parent / "schemas" / "tables.py").read_bytes()).digest())
     return h.hexdigest()[:16]
 
 
-class BatchCache:
-    """The rows of whole batches, keyed by their files' names and hashes and by ``fragments_fingerprint``.
+class PartStore:
+    """The parts of batches (``tables.parts``), one folder per batch key, under ``<dir>/parts/<fingerprint>``.
 
-    A batch whose files are all unchanged is loaded in one read instead of one
-    per file.  Batches are cut where file names say (see the flow's
-    ``plan_batches``), so a new file changes only the batch it falls in.
+    A batch's key covers its files' names and hashes and the file size limit; the fingerprint the code
+    that builds parts.  A batch whose key has a complete part is not processed again: the whole-corpus
+    steps read its rows from there.  Batches are cut where file names say (``plan_batches``), so a new file
+    changes only the batch it falls in.
     """
 
     def __init__(self, cache_dir: Path):
-        self.root = Path(cache_dir) / "batches" / fragments_fingerprint()
+        self.root = Path(cache_dir) / "parts" / parts_fingerprint()
 
     @staticmethod
     def key(files: list[tuple[str, str]], max_file_bytes: int | None = None) -> str:
         """The key of a batch of (source file, SHA-256) pairs read under a file size limit.
 
         The raw folder's provenance sidecar is not part of it: source URLs are joined to the articles
-        when the tables are assembled (after the batches), so a changed sidecar changes the release
-        without invalidating any batch.
+        when the tables are written, so a changed sidecar changes the release without invalidating a part.
         """
         h = hashlib.sha256()
         if max_file_bytes is not None:
             h.update(f"max_file_bytes {max_file_bytes}\n".encode())
         for source_file, sha256 in files:
             h.update(f"{source_file}\0{sha256}\n".encode())
-        return h.hexdigest()
+        return h.hexdigest()[:32]
 
-    def get(self, key: str):
-        try:
-            with open(self.root / f"{key}.pickle", "rb") as fh:
-                return pickle.load(fh)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
-            return None
+    def folder(self, key: str) -> Path:
+        return self.root / key
 
-    def put(self, key: str, entry) -> None:
-        self.root.mkdir(parents=True, exist_ok=True)
-        path = self.root / f"{key}.pickle"
-        tmp = path.with_suffix(f".tmp{os.getpid()}")
-        with open(tmp, "wb") as fh:
-            pickle.dump(entry, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
+    def has(self, key: str) -> bool:
+        return (self.folder(key) / "part.json").exists()
+
+    def keep_only(self, keys: set[str]) -> int:
+        """Remove the parts of batches not in ``keys`` and of other fingerprints; returns how many went."""
+        import shutil
+
+        removed = 0
+        parts_dir = self.root.parent
+        for fingerprint in (p for p in parts_dir.iterdir() if p.is_dir()) if parts_dir.exists() else ():
+            for part in (fingerprint.iterdir() if fingerprint == self.root else [fingerprint]):
+                if fingerprint != self.root or part.name not in keys:
+                    shutil.rmtree(part, ignore_errors=True)
+                    removed += 1
+        return removed

@@ -1,135 +1,147 @@
-"""Whole corpus: the release tables from the fragments of every batch.
+"""Whole corpus, out of core: what the batches' parts hold together.
 
-Files that could not be read and exact duplicates (of a file or of an article) become rows of
-``rejects``; organisations are merged across articles; articles get their file's source URL and retrieval
-date from the raw folder's provenance sidecar (SOURCES.tsv).  Rows are sorted by key, so the same inputs
-always give the same tables in the same order.
+Files that could not be read and exact duplicates (of a file, or of an article) are not published and
+become rows of ``rejects``; organisations are merged across articles; reports are linked into entities
+(``tables.entities``).  DuckDB does the work over the parts' Parquet files with a memory limit, so no
+step holds a whole table: only keys, organisations and the entities' short columns pass through it.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict
+import json
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
-import pandas as pd
+import duckdb
 import pyarrow as pa
 
 from aiplus.ingest.sources import Sources
-from aiplus.records import ArticleExtraction, RawDocument
-from aiplus.tables.entities import add_entities
-from aiplus.tables.conform import reject_row, to_frame
-from aiplus.tables.fragments import (ARTICLE_KEY, FRAGMENT_SCHEMAS, FRAGMENT_TABLES, article_fragments,
-                                     content_key)
+from aiplus.records import RawDocument
+from aiplus.tables import entities
+from aiplus.tables.conform import reject_row
+from aiplus.tables.fragments import ARTICLE_KEY
+from aiplus.tables.parts import empty_fragment, fragment_files
+
+# DuckDB's memory for the whole-corpus steps; beyond it, DuckDB spills to a temporary folder.
+CORPUS_MEMORY = "500MB"
+PART_FRAGMENTS = ("articles", "article_keys", "mentions", "initiatives", "links", "metrics", "reports", "rejects")
 
 
-def build_tables(documents: list[RawDocument], extractions: list[ArticleExtraction],
-                 sources: Sources | None = None) -> dict[str, pd.DataFrame]:
-    """All release tables from the documents read and the extractions made (in one process), reports linked
-    into entities: the flow's assemble and link stages in one call."""
-    return add_entities(assemble_tables(documents, [article_fragments(extractions)], sources))
+@dataclass
+class Corpus:
+    """The parts of a run (in file order), its files, and a DuckDB connection holding the corpus-wide tables."""
+
+    parts: list[Path]
+    documents: list[RawDocument]
+    sources: Sources | None = None
+    con: duckdb.DuckDBPyConnection | None = None
+    rejects: list[dict] = field(default_factory=list)  # files and duplicate articles not published
+    spill: tempfile.TemporaryDirectory | None = None
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
+        if self.spill is not None:
+            self.spill.cleanup()
+            self.spill = None
+
+    def table(self, sql: str) -> pa.Table:
+        """The result of a query as Arrow."""
+        return self.con.sql(sql).to_arrow_table()
+
+    def count(self, sql: str) -> int:
+        return int(self.con.sql(f"SELECT count(*) FROM ({sql})").fetchall()[0][0])
+
+    def describe(self) -> str:
+        """What assembling found, for the run's log."""
+        published = self.count(f"SELECT {ARTICLE_KEY} FROM part_article_keys EXCEPT SELECT {ARTICLE_KEY} FROM dropped")
+        files = sum(r["table"] == "files" for r in self.rejects)
+        copies = sum(r["table"] == "articles" for r in self.rejects)
+        return (f"{published} articles from {len(self.parts)} parts; {files} files and {copies} copies of articles "
+                f"not published; {self.count('SELECT * FROM organisations')} organisations")
+
+    def describe_entities(self) -> str:
+        """What linking found, for the run's log."""
+        return (f"{self.count('SELECT * FROM entity_of')} reports of initiatives are "
+                f"{self.count('SELECT * FROM entities')} initiatives")
+
+    def file_rejects(self) -> dict[str, str]:
+        """Source file → why it was not published (unreadable, unsupported, a copy of another file)."""
+        return {r["source_file"]: r["reasons"] for r in self.rejects if r["table"] == "files"}
 
 
-def assemble_tables(documents: list[RawDocument], fragments: list[dict[str, pa.Table]],
-                    sources: Sources | None = None) -> dict[str, pd.DataFrame]:
-    """All release tables from the documents read and the fragments of every batch.
+def open_corpus(parts: list[Path], documents: list[RawDocument], sources: Sources | None = None) -> Corpus:
+    """A corpus over ``parts``: one DuckDB view per fragment (every part's rows, in part order)."""
+    spill = tempfile.TemporaryDirectory(prefix="aiplus-corpus-")
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                 "threads": 2, "memory_limit": CORPUS_MEMORY, "temp_directory": spill.name,
+                                 "preserve_insertion_order": True, "allocator_flush_threshold": "16MB",
+                                 "allocator_bulk_deallocation_flush_threshold": "16MB"})
+    for fragment in PART_FRAGMENTS:
+        if parts:
+            files = ", ".join(_literal(f) for f in fragment_files(parts, fragment))
+            con.execute(f"CREATE VIEW part_{fragment} AS SELECT * FROM read_parquet([{files}])")
+        else:
+            con.register(f"part_{fragment}", empty_fragment(fragment))
+    return Corpus(list(parts), sorted(documents, key=lambda d: d.source_file), sources, con, spill=spill)
 
-    Files that could not be read and exact duplicates (of a file or of an
-    article) become rows of ``rejects`` with their reason; nothing is dropped silently.
-    Organisations are merged across articles here.  The work is columnar, so
-    its cost grows with rows, not with Python objects.
-    """
-    rejects: list[dict] = []
-    documents = sorted(documents, key=lambda d: d.source_file)
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+# ---------------------------------------------------------------- files and duplicates
+
+
+def assemble(corpus: Corpus) -> Corpus:
+    """Decide what is not published (files rejected or duplicated, second copies of articles) and merge the
+    organisations: tables ``dropped`` (article keys), ``organisations`` (their rows, in key order)."""
+    skipped = _skipped_files(corpus)
+    corpus.con.execute("CREATE OR REPLACE TEMP TABLE skipped_files (source_file VARCHAR)")
+    if skipped:
+        corpus.con.executemany("INSERT INTO skipped_files VALUES (?)", [[f] for f in sorted(skipped)])
+    _duplicate_articles(corpus)
+    corpus.con.execute(ORGANISATIONS_SQL)
+    return corpus
+
+
+def _skipped_files(corpus: Corpus) -> set[str]:
+    """Files whose articles are not published: unreadable or unsupported ones, and second copies of a file."""
     first_file_of_sha: dict[str, str] = {}
-    skipped_files: list[str] = []
-    for doc in documents:
+    skipped = set()
+    for doc in corpus.documents:
         if doc.error:
-            rejects.append(reject_row("files", _file_record(doc), doc.error, doc.source_file))
-            skipped_files.append(doc.source_file)
+            corpus.rejects.append(reject_row("files", _file_record(doc), doc.error, doc.source_file))
+            skipped.add(doc.source_file)
         elif doc.sha256 in first_file_of_sha:
-            rejects.append(reject_row("files", _file_record(doc),
-                                      f"duplicate: same content as {first_file_of_sha[doc.sha256]}", doc.source_file))
-            skipped_files.append(doc.source_file)
+            corpus.rejects.append(reject_row("files", _file_record(doc),
+                                             f"duplicate: same content as {first_file_of_sha[doc.sha256]}",
+                                             doc.source_file))
+            skipped.add(doc.source_file)
         else:
             first_file_of_sha[doc.sha256] = doc.source_file
-
-    frames = {name: _concat(name, [f[name] for f in fragments if name in f]) for name in FRAGMENT_TABLES}
-
-    # Articles in file order; the second copy of an article's text is a duplicate.
-    arts = frames["articles"]
-    arts = arts[~arts["source_file"].isin(skipped_files)]
-    arts = arts.sort_values(["source_file", "article_index"], kind="mergesort")
-    duplicate = arts["article_id"].duplicated(keep="first")
-    first_file_of_article = dict(zip(arts.loc[~duplicate, "article_id"], arts.loc[~duplicate, "source_file"]))
-    for row in arts.loc[duplicate, ["article_id", "source_file", "article_index", "title"]].itertuples(index=False):
-        rejects.append(reject_row("articles", {"source_file": row.source_file, "article_index": int(row.article_index),
-                                               "title": None if pd.isna(row.title) else row.title},
-                                  f"duplicate: same text as article {row.article_id} of "
-                                  f"{first_file_of_article[row.article_id]}", row.source_file, row.article_id))
-    kept = set(arts.loc[~duplicate, ARTICLE_KEY])
-    arts = _with_provenance(arts[~duplicate], sources)
-    rest = {name: df[df[ARTICLE_KEY].isin(kept)] for name, df in frames.items() if name != "articles"}
-
-    mentions = rest["mentions"]
-    tables = {
-        "articles": arts,
-        "organisations": _merge_organisations(mentions),
-        "organisation_mentions": mentions.drop_duplicates("mention_id"),
-        "initiative_entities": [],  # the link stage (tables.entities) fills it and initiatives.entity_id
-        "initiatives": rest["initiatives"],
-        "initiative_organisations": rest["links"].drop_duplicates(["initiative_id", "org_id", "role"]),
-        "metrics": rest["metrics"].drop_duplicates("metric_id"),
-        "rejects": rejects,
-    }
-    return {name: to_frame(name, rows) for name, rows in tables.items()}
+    return skipped
 
 
-def _with_provenance(arts: pd.DataFrame, sources: Sources | None) -> pd.DataFrame:
-    """Articles with their file's ``source_url`` and ``retrieved_date`` from the sidecar (null when unlisted)."""
-    arts = arts.copy()
-    listed = [sources.get(f) if sources is not None else None for f in arts["source_file"]]
-    arts["source_url"] = pd.Series([s.url if s else None for s in listed], index=arts.index, dtype="object")
-    arts["retrieved_date"] = pd.Series([s.retrieved if s else None for s in listed], index=arts.index,
-                                       dtype="object")
-    return arts
-
-
-def _concat(fragment: str, parts: list[pa.Table]) -> pd.DataFrame:
-    table = pa.concat_tables(parts) if parts else FRAGMENT_SCHEMAS[fragment].empty_table()
-    return table.to_pandas()
-
-
-def _most_frequent(mentions: pd.DataFrame, column: str) -> pd.Series:
-    """Per organisation, the most frequent value of ``column`` (ties: the smallest)."""
-    counts = mentions.groupby(["key_name", column], sort=False).size().rename("n").reset_index()
-    counts = counts.sort_values(["key_name", "n", column], ascending=[True, False, True], kind="mergesort")
-    return counts.drop_duplicates("key_name").set_index("key_name")[column]
-
-
-def _merge_organisations(mentions: pd.DataFrame) -> list[dict] | pd.DataFrame:
-    """One organisation row per key name, from all its mentions across articles."""
-    if mentions.empty:
-        return []
-    groups = mentions.groupby("key_name", sort=True)
-    orgs = pd.DataFrame({
-        "name": _most_frequent(mentions, "name"),
-        "org_type": _most_frequent(mentions, "org_type"),
-        "is_region": groups["is_region"].any(),
-        "n_articles": groups["article_id"].nunique(),
-        "n_mentions": groups.size(),
-    })
-    placed = mentions[mentions["region_name"].notna()]
-    placed = placed.sort_values(["key_name", "region_name", "region_code"], kind="mergesort", na_position="first")
-    region = placed.drop_duplicates("key_name").set_index("key_name")[["region_name", "region_code"]]
-    orgs = orgs.join(region)
-    # Aliases: every surface and every fuller name seen, but the chosen name.
-    names = pd.concat([mentions[["key_name", "surface"]].rename(columns={"surface": "alias"}),
-                       mentions[["key_name", "name"]].rename(columns={"name": "alias"})]).drop_duplicates()
-    names = names[names["alias"] != orgs["name"].reindex(names["key_name"]).to_numpy()]
-    aliases = names.sort_values(["key_name", "alias"], kind="mergesort").groupby("key_name")["alias"].agg(list)
-    orgs["aliases"] = aliases.reindex(orgs.index)
-    orgs = orgs.reset_index()
-    orgs["org_id"] = [content_key("o", k) for k in orgs["key_name"]]
-    return orgs
+def _duplicate_articles(corpus: Corpus) -> None:
+    """``dropped``: the article keys not published; the second copy of an article's text is a reject."""
+    corpus.con.execute(f"""CREATE OR REPLACE TEMP TABLE article_order AS
+        SELECT *, row_number() OVER (PARTITION BY article_id ORDER BY source_file, article_index) AS copy
+        FROM part_article_keys WHERE source_file NOT IN (SELECT source_file FROM skipped_files)""")
+    corpus.con.execute(f"""CREATE OR REPLACE TEMP TABLE dropped AS
+        SELECT {ARTICLE_KEY} FROM part_article_keys WHERE source_file IN (SELECT source_file FROM skipped_files)
+        UNION SELECT {ARTICLE_KEY} FROM article_order WHERE copy > 1""")
+    rows = corpus.con.execute("""
+        SELECT d.article_id, d.source_file, d.article_index, d.title, f.source_file AS first_file
+        FROM article_order d JOIN article_order f ON f.article_id = d.article_id AND f.copy = 1
+        WHERE d.copy > 1 ORDER BY d.source_file, d.article_index""").fetchall()
+    for article_id, source_file, index, title, first_file in rows:
+        corpus.rejects.append(reject_row("articles", {"source_file": source_file, "article_index": int(index),
+                                                      "title": title},
+                                         f"duplicate: same text as article {article_id} of {first_file}",
+                                         source_file, article_id))
 
 
 def _file_record(doc: RawDocument) -> dict:
@@ -138,3 +150,66 @@ def _file_record(doc: RawDocument) -> dict:
     return record
 
 
+# One organisation per key name, from all its mentions in published articles: the name and the type
+# most mentions give (the smallest on a tie), a region region first by name then code, every surface and
+# fuller name seen as aliases (but the name), counts of articles and mentions.
+ORGANISATIONS_SQL = f"""CREATE OR REPLACE TEMP TABLE organisations AS
+    WITH m AS (SELECT * FROM part_mentions WHERE {ARTICLE_KEY} NOT IN (SELECT {ARTICLE_KEY} FROM dropped)),
+    names AS (SELECT key_name, name, count(*) AS n FROM m GROUP BY ALL),
+    best_name AS (SELECT key_name, arg_min(name, (-n, name)) AS name FROM names GROUP BY key_name),
+    types AS (SELECT key_name, org_type, count(*) AS n FROM m GROUP BY ALL),
+    best_type AS (SELECT key_name, arg_min(org_type, (-n, org_type)) AS org_type FROM types GROUP BY key_name),
+    regions AS (
+        SELECT key_name, arg_min(region_name, (region_name, coalesce(region_code, ''), region_code IS NOT NULL))
+                   AS region_name,
+               arg_min(region_code, (region_name, coalesce(region_code, ''), region_code IS NOT NULL))
+                   AS region_code
+        FROM m WHERE region_name IS NOT NULL GROUP BY key_name),
+    aliases AS (
+        SELECT key_name, list_sort(list_distinct(list(alias))) AS aliases FROM (
+            SELECT key_name, surface AS alias FROM m UNION ALL SELECT key_name, name FROM m) GROUP BY key_name),
+    totals AS (
+        SELECT key_name, any_value(org_id) AS org_id, bool_or(is_region) AS is_region,
+               count(DISTINCT article_id) AS n_articles, count(*) AS n_mentions FROM m GROUP BY key_name)
+    SELECT t.org_id, bn.name, list_filter(a.aliases, lambda x: x <> bn.name) AS aliases, bt.org_type,
+           r.region_name, r.region_code, t.is_region, t.n_articles, t.n_mentions
+    FROM totals t JOIN best_name bn USING (key_name) JOIN best_type bt USING (key_name)
+    JOIN aliases a USING (key_name) LEFT JOIN regions r USING (key_name)
+    ORDER BY t.org_id"""
+
+
+# ---------------------------------------------------------------- entities
+
+
+def link(corpus: Corpus) -> Corpus:
+    """Link the published reports into entities: tables ``entity_of`` and ``entities`` (``tables.entities``)."""
+    corpus.con.execute(f"""CREATE OR REPLACE TEMP VIEW reports AS
+        SELECT * FROM part_reports WHERE {ARTICLE_KEY} NOT IN (SELECT {ARTICLE_KEY} FROM dropped)""")
+    entities.link(corpus.con)
+    return corpus
+
+
+# ---------------------------------------------------------------- counts
+
+
+def part_rejects(corpus: Corpus) -> pa.Table:
+    """The rows the batches' row gates rejected, but those of articles not published."""
+    return corpus.table(f"""SELECT "table", record, reasons, source_file, article_id FROM part_rejects
+        WHERE {ARTICLE_KEY} IS NULL OR {ARTICLE_KEY} NOT IN (SELECT {ARTICLE_KEY} FROM dropped)""")
+
+
+def rejected_counts(corpus: Corpus) -> dict[str, dict[str, int]]:
+    """Rows rejected by the row gates: per table, and per reason (the reason's label before its colon)."""
+    rejects = part_rejects(corpus).to_pylist()
+    tables: dict[str, int] = {}
+    reasons: dict[str, int] = {}
+    for r in rejects:
+        tables[r["table"]] = tables.get(r["table"], 0) + 1
+        for reason in r["reasons"].split("; "):
+            label = reason.split(":")[0] if ":" in reason else reason
+            reasons[label] = reasons.get(label, 0) + 1
+    return {"rejected_rows": dict(sorted(tables.items())), "reasons": dict(sorted(reasons.items()))}
+
+
+def documents_json(corpus: Corpus) -> str:
+    return json.dumps([_file_record(d) for d in corpus.documents], ensure_ascii=False)

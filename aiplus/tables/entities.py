@@ -24,20 +24,26 @@ an article changes the key of no entity it does not join, and a merge keeps the 
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from itertools import combinations
+from functools import lru_cache
+from typing import NamedTuple
 
+import duckdb
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from aiplus.extract.regions import ancestors, find_region_mentions, resolve_region
 from aiplus.tables.conform import to_frame
-from aiplus.tables.fragments import content_key
 from aiplus.text import T2S, bigram_dice
 
 # A blocking key shared by more reports than this names something generic (a slogan, "AI夜校" in every
 # city): it proposes no pairs.  Reports still meet through their other keys.
 MAX_BLOCK = 40
+# Undecided pairs whose names Python compares at a time.
+PAIR_CHUNK = 50_000
+# DuckDB's memory while linking (it spills to disk beyond it).
+LINK_MEMORY = "400MB"
 # Evidence weights (see the module docstring); a pair is linked at LINK_THRESHOLD or more.
 STRONG, MEDIUM, WEAK = 1.0, 0.5, 0.25
 LINK_THRESHOLD = 1.0
@@ -54,6 +60,7 @@ _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9+.-]{2,}")
 _DROP = {ord(c): None for c in "\"'“”‘’「」『』《》〈〉·・ \t\n"}
 
 
+@lru_cache(maxsize=1 << 16)
 def _fold(text: str) -> str:
     """The form names are compared in: Simplified, no quotes, spaces or middle dots, Latin in lower case."""
     return T2S.convert(text).translate(_DROP).lower() if isinstance(text, str) else ""
@@ -85,7 +92,7 @@ class Report:
         return (self.published or "9999", self.initiative_id)
 
 
-# ---------------------------------------------------------------- reading reports
+# ---------------------------------------------------------------- reports and their tokens (per batch)
 
 
 def _place_prefix_length(name: str) -> int:
@@ -114,26 +121,20 @@ def _stated_region(name: str, evidence: str, context: str | None) -> tuple[str |
     return None, None
 
 
-def read_reports(initiatives: pd.DataFrame, articles: pd.DataFrame) -> list[Report]:
-    """Every report with the keys and tokens linking compares."""
-    article_of = articles.set_index("article_id")[["published_date", "region_name", "region_code"]].to_dict("index")
-    reports = []
-    for r in initiatives.itertuples(index=False):
-        article = article_of.get(r.article_id, {})
-        published = _iso(article.get("published_date")) or _iso(r.start_date)
-        names = [r.name, *[a for a in (r.aliases if r.aliases is not None else []) if isinstance(a, str)]]
-        evidence = r.evidence if isinstance(r.evidence, str) else ""
-        article_region = article.get("region_code") if isinstance(article.get("region_code"), str) else None
-        if isinstance(r.region_code, str):
-            stated = (r.region_name, r.region_code)
-        else:
-            stated = _stated_region(r.name, evidence, article_region)
-        region = stated if stated[1] else (article.get("region_name"), article_region)
-        report = Report(r.initiative_id, r.article_id, names, r.kind, published, region[1],
-                        region[0] if isinstance(region[0], str) else None, stated[1] is not None)
-        _add_tokens(report, evidence)
-        reports.append(report)
-    return reports
+def _report(r: dict, article: dict) -> Report:
+    published = _iso(article.get("published_date")) or _iso(r.get("start_date"))
+    names = [r["name"], *[a for a in (r.get("aliases") or []) if isinstance(a, str)]]
+    evidence = r["evidence"] if isinstance(r.get("evidence"), str) else ""
+    article_region = article.get("region_code") if isinstance(article.get("region_code"), str) else None
+    if isinstance(r.get("region_code"), str):
+        stated = (r.get("region_name"), r["region_code"])
+    else:
+        stated = _stated_region(r["name"], evidence, article_region)
+    region = stated if stated[1] else (article.get("region_name"), article_region)
+    report = Report(r["initiative_id"], r["article_id"], names, r["kind"], published, region[1],
+                    region[0] if isinstance(region[0], str) else None, stated[1] is not None)
+    _add_tokens(report, evidence)
+    return report
 
 
 def _iso(value) -> str | None:
@@ -163,6 +164,40 @@ def _add_tokens(report: Report, evidence: str) -> None:
     report.days = {f"{int(m)}-{int(d)}" for m, d in _MONTH_DAY.findall(evidence)}
     if report.kind in EVENT_KINDS and report.year is None and report.published:
         report.year = report.published[:4]
+
+
+_S, _LS = pa.string(), pa.list_(pa.string())
+# A report as linking reads it: its tokens (sorted lists), and what an entity's row is made of.
+REPORT_SCHEMA = pa.schema([
+    ("initiative_id", _S), ("article_id", _S), ("_article_key", _S), ("names", _LS), ("name_fold", _S),
+    ("kind", _S), ("ai_related", pa.bool_()), ("published", _S), ("region", _S), ("region_name", _S),
+    ("stated", pa.bool_()), ("cores", _LS), ("quoted", _LS), ("figures", _LS), ("days", _LS), ("words", _LS),
+    ("year", _S), ("edition", _S), ("publisher", _S), ("source_file", _S)])
+
+
+def report_tokens(initiatives: pa.Table, articles: pa.Table) -> pa.Table:
+    """One row per initiative (a report) with what linking compares: computed per batch, in the workers."""
+    article_of = {a["article_id"]: a for a in articles.select(
+        ["article_id", "published_date", "region_name", "region_code", "publisher", "source_file"]).to_pylist()}
+    rows = []
+    for r in initiatives.to_pylist():
+        article = article_of.get(r["article_id"], {})
+        report = _report(r, article)
+        rows.append({
+            "initiative_id": report.initiative_id, "article_id": report.article_id,
+            "_article_key": r.get("_article_key"), "names": report.names, "name_fold": _fold(report.names[0]),
+            "kind": report.kind, "ai_related": bool(r["ai_related"]), "published": report.published,
+            "region": report.region, "region_name": report.region_name, "stated": report.stated,
+            "cores": sorted(report.cores), "quoted": sorted(report.quoted), "figures": sorted(report.figures),
+            "days": sorted(report.days), "words": sorted(report.words), "year": report.year,
+            "edition": report.edition, "publisher": article.get("publisher"), "source_file": article.get("source_file")})
+    return pa.Table.from_pylist(rows, schema=REPORT_SCHEMA)
+
+
+def _from_row(r: dict) -> Report:
+    return Report(r["initiative_id"], r["article_id"], list(r["names"]), r["kind"], r["published"], r["region"],
+                  r["region_name"], bool(r["stated"]), set(r["cores"]), set(r["quoted"]), set(r["figures"]),
+                  set(r["days"]), set(r["words"]), r["year"], r["edition"])
 
 
 # ---------------------------------------------------------------- judging a pair
@@ -221,33 +256,140 @@ def _contains(x: str, y: str) -> bool:
     return len(short) >= 4 and short in long_
 
 
-# ---------------------------------------------------------------- blocking and merging
+# ---------------------------------------------------------------- linking (whole corpus)
+# Reports are a DuckDB relation ``reports`` (REPORT_SCHEMA): over the parts' Parquet files, or over an
+# Arrow table in memory.  DuckDB finds the candidate pairs (blocking); only reports in a pair become
+# Python objects; DuckDB builds the entities' rows.
 
 
-def candidate_pairs(reports: list[Report]) -> set[tuple[int, int]]:
-    """Pairs of reports that share a blocking key (a name core, a quoted name, a figure or a date within
-    one city); keys shared by more than MAX_BLOCK reports are dropped."""
-    blocks: dict[tuple, list[int]] = defaultdict(list)
-    for i, r in enumerate(reports):
-        city = r.region[:4] if r.region else "?"
-        keys = {("core", c) for c in r.cores} | {("quoted", q) for q in r.quoted}
-        keys |= {("figure", city, f) for f in r.figures} | {("day", city, d) for d in r.days}
-        for key in keys:
-            blocks[key].append(i)
-    pairs = set()
-    for members in blocks.values():
-        if 1 < len(members) <= MAX_BLOCK:
-            pairs.update(combinations(members, 2))
-    return pairs
+def _prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """``r``: the reports numbered in report order; ``block_keys``: their blocking keys."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE r AS
+        SELECT row_number() OVER (ORDER BY coalesce(published, '9999'), initiative_id) - 1 AS idx, *
+        FROM reports""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE block_keys AS
+        WITH tokens AS (
+            SELECT idx, 'core' AS kind, unnest(cores) AS token, NULL AS city FROM r
+            UNION ALL SELECT idx, 'quoted', unnest(quoted), NULL FROM r
+            UNION ALL SELECT idx, 'figure', unnest(figures), coalesce(substr(region, 1, 4), '?') FROM r
+            UNION ALL SELECT idx, 'day', unnest(days), coalesce(substr(region, 1, 4), '?') FROM r)
+        SELECT DISTINCT idx, kind || '|' || coalesce(city, '') || '|' || token AS key FROM tokens""")
+
+
+def candidate_pairs(con: duckdb.DuckDBPyConnection) -> int:
+    """``pairs``: pairs of reports (``i < j`` by ``idx``, numbered ``n``) that share a blocking key held by at
+    most MAX_BLOCK reports; returns how many."""
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE pairs AS
+        WITH blocks AS (SELECT key FROM block_keys GROUP BY key HAVING count(*) BETWEEN 2 AND {MAX_BLOCK}),
+             members AS (SELECT idx, key FROM block_keys SEMI JOIN blocks USING (key)),
+             distinct_pairs AS (SELECT DISTINCT a.idx AS i, b.idx AS j FROM members a
+                                JOIN members b ON a.key = b.key AND a.idx < b.idx)
+        SELECT row_number() OVER (ORDER BY i, j) - 1 AS n, i, j FROM distinct_pairs""")
+    return int(con.sql("SELECT count(*) FROM pairs").fetchall()[0][0])
+
+
+class _Veto(NamedTuple):
+    """What ``vetoed`` reads of a report, kept for every report in a linked pair (a Report holds far more)."""
+
+    article_id: str
+    kind: str
+    region: str | None
+    stated: bool
+    year: str | None
+    edition: str | None
+
+
+# What ``link_score`` and ``vetoed`` decide, written over a pair of rows ``a`` and ``b`` of ``r`` (with ``aa`` and
+# ``ab`` their regions' ancestors), so that DuckDB judges every candidate pair.  ``name_score`` is left to
+# Python: whether one core holds the other, or two cores read alike, needs string work SQL has no word for;
+# it is asked only where it can decide (no shared core or quoted name, and the rest of the evidence at
+# least LINK_THRESHOLD - (MEDIUM + WEAK)).  tests/tables/test_entities.py checks both against the Python.
+PAIR_VETO_SQL = """(a.article_id = b.article_id
+    OR (a.region IS NOT NULL AND b.region IS NOT NULL AND a.region <> b.region
+        AND ((a.stated AND b.stated) OR (NOT coalesce(list_contains(ab.ancestors, a.region), false)
+                                         AND NOT coalesce(list_contains(aa.ancestors, b.region), false))))
+    OR (a.year IS NOT NULL AND b.year IS NOT NULL AND a.year <> b.year
+        AND (a.kind IN ('event', 'competition') OR b.kind IN ('event', 'competition')))
+    OR (a.edition IS NOT NULL AND b.edition IS NOT NULL AND a.edition <> b.edition))"""
+PAIR_STRONG_SQL = "(list_has_any(a.cores, b.cores) OR list_has_any(a.quoted, b.quoted))"
+PAIR_REST_SQL = f"""CAST(CASE WHEN list_has_any(a.figures, b.figures) THEN {MEDIUM} ELSE 0 END
+    + CASE WHEN list_has_any(a.days, b.days) THEN {MEDIUM} ELSE 0 END
+    + CASE WHEN list_has_any(a.words, b.words) THEN {WEAK} ELSE 0 END
+    + CASE WHEN a.stated AND b.stated AND a.region = b.region THEN {MEDIUM} ELSE 0 END AS DOUBLE)"""
+
+
+def name_score(a_cores: list[str], b_cores: list[str]) -> float:
+    """What the names alone say when two reports share no core or quoted name (see ``link_score``)."""
+    if any(_contains(x, y) for x in a_cores for y in b_cores):
+        return MEDIUM + WEAK
+    if any(bigram_dice(x, y) >= NAME_DICE for x in a_cores for y in b_cores):
+        return MEDIUM
+    return 0.0
+
+
+def scored_pairs(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, dict[int, _Veto]]:
+    """The candidate pairs that score LINK_THRESHOLD or more, strongest first (rows of ``idx`` pairs, the
+    report first in key order first: the order pairs are merged in), and what the vetoes need of the
+    reports in them.  DuckDB judges the pairs (PAIR_*_SQL); Python only the names of undecided ones."""
+    candidate_pairs(con)
+    regions = [r for (r,) in con.sql("SELECT DISTINCT region FROM r WHERE region IS NOT NULL").fetchall()]
+    con.register("region_ancestors", pa.table({"region": pa.array(regions, pa.string()),
+                                               "ancestors": pa.array([ancestors(r) for r in regions],
+                                                                     pa.list_(pa.string()))}))
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE judged AS
+        SELECT CASE WHEN a.initiative_id < b.initiative_id THEN a.idx ELSE b.idx END AS first,
+               CASE WHEN a.initiative_id < b.initiative_id THEN b.idx ELSE a.idx END AS second,
+               {PAIR_STRONG_SQL} AS strong, {PAIR_REST_SQL} AS rest, a.cores AS a_cores, b.cores AS b_cores
+        FROM pairs p JOIN r a ON a.idx = p.i JOIN r b ON b.idx = p.j
+        LEFT JOIN region_ancestors aa ON aa.region = a.region LEFT JOIN region_ancestors ab ON ab.region = b.region
+        WHERE NOT {PAIR_VETO_SQL}""")  # (the pairs that cannot link are left out below: in this WHERE, the
+    # planner no longer joins on the keys)
+    con.unregister("region_ancestors")
+    strong = con.sql(f"SELECT CAST({STRONG} AS DOUBLE) + rest AS score, first, second FROM judged WHERE strong") \
+        .fetchnumpy()
+    scores, firsts, seconds = [strong["score"]], [strong["first"]], [strong["second"]]
+    undecided = con.sql(f"""SELECT rest, first, second, a_cores, b_cores FROM judged
+        WHERE NOT strong AND rest >= {LINK_THRESHOLD - MEDIUM - WEAK}""").to_arrow_reader(PAIR_CHUNK)
+    for batch in undecided:
+        rest, a_cores, b_cores = (batch.column(c).to_pylist() for c in ("rest", "a_cores", "b_cores"))
+        score = np.array([r + name_score(x, y) for r, x, y in zip(rest, a_cores, b_cores)], dtype=np.float64)
+        keep = score >= LINK_THRESHOLD
+        scores.append(score[keep])
+        firsts.append(batch.column("first").to_numpy()[keep])
+        seconds.append(batch.column("second").to_numpy()[keep])
+    score, first, second = (np.concatenate(x) if x else np.empty(0) for x in (scores, firsts, seconds))
+    order = np.lexsort((second, first, -score))
+    pairs = np.stack([first.astype(np.int64), second.astype(np.int64)], axis=1)[order]
+    return pairs, _vetoes(con, np.unique(pairs))
+
+
+def _vetoes(con: duckdb.DuckDBPyConnection, indices: np.ndarray) -> dict[int, _Veto]:
+    """What ``vetoed`` needs of the reports with these ``idx``."""
+    con.register("wanted", pa.table({"idx": pa.array(indices, pa.int64())}))
+    try:
+        rows = con.sql("SELECT idx, article_id, kind, region, stated, year, edition FROM r SEMI JOIN wanted "
+                       "USING (idx)").fetchall()
+    finally:
+        con.unregister("wanted")
+    return {row[0]: _Veto(*row[1:]) for row in rows}
+
+
+def group_indices(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
+    """Report ``idx`` → the ``idx`` of its entity's first report, for every report in a group of two or more."""
+    pairs, vetoes = scored_pairs(con)
+    entities = _Entities(vetoes)
+    for i, j in pairs.tolist():
+        entities.join(i, j)
+    return {k: min(members) for members in entities.members.values() if len(members) > 1 for k in members}
 
 
 class _Entities:
     """Union-find over reports where two groups join only if no pair across them is vetoed."""
 
-    def __init__(self, reports: list[Report]):
+    def __init__(self, reports: dict[int, Report | _Veto]):
         self.reports = reports
-        self.parent = list(range(len(reports)))
-        self.members = {i: [i] for i in range(len(reports))}
+        self.parent = {i: i for i in reports}
+        self.members = {i: [i] for i in reports}
 
     def root(self, i: int) -> int:
         while self.parent[i] != i:
@@ -267,37 +409,94 @@ class _Entities:
         self.members[a].extend(self.members.pop(b))
 
 
-def group_reports(reports: list[Report]) -> list[list[Report]]:
-    """The reports grouped into entities, each group in report order, groups by their first report."""
-    scored = []
-    for i, j in candidate_pairs(reports):
-        score = link_score(reports[i], reports[j])
-        if score >= LINK_THRESHOLD:
-            scored.append((-score, reports[i].order, reports[j].order, i, j))
-    entities = _Entities(reports)
-    for _, _, _, i, j in sorted(scored):
-        entities.join(i, j)
-    groups = [sorted((reports[k] for k in members), key=lambda r: r.order) for members in entities.members.values()]
-    return sorted(groups, key=lambda g: g[0].order)
+def link(con: duckdb.DuckDBPyConnection) -> None:
+    """Link the ``reports`` into entities: tables ``entity_of`` (initiative_id, entity_id) and ``entities``
+    (the rows of initiative_entities, in key order)."""
+    _prepare(con)
+    groups = group_indices(con)
+    con.register("grouped", pa.table({"idx": pa.array(list(groups), pa.int64()),
+                                      "first_idx": pa.array(list(groups.values()), pa.int64())}))
+    con.execute("""CREATE OR REPLACE TEMP TABLE rg AS
+        SELECT r.*, coalesce(g.first_idx, r.idx) AS first_idx FROM r LEFT JOIN grouped g USING (idx)""")
+    con.unregister("grouped")
+    _entity_tables(con)
+    # What only linking needed: DuckDB's memory goes back to the steps after it.
+    for table in ("r", "block_keys", "pairs", "rg", "entity_key"):
+        con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
-def entity_key(group: list[Report]) -> str:
-    """``e_`` and 16 hex digits derived from the group's first report."""
-    return content_key("e", group[0].initiative_id)
+def _entity_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """``entity_of`` and ``entities`` from ``rg`` (every report with the ``first_idx`` of its entity)."""
+    con.execute("""CREATE OR REPLACE TEMP TABLE entity_key AS
+        SELECT idx AS first_idx, 'e_' || substr(sha256(initiative_id), 1, 16) AS entity_id FROM rg
+        WHERE idx = first_idx""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE entity_of AS
+        SELECT rg.initiative_id, k.entity_id FROM rg JOIN entity_key k USING (first_idx)""")
+    con.execute(ENTITY_ROWS_SQL)
 
 
-# ---------------------------------------------------------------- the tables
+# One row per entity, as ``initiative_entities`` holds it: the name most reports use (the first report's
+# on a tie), every name, the kind most reports give, AI-related when any report is, the place most
+# reports state (else the first report's place), first and last reported, and the counts.
+ENTITY_ROWS_SQL = """CREATE OR REPLACE TEMP TABLE entities AS
+    WITH name_counts AS (
+        SELECT first_idx, name_fold, count(*) AS n, min(idx) AS first_at FROM rg GROUP BY ALL),
+    best_name AS (
+        SELECT first_idx, arg_min(name_fold, (-n, first_at)) AS name_fold FROM name_counts GROUP BY first_idx),
+    kind_counts AS (SELECT first_idx, kind, count(*) AS n, min(idx) AS first_at FROM rg GROUP BY ALL),
+    best_kind AS (SELECT first_idx, arg_min(kind, (-n, first_at)) AS kind FROM kind_counts GROUP BY first_idx),
+    first_with_region AS (SELECT first_idx, region, min(idx) AS first_at FROM rg GROUP BY ALL),
+    stated_counts AS (
+        SELECT first_idx, region, count(*) AS n, any_value(w.first_at) AS first_at
+        FROM rg JOIN first_with_region w USING (first_idx, region)
+        WHERE stated AND region IS NOT NULL GROUP BY first_idx, region),
+    best_stated AS (
+        SELECT first_idx, arg_min(region, (-n, first_at)) AS region FROM stated_counts GROUP BY first_idx),
+    totals AS (
+        SELECT first_idx, list_sort(list_distinct(flatten(list(names)))) AS names, bool_or(ai_related) AS ai_related,
+               min(published) AS first_reported, max(published) AS last_reported, count(*) AS n_reports,
+               count(DISTINCT article_id) AS n_articles, count(DISTINCT source_file) AS n_sources,
+               count(DISTINCT publisher) FILTER (WHERE publisher <> '') AS n_publishers
+        FROM rg GROUP BY first_idx),
+    chosen AS (
+        SELECT t.*, coalesce(s.region, f.region) AS region, bn.name_fold, bk.kind
+        FROM totals t JOIN rg f ON f.idx = t.first_idx
+        LEFT JOIN best_stated s ON s.first_idx = t.first_idx
+        JOIN best_name bn ON bn.first_idx = t.first_idx JOIN best_kind bk ON bk.first_idx = t.first_idx),
+    first_name AS (
+        SELECT first_idx, name_fold, first(names[1] ORDER BY idx) AS name FROM rg GROUP BY first_idx, name_fold),
+    first_region_name AS (
+        SELECT first_idx, region, first(region_name ORDER BY idx) AS region_name FROM rg GROUP BY first_idx, region)
+    SELECT k.entity_id, fn.name, c.names, c.kind, c.ai_related, fr.region_name,
+           c.region AS region_code, c.first_reported, c.last_reported, c.n_reports, c.n_articles, c.n_sources,
+           c.n_publishers
+    FROM chosen c JOIN entity_key k USING (first_idx)
+    JOIN first_name fn ON fn.first_idx = c.first_idx AND fn.name_fold = c.name_fold
+    JOIN first_region_name fr ON fr.first_idx = c.first_idx AND fr.region IS NOT DISTINCT FROM c.region
+    ORDER BY k.entity_id"""
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection for linking (no extensions, bounded memory, spilling to a temporary folder)."""
+    return duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                  "threads": 2, "memory_limit": LINK_MEMORY})
+
+
+# ---------------------------------------------------------------- the tables, in memory
 
 
 def add_entities(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """The tables with every report's ``entity_id`` set and ``initiative_entities`` built (whole corpus)."""
     initiatives, articles = tables["initiatives"], tables["articles"]
-    reports = read_reports(initiatives, articles)
-    groups = group_reports(reports)
-    entity_of = {r.initiative_id: entity_key(g) for g in groups for r in g}
+    reports = report_tokens(_arrow(initiatives), _arrow(articles))
+    with connect() as con:
+        con.register("reports", reports)
+        link(con)
+        entity_of = dict(con.execute("SELECT initiative_id, entity_id FROM entity_of").fetchall())
+        rows = con.sql("SELECT * FROM entities").to_arrow_table().to_pylist()
     out = dict(tables)
     out["initiatives"] = initiatives.assign(entity_id=initiatives["initiative_id"].map(entity_of).astype("str"))
-    out["initiative_entities"] = to_frame("initiative_entities", _entity_rows(groups, initiatives, articles))
+    out["initiative_entities"] = to_frame("initiative_entities", rows)
     return out
 
 
@@ -307,49 +506,34 @@ def refresh_entities(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
     initiatives, articles = tables["initiatives"], tables["articles"]
     if initiatives.empty:
         return {**tables, "initiative_entities": to_frame("initiative_entities", [])}
-    reports = {r.initiative_id: r for r in read_reports(initiatives, articles)}
-    grouped: dict[str, list[Report]] = defaultdict(list)
-    for initiative_id, entity_id in zip(initiatives["initiative_id"], initiatives["entity_id"]):
-        grouped[entity_id].append(reports[initiative_id])
-    groups = [sorted(g, key=lambda r: r.order) for g in grouped.values()]
-    rows = _entity_rows(groups, initiatives, articles, keys=list(grouped))
+    reports = report_tokens(_arrow(initiatives), _arrow(articles))
+    kept = pa.table({"initiative_id": pa.array(initiatives["initiative_id"].astype(object), pa.string()),
+                     "entity_id": pa.array(initiatives["entity_id"].astype(object), pa.string())})
+    with connect() as con:
+        con.register("reports", reports)
+        con.register("kept", kept)
+        _prepare(con)
+        con.execute("""CREATE OR REPLACE TEMP TABLE rg AS
+            SELECT r.*, min(r.idx) OVER (PARTITION BY k.entity_id) AS first_idx
+            FROM r JOIN kept k USING (initiative_id)""")
+        con.execute("""CREATE OR REPLACE TEMP TABLE entity_key AS
+            SELECT DISTINCT rg.first_idx, k.entity_id FROM rg JOIN kept k USING (initiative_id)""")
+        con.execute(ENTITY_ROWS_SQL)
+        rows = con.sql("SELECT * FROM entities").to_arrow_table().to_pylist()
     return {**tables, "initiative_entities": to_frame("initiative_entities", rows)}
 
 
-def _entity_rows(groups: list[list[Report]], initiatives: pd.DataFrame, articles: pd.DataFrame,
-                 keys: list[str] | None = None) -> list[dict]:
-    publisher_of = dict(zip(articles["article_id"], articles["publisher"]))
-    source_of = dict(zip(articles["article_id"], articles["source_file"]))
-    ai_of = dict(zip(initiatives["initiative_id"], initiatives["ai_related"]))
-    return [_entity_row(keys[n] if keys else entity_key(group), group, ai_of, publisher_of, source_of)
-            for n, group in enumerate(groups)]
-
-
-def _entity_row(key: str, group: list[Report], ai_of: dict, publisher_of: dict, source_of: dict) -> dict:
-    first = group[0]
-    names = Counter(_fold(r.names[0]) for r in group)
-    top = max(names.values())
-    name = next(r.names[0] for r in group if names[_fold(r.names[0])] == top)
-    kinds = Counter(r.kind for r in group)
-    stated = Counter(r.region for r in group if r.stated and r.region)
-    region = max(stated, key=lambda c: (stated[c], -_first_index(group, "region", c))) if stated else first.region
-    dates = sorted(r.published for r in group if r.published)
-    publishers = {publisher_of.get(r.article_id) for r in group}
-    return {
-        "entity_id": key, "name": name,
-        "names": sorted({n for r in group for n in r.names}),
-        "kind": max(kinds, key=lambda k: (kinds[k], -_first_index(group, "kind", k))),
-        "ai_related": any(bool(ai_of.get(r.initiative_id)) for r in group),
-        "region_name": next((r.region_name for r in group if r.region == region), None), "region_code": region,
-        "first_reported": dates[0] if dates else None, "last_reported": dates[-1] if dates else None,
-        "n_reports": len(group), "n_articles": len({r.article_id for r in group}),
-        "n_sources": len({source_of.get(r.article_id) for r in group}),
-        "n_publishers": len({p for p in publishers if isinstance(p, str) and p}),
-    }
-
-
-def _first_index(group: list[Report], attribute: str, value) -> int:
-    return next(i for i, r in enumerate(group) if getattr(r, attribute) == value)
+def _arrow(df: pd.DataFrame) -> pa.Table:
+    """A contract frame as Arrow rows for ``report_tokens`` (dates as ISO text, as the fragments carry them)."""
+    rows = []
+    for row in df.astype(object).where(df.notna(), None).to_dict("records"):
+        for key, value in row.items():
+            if hasattr(value, "isoformat") and not isinstance(value, str):
+                row[key] = value.isoformat()[:10]
+            elif hasattr(value, "tolist") and not isinstance(value, str):
+                row[key] = value.tolist()
+        rows.append(row)
+    return pa.Table.from_pylist(rows) if rows else pa.table({c: pa.array([], pa.string()) for c in df.columns})
 
 
 def link_entities(initiatives: pd.DataFrame, articles: pd.DataFrame) -> tuple[pd.Series, list[dict]]:

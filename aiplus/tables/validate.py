@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -46,13 +47,20 @@ def prepare_row_gate() -> None:
         model.to_schema()
 
 
-def schema_failures(table: str, df: pd.DataFrame) -> dict[int, list[str]]:
-    """Row index → reasons, from the table's Pandera model (all checks, lazily)."""
+@lru_cache(maxsize=None)
+def _schema(table: str, without: tuple[str, ...] = ()):
+    schema = MODELS[table].to_schema()
+    return schema.remove_columns(list(without)) if without else schema
+
+
+def schema_failures(table: str, df: pd.DataFrame, without: tuple[str, ...] = ()) -> dict[int, list[str]]:
+    """Row index → reasons, from the table's Pandera model (all checks, lazily); ``without`` names columns
+    not checked (and absent from ``df``), such as a key that a later stage assigns."""
     failures: dict[int, list[str]] = defaultdict(list)
     if df.empty:
         return failures
     try:
-        MODELS[table].validate(df, lazy=True)
+        _schema(table, without).validate(df.drop(columns=list(without), errors="ignore"), lazy=True)
     except pa.errors.SchemaErrors as err:
         fc = err.failure_cases
         for row in fc.itertuples(index=False):
@@ -101,38 +109,55 @@ def _ints(column: pd.Series) -> list[int | None]:
         else [int(v) for v in column.tolist()]
 
 
-def validate_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataFrame], ValidationReport]:
-    """The tables with failing rows moved to ``rejects`` (foreign keys re-checked until nothing changes)."""
+def validate_tables(tables: dict[str, pd.DataFrame],
+                    deferred: tuple[str, ...] = ()) -> tuple[dict[str, pd.DataFrame], ValidationReport]:
+    """The tables with failing rows moved to ``rejects`` (foreign keys re-checked until nothing changes).
+
+    ``deferred`` names tables the whole corpus builds later (a batch's rows are checked before the
+    corpus's organisations and initiative entities exist): their rows are not checked, foreign keys into
+    them are left to the whole-corpus step, and columns that point to them are not checked here.
+    """
     tables = {name: df.reset_index(drop=True) for name, df in tables.items()}
     report = ValidationReport()
     new_rejects: list[dict] = []
+    order = [t for t in CHECK_ORDER if t in tables and t not in deferred]
+    without = {"initiatives": ("entity_id",)} if "initiative_entities" in deferred else {}
 
     def drop(table: str, failures: dict[int, list[str]]) -> None:
         if not failures:
             return
         df = tables[table]
         for i in sorted(failures):
-            record = {k: _plain(v) for k, v in df.iloc[i].to_dict().items()}
+            record = {k: _plain(v) for k, v in df.iloc[i].to_dict().items() if k not in without.get(table, ())}
             reasons = sorted(set(failures[i]))
             report.add(table, reasons)
             new_rejects.append(reject_row(table, record, reasons, _source_of(record, tables),
                                           record.get("article_id")))
         tables[table] = df.drop(index=sorted(failures)).reset_index(drop=True)
 
-    for table in CHECK_ORDER:
-        drop(table, schema_failures(table, tables[table]))
+    for table in order:
+        drop(table, schema_failures(table, tables[table], without.get(table, ())))
     article_text = dict(zip(tables["articles"]["article_id"], tables["articles"]["text"]))
-    for table in CHECK_ORDER:
+    for table in order:
         drop(table, span_failures(table, tables[table], article_text))
+    _drop_dangling(tables, order, drop, deferred)
+    if report.rejected.get("initiatives") and "initiative_entities" in tables and "initiative_entities" not in deferred:
+        tables = refresh_entities(tables)  # an entity's counts and names are those of its remaining reports
 
-    # Foreign keys: a rejected row can orphan others, so repeat until stable.
+    rejects = pd.concat([tables["rejects"], to_frame("rejects", new_rejects)], ignore_index=True)
+    tables["rejects"] = to_frame("rejects", rejects.to_dict("records"))
+    return tables, report
+
+
+def _drop_dangling(tables: dict[str, pd.DataFrame], order: list[str], drop, deferred: tuple[str, ...]) -> None:
+    """Foreign keys: a rejected row can orphan others, so repeat until stable."""
     changed = True
     while changed:
         changed = False
-        for table in CHECK_ORDER:
+        for table in order:
             failures: dict[int, list[str]] = defaultdict(list)
             for (t, col), (ref_table, ref_col) in FOREIGN_KEYS.items():
-                if t != table or tables[table].empty:
+                if t != table or tables[table].empty or ref_table in deferred or ref_table not in tables:
                     continue
                 values = tables[table][col]
                 dangling = values.notna().to_numpy() & ~arrow_isin(values, tables[ref_table][ref_col])
@@ -145,12 +170,6 @@ def validate_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict[str, pd.DataF
             if failures:
                 drop(table, failures)
                 changed = True
-    if report.rejected.get("initiatives"):
-        tables = refresh_entities(tables)  # an entity's counts and names are those of its remaining reports
-
-    rejects = pd.concat([tables["rejects"], to_frame("rejects", new_rejects)], ignore_index=True)
-    tables["rejects"] = to_frame("rejects", rejects.to_dict("records"))
-    return tables, report
 
 
 def _plain(value):

@@ -48,7 +48,7 @@ def test_served_run_takes_processes_for_more_than_a_batch_and_publishes(prefect_
     state = server.wait_until_final(run["id"], 300, [serve])
     logs = "\n".join(server.log_lines(run["id"]))
     assert state["type"] == "COMPLETED", (state, logs)
-    assert "task runner processes (" in logs and f"asked for auto); raw {raw_copy}, curated {curated}" in logs, logs
+    assert f"task runner auto (2 workers); raw {raw_copy}, curated {curated}" in logs, logs
     manifest = json.loads((curated / "latest" / "manifest.json").read_text(encoding="utf-8"))
     assert len(manifest["inputs"]) == 5
 
@@ -56,5 +56,8 @@ def test_served_run_takes_processes_for_more_than_a_batch_and_publishes(prefect_
     # (they had its PREFECT_API_URL; without it each would have started a temporary server of its own).
     [release_run] = server.subflow_runs(run["id"])
     assert release_run["state"]["type"] == "COMPLETED"
-    extracts = [t for t in server.task_runs(release_run["id"]) if t["name"].startswith("extract")]
+    release_logs = "\n".join(server.log_lines(release_run["id"]))
+    assert "batches to extract (processes)" in release_logs, release_logs
+    [extract_run] = server.subflow_runs(release_run["id"])  # the batches run in a subflow with its own runner
+    extracts = [t for t in server.task_runs(extract_run["id"]) if t["name"].startswith("extract")]
     assert len(extracts) >= 2 and {t["state"]["type"] for t in extracts} == {"COMPLETED"}, extracts

@@ -11,7 +11,8 @@ from frictionless import validate
 from samples import empty_tables, seed_tables, small_tables, write_release
 
 from aiplus.tables.conform import to_frame
-from aiplus.release.companions.datapackage import DATAPACKAGE_FILE, DATAPACKAGE_PROFILE, write_datapackage
+from aiplus.release.companions.datapackage import (DATAPACKAGE_FILE, DATAPACKAGE_PROFILE, build_datapackage,
+                                                   write_datapackage)
 from aiplus.release.companions.card import CARD_FILE, release_fingerprint, write_dataset_card
 from schemas.tables import ARROW_SCHEMAS, FOREIGN_KEYS, TABLE_KEYS, TABLES
 
@@ -147,5 +148,9 @@ def test_sources_carry_the_urls_of_the_sidecar(tmp_path):
         found = sorted(set(articles.loc[articles["source_file"] == source["x-file"][4:], "publisher"].dropna()))
         assert source["title"] == f"{'、'.join(found) or 'publisher unknown'} ({source['x-file']})"
     assert any("publisher unknown" not in s["title"] for s in package["sources"][1:])
+    # Written source by source, the file is the descriptor encoded in one piece.
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert (folder / DATAPACKAGE_FILE).read_text(encoding="utf-8") == \
+        json.dumps(build_datapackage(folder, manifest), ensure_ascii=False, indent=2) + "\n"
     card = (folder / CARD_FILE).read_text(encoding="utf-8")
     assert "## Sources" in card and "<https://www.sznews.com/a.html>" in card and "1 of 5 raw files" in card

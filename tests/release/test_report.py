@@ -259,7 +259,7 @@ def test_rejected_files_and_sources_are_listed_with_their_reasons_and_urls(tmp_p
     with release_tables(folder) as con:
         assert rejected_files(con) == [("notice.doc", "legacy Word .doc file is not read: convert it to .docx"),
                                        ("scan.pdf", "PDF has no text layer (a scanned image?)")]
-        rows = source_rows(con, manifest)
+        rows = list(source_rows(con, manifest))
     assert rows[0]["url"] == "https://www.sznews.com/x.html" and rows[0]["publisher"] == "深圳新闻网"
     assert rows[1]["publisher"] == "泉州晚报"  # no sidecar publisher: the one found in the file's articles
     page = build_summary_report(folder, manifest, SCORES)

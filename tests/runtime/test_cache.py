@@ -92,22 +92,39 @@ def test_batches_are_cut_by_name_so_a_new_file_changes_only_its_own_batch():
     assert len(changed) == 1 and any(f.source_file == "01001.txt" for f in changed[0])
 
 
-def test_a_batch_of_unchanged_files_comes_whole_from_the_batch_cache(tmp_path: Path):
-    from aiplus.runtime.batch import process_batch_to_fragments
+def test_a_batch_of_unchanged_files_keeps_its_part(tmp_path: Path):
+    """A batch's part is keyed by its files' names and hashes: unchanged files find the part written before
+    (its rows sorted by key, its files listed); a changed file gives another key, and its batch is extracted
+    again with the other files from the per-file cache."""
+    import pyarrow.parquet as pq
+
+    from aiplus.runtime.batch import process_batch_to_part, read_part_summary
+    from aiplus.runtime.cache import PartStore
+    from aiplus.runtime.inputs import snapshot_raw
 
     raw = tmp_path / "raw"
     shutil.copytree(RAW, raw)
     cache = tmp_path / "cache"
-    first = process_batch_to_fragments(discover_files(raw), raw, cache)
-    second = process_batch_to_fragments(discover_files(raw), raw, cache)
-    assert first.cache_hits == 0 and second.cache_hits == 5 and "extract" not in second.stage_seconds
-    for name, table in first.fragments.items():
-        assert second.fragments[name].equals(table)
-    # One changed file: the batch is rebuilt, the other four files still come from the file cache.
+    store = PartStore(cache)
+
+    def key():
+        return PartStore.key([(f.source_file, f.sha256) for f in snapshot_raw(raw)])
+
+    first_key = key()
+    assert read_part_summary(store.folder(first_key)) is None
+    first = process_batch_to_part(discover_files(raw), raw, store.folder(first_key), cache)
+    assert first.cache_hits == 0 and first.n_articles == 19 and not first.reused
+    kept = read_part_summary(store.folder(key()))
+    assert kept.reused and kept.cache_hits == 5 and [d.source_file for d in kept.documents] == \
+        [d.source_file for d in first.documents]
+    mentions = pq.read_table(store.folder(first_key) / "mentions.parquet").column("mention_id").to_pylist()
+    assert mentions == sorted(mentions)
     path = raw / "003_9667f61e04ef14cb.txt"
     path.write_text(path.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
-    third = process_batch_to_fragments(discover_files(raw), raw, cache)
+    assert key() != first_key and read_part_summary(store.folder(key())) is None
+    third = process_batch_to_part(discover_files(raw), raw, store.folder(key()), cache)
     assert third.cache_hits == 4 and third.stage_seconds["extract"] > 0
+    assert store.keep_only({key()}) == 1 and not store.folder(first_key).exists()
 
 
 def test_the_sources_sidecar_and_the_size_limit_change_the_inputs_digest(raw_copy):

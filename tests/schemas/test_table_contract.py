@@ -15,7 +15,7 @@ from aiplus.release.companions.card import (DATASET_MD, DATASET_MD_BEGIN, DATASE
                                             render_card)
 from aiplus.release.companions.datapackage import resource, table_schema
 from aiplus.release.companions.duckdb import CREATE_ORDER, DUCKDB_FILE, connect_read_only, write_duckdb
-from aiplus.release.publish import parquet_bytes
+from aiplus.tables.write import parquet_bytes
 from aiplus.tables.conform import to_frame
 from schemas.tables import (ARROW_SCHEMAS, CONTRACT, FOREIGN_KEYS, LIST_OF_STRINGS, MODELS, SCHEMA_VERSIONS,
                             SORT_ORDERS, TABLE_KEYS, TABLES, TableContract)

@@ -11,6 +11,7 @@ package-level facts (title, licence, keywords) are written here.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -96,6 +97,11 @@ def table_schema(table: str) -> dict:
 
 def build_datapackage(folder: Path, manifest: dict) -> dict:
     """The ``datapackage.json`` descriptor of a release, from its folder's Parquet files and its manifest."""
+    return descriptor(manifest, list(sources(folder, manifest)))
+
+
+def descriptor(manifest: dict, package_sources) -> dict:
+    """The descriptor with the given value as its ``sources``."""
     version = manifest["version"]
     return {
         "$schema": DATAPACKAGE_PROFILE,
@@ -108,7 +114,7 @@ def build_datapackage(folder: Path, manifest: dict) -> dict:
         "licenses": [DATA_LICENSE],
         "keywords": KEYWORDS,
         "contributors": CONTRIBUTORS,
-        "sources": sources(folder, manifest),
+        "sources": package_sources,
         "resources": [resource(name, manifest) for name in TABLES],
         "x-code": {**manifest.get("code", {}), "license": CODE_LICENSE},
     }
@@ -134,25 +140,28 @@ def resource(table: str, manifest: dict) -> dict:
     }
 
 
-def sources(folder: Path, manifest: dict) -> list[dict]:
-    """One source per raw input file, titled with its publisher, with its URL when SOURCES.tsv gives one.
+def sources(folder: Path, manifest: dict) -> Iterator[dict]:
+    """One source per raw input file (made as it is read), titled with its publisher, with its URL when
+    SOURCES.tsv gives one.
 
     The publisher is the sidecar's when it names one, else those found in the file's articles.
     """
     with release_tables(folder) as con:
         publishers = article_publishers(con)
-    out = []
-    for item in manifest.get("inputs", []):
-        names = item.get("publisher") or "、".join(sorted(publishers.get(item["source_file"], []))) \
-            or "publisher unknown"
-        source = {"title": f"{names} (raw/{item['source_file']})", "path": item.get("url") or f"raw/{item['source_file']}",
-                  "x-file": f"raw/{item['source_file']}", "x-sha256": item.get("sha256")}
-        for key in ("retrieved", "licence"):
-            if item.get(key):
-                source[f"x-{key}"] = item[key]
-        if item.get("status") and item["status"] != "read":
-            source["x-status"] = item["status"]
-        out.append(source)
+    return (source(item, publishers) for item in manifest.get("inputs", []))
+
+
+def source(item: dict, publishers: dict[str, set[str]]) -> dict:
+    """The data-package source of one raw input file (an entry of the manifest's ``inputs``)."""
+    names = item.get("publisher") or "、".join(sorted(publishers.get(item["source_file"], []))) \
+        or "publisher unknown"
+    out = {"title": f"{names} (raw/{item['source_file']})", "path": item.get("url") or f"raw/{item['source_file']}",
+           "x-file": f"raw/{item['source_file']}", "x-sha256": item.get("sha256")}
+    for key in ("retrieved", "licence"):
+        if item.get(key):
+            out[f"x-{key}"] = item[key]
+    if item.get("status") and item["status"] != "read":
+        out["x-status"] = item["status"]
     return out
 
 
@@ -166,9 +175,29 @@ def article_publishers(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
 
 
 def write_datapackage(folder: Path, manifest: dict, previous_release_dir: Path | None = None) -> None:
-    """Release extra: ``datapackage.json`` in the release folder."""
-    data = (json.dumps(build_datapackage(folder, manifest), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Release extra: ``datapackage.json`` in the release folder, written source by source."""
     path = Path(folder) / DATAPACKAGE_FILE
-    path.write_bytes(data)
-    record_file(manifest, path, data)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        for part in datapackage_parts(folder, manifest):
+            out.write(part)
+    record_file(manifest, path)
+
+
+# Stands for the sources in the descriptor encoded whole; they are encoded one by one in its place.
+_SOURCES_PLACEHOLDER = "\x00sources\x00"
+
+
+def datapackage_parts(folder: Path, manifest: dict) -> Iterator[str]:
+    """The text of ``datapackage.json`` in pieces: the same as ``json.dumps(build_datapackage(...),
+    ensure_ascii=False, indent=2) + "\\n"``, without holding a list of every raw file's source."""
+    text = json.dumps(descriptor(manifest, _SOURCES_PLACEHOLDER), ensure_ascii=False, indent=2) + "\n"
+    head, tail = text.split(json.dumps(_SOURCES_PLACEHOLDER))
+    yield head
+    first = True
+    for item in sources(folder, manifest):
+        # An item of a list that is a value of the top-level object: indented by two levels of two spaces.
+        yield ("[\n    " if first else ",\n    ") + json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n    ")
+        first = False
+    yield "[]" if first else "\n  ]"
+    yield tail
 

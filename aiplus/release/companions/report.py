@@ -16,6 +16,7 @@ import html
 import json
 import math
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,11 +68,15 @@ _WIDE_CHAR = re.compile(r"[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef\
 
 
 def write_summary_report(folder: Path, manifest: dict, previous_release_dir: Path | None = None) -> None:
-    """Write ``folder/report.html`` from the folder's tables (a release extra; the previous release is not used)."""
-    data = build_summary_report(folder, manifest, load_extraction_scores()).encode("utf-8")
+    """Write ``folder/report.html`` from the folder's tables (a release extra; the previous release is not used).
+
+    The page is written piece by piece: its table of sources has a row per raw file.
+    """
     path = Path(folder) / REPORT_FILE
-    path.write_bytes(data)
-    record_file(manifest, path, data)
+    with open(path, "w", encoding="utf-8", newline="") as out:
+        for part in report_parts(folder, manifest, load_extraction_scores()):
+            out.write(part)
+    record_file(manifest, path)
 
 
 def render_release_report(release_dir: Path) -> str:
@@ -95,23 +100,29 @@ def score_rows(scores: dict) -> list[tuple[str, str, dict]]:
 
 def build_summary_report(folder: Path, manifest: dict, scores: dict) -> str:
     """The whole page of the release in ``folder`` as a string (deterministic for the same arguments)."""
+    return "".join(report_parts(folder, manifest, scores))
+
+
+def report_parts(folder: Path, manifest: dict, scores: dict) -> Iterator[str]:
+    """The page in pieces, in order: its figures are computed first, the rows of its sources table as written."""
     version = str(manifest.get("version", "unversioned"))
     title = f"aiplus-data {version}: summary"
     with release_tables(folder) as con:
         sections = _sections(con, manifest, scores)
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{_e(title)}</title>\n"
-        f"<style>\n{_stylesheet()}</style>\n</head>\n<body>\n<main>\n"
-        + "\n".join(sections)
-        + "\n</main>\n</body>\n</html>\n"
-    )
+    yield ("<!DOCTYPE html>\n"
+           '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+           '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+           f"<title>{_e(title)}</title>\n"
+           f"<style>\n{_stylesheet()}</style>\n</head>\n<body>\n<main>\n")
+    for k, section in enumerate(sections):
+        if k:
+            yield "\n"
+        yield from ([section] if isinstance(section, str) else section)
+    yield "\n</main>\n</body>\n</html>\n"
 
 
-def _sections(con: duckdb.DuckDBPyConnection, manifest: dict, scores: dict) -> list[str]:
-    """The page's sections in order, each from its figures."""
+def _sections(con: duckdb.DuckDBPyConnection, manifest: dict, scores: dict) -> list[str | Iterator[str]]:
+    """The page's sections in order, each from its figures (the sources card as pieces, one per raw file)."""
     version = str(manifest.get("version", "unversioned"))
     created = str(manifest.get("created", ""))
     return [
@@ -151,9 +162,9 @@ def _sections(con: duckdb.DuckDBPyConnection, manifest: dict, scores: dict) -> l
               "Raw files that gave no article, with the reason (rows of the rejects table with table 'files')."),
         _card("Rejected rows", _rejects_chart(rejects_by_table(con)), "rejects",
               "Extracted records sent to the rejects table (by the row-level gate, or as duplicates), by table."),
-        _card("Sources", _sources_table(source_rows(con, manifest)), "sources",
-              "Where each raw file came from: URL, publisher, retrieval date and licence from the raw folder's "
-              "SOURCES.tsv, else the publishers found in its articles."),
+        _card_parts("Sources", _sources_table(manifest, source_rows(con, manifest)), "sources",
+                    "Where each raw file came from: URL, publisher, retrieval date and licence from the raw "
+                    "folder's SOURCES.tsv, else the publishers found in its articles."),
         _card("Files of this release", _links(manifest), "files", "Relative links: open this page from inside the "
               "release folder."),
         f'<footer>aiplus-data release <code>{_e(version)}</code>, created {_e(created)}. '
@@ -193,6 +204,14 @@ def _card(title: str, body: str, anchor: str, note: str = "", *, legend: bool = 
     return f'<section class="card" id="{anchor}"><h2>{_e(title)}</h2>{note_html}{legend_html}{body}</section>'
 
 
+def _card_parts(title: str, body: Iterable[str], anchor: str, note: str = "") -> Iterator[str]:
+    """A titled section (as ``_card`` without a legend) whose body comes in pieces."""
+    note_html = f'<p class="note">{_e(note)}</p>' if note else ""
+    yield f'<section class="card" id="{anchor}"><h2>{_e(title)}</h2>{note_html}'
+    yield from body
+    yield "</section>"
+
+
 # --------------------------------------------------------------------------- charts (inline SVG)
 
 CHART_WIDTH = 560
@@ -228,21 +247,24 @@ def _rejected_files_table(rows: list[tuple[str, str]]) -> str:
     return f'<table id="rejected-files-table"><tr><th>file</th><th>reason</th></tr>{body}</table>'
 
 
-def _sources_table(rows: list[dict]) -> str:
-    if not rows:
-        return NO_DATA
-    body = []
+def _sources_table(manifest: dict, rows: Iterable[dict]) -> Iterator[str]:
+    """The table of sources in pieces: its note and header, then a row per raw file (``source_rows``)."""
+    inputs = manifest.get("inputs") or []
+    if not inputs:
+        yield NO_DATA
+        return
+    listed = sum(1 for item in inputs if item.get("url"))
+    yield (f'<p class="note">{listed} of {len(inputs)} files with a source URL.</p>'
+           '<table id="sources-table"><tr><th>file</th><th>URL</th><th>publisher</th><th>retrieved</th>'
+           '<th>licence</th></tr>')
     for r in rows:
         url = (f'<a href="{_e(r["url"])}" rel="noopener noreferrer">{_e(r["url"])}</a>' if r["url"]
                else '<span class="muted">no URL (not in SOURCES.tsv)</span>')
         status = "" if r["status"] == "read" else ' <span class="tag">rejected</span>'
-        body.append(f'<tr><td class="nowrap"><code>{_e(r["file"])}</code>{status}</td><td class="url">{url}</td>'
-                    f'<td>{_e(r["publisher"] or "–")}</td><td class="nowrap">{_e(r["retrieved"] or "–")}</td>'
-                    f'<td>{_e(r["licence"] or "–")}</td></tr>')
-    listed = sum(1 for r in rows if r["url"])
-    return (f'<p class="note">{listed} of {len(rows)} files with a source URL.</p>'
-            '<table id="sources-table"><tr><th>file</th><th>URL</th><th>publisher</th><th>retrieved</th>'
-            '<th>licence</th></tr>' + "".join(body) + "</table>")
+        yield (f'<tr><td class="nowrap"><code>{_e(r["file"])}</code>{status}</td><td class="url">{url}</td>'
+               f'<td>{_e(r["publisher"] or "–")}</td><td class="nowrap">{_e(r["retrieved"] or "–")}</td>'
+               f'<td>{_e(r["licence"] or "–")}</td></tr>')
+    yield "</table>"
 
 
 def _bar_chart(items: list[tuple[str, int]], colour: str, muted_labels: set[str] | frozenset = frozenset(),

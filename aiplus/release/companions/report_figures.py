@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -298,23 +299,22 @@ def rejected_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
                   if _clean(k) == "files")
 
 
-def source_rows(con: duckdb.DuckDBPyConnection, manifest: dict) -> list[dict]:
-    """One row per raw input file: its URL, publisher, retrieval date, licence and status.
+def source_rows(con: duckdb.DuckDBPyConnection, manifest: dict) -> Iterator[dict]:
+    """One row per raw input file, made as it is read: its URL, publisher, retrieval date, licence and status.
 
-    The publisher is the one SOURCES.tsv gives, else those found in the file's articles.
+    The publisher is the one SOURCES.tsv gives, else those found in the file's articles (queried now, so
+    the rows can be read after the connection is closed).
     """
     publishers: dict[str, set[str]] = {}
     for f, p in publishers_by_file(con):
         f, p = _clean(f), _clean(p)
         if f and p:
             publishers.setdefault(f, set()).add(p)
-    rows = []
-    for item in manifest.get("inputs") or []:
-        f = item.get("source_file", "")
-        rows.append({"file": f, "url": item.get("url"), "retrieved": item.get("retrieved"),
-                     "licence": item.get("licence"), "status": item.get("status", "read"),
-                     "publisher": item.get("publisher") or "、".join(sorted(publishers.get(f, []))) or None})
-    return rows
+    return ({"file": item.get("source_file", ""), "url": item.get("url"), "retrieved": item.get("retrieved"),
+             "licence": item.get("licence"), "status": item.get("status", "read"),
+             "publisher": item.get("publisher") or "、".join(sorted(publishers.get(item.get("source_file", ""), [])))
+             or None}
+            for item in manifest.get("inputs") or [])
 
 
 # ----------------------------------------------------------------------------------------------- helpers
