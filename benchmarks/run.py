@@ -9,8 +9,9 @@ differ from article to article; articles are about as long as the seeds'.
 For each size it runs `aiplus run` three times in a fresh folder (full run,
 re-run with nothing changed, re-run with 1 % new files) and prints articles per
 second overall and per stage, peak memory (of the run's whole process tree:
-workers and Prefect's server included), the share of time outside the
-pipeline's own stages (Prefect start-up and orchestration), and the re-run times.
+workers and Prefect's server included, and of the main process alone), the
+share of time outside the pipeline's own stages (Prefect start-up and
+orchestration), and the re-run times.
 """
 
 from __future__ import annotations
@@ -107,8 +108,10 @@ def write_corpus(folder: Path, start: int, count: int, paragraphs: list[str], me
 
 
 def run_pipeline(raw: Path, curated: Path, cache: Path, summary: Path, task_runner: str,
-                 env: dict | None = None) -> tuple[float, dict, float]:
-    """One `aiplus run`: its wall time, its summary, and the peak memory of its whole process tree (MB)."""
+                 env: dict | None = None) -> tuple[float, dict, dict]:
+    """One `aiplus run`: its wall time, its summary, and peak memory (MB): of its whole process tree
+    (``tree``), of the main process alone (``main``), and the most its worker processes and its Prefect
+    server held at once (``workers``, ``server``)."""
     import psutil
 
     cmd = [sys.executable, "-m", "flows", "--raw", str(raw), "--curated", str(curated), "--cache-dir",
@@ -116,12 +119,21 @@ def run_pipeline(raw: Path, curated: Path, cache: Path, summary: Path, task_runn
     t = time.perf_counter()
     log = tempfile.TemporaryFile()
     proc = subprocess.Popen(cmd, cwd=raw.parent, stdout=log, stderr=subprocess.STDOUT, env=env)
-    root, peak = psutil.Process(proc.pid), 0
+    root = psutil.Process(proc.pid)
+    peak = {"tree": 0, "main": 0, "workers": 0, "server": 0}
     while proc.poll() is None:
         # Memory of the run, its worker processes and its temporary Prefect server, taken together.
         try:
-            tree = [root, *root.children(recursive=True)]
-            peak = max(peak, sum(p.memory_info().rss for p in tree if p.is_running()))
+            now = {"main": root.memory_info().rss, "workers": 0, "server": 0}
+            for child in root.children(recursive=True):
+                try:
+                    cmdline = " ".join(child.cmdline())
+                    role = "server" if "uvicorn" in cmdline or "prefect.server" in cmdline else "workers"
+                    now[role] += child.memory_info().rss
+                except psutil.Error:
+                    continue
+            now["tree"] = now["main"] + now["workers"] + now["server"]
+            peak = {k: max(v, now[k]) for k, v in peak.items()}
         except psutil.Error:
             pass
         time.sleep(0.1)
@@ -129,7 +141,7 @@ def run_pipeline(raw: Path, curated: Path, cache: Path, summary: Path, task_runn
     if proc.returncode != 0:
         log.seek(0)
         raise SystemExit(f"aiplus run failed ({proc.returncode}):\n{log.read().decode(errors='replace')[-5000:]}")
-    return wall, json.loads(summary.read_text(encoding="utf-8")), peak / 2**20
+    return wall, json.loads(summary.read_text(encoding="utf-8")), {k: v / 2**20 for k, v in peak.items()}
 
 
 def benchmark(n: int, task_runner: str, workdir: Path, env: dict | None = None) -> dict:
@@ -164,7 +176,10 @@ def benchmark(n: int, task_runner: str, workdir: Path, env: dict | None = None) 
         "extract_chars_per_cpu_s": round(chars / max(1e-9, sum(steps.values()))),
         "prefect_overhead_s": round(full_s - inside, 2),
         "prefect_overhead_share": round((full_s - inside) / full_s, 3),
-        "peak_rss_mb": round(max(full_mb, noop_mb, new_mb), 1),
+        "peak_rss_mb": round(max(full_mb["tree"], noop_mb["tree"], new_mb["tree"]), 1),
+        "peak_rss_main_mb": round(max(full_mb["main"], noop_mb["main"], new_mb["main"]), 1),
+        "peak_rss_by_run_mb": {run: {k: round(v, 1) for k, v in mb.items()}
+                               for run, mb in (("full", full_mb), ("noop", noop_mb), ("1pct_new", new_mb))},
         "noop_rerun_s": round(noop_s, 2),
         "noop_rerun_inside_flow_s": round(sum(noop["stage_seconds"].values()), 2),
         "noop_rerun_published": noop["published"],
@@ -174,6 +189,8 @@ def benchmark(n: int, task_runner: str, workdir: Path, env: dict | None = None) 
         "rerun_1pct_inside_flow_share_of_full": round(sum(new["stage_seconds"].values()) / inside, 3),
         "rerun_1pct_stage_s": {k: round(v, 3) for k, v in new["stage_seconds"].items()},
         "rerun_1pct_cache_hits": new["cache_hits"],
+        "rerun_1pct_batches_extracted": new.get("batches_extracted"),
+        "rerun_1pct_batches_reused": new.get("batches_reused"),
     }
 
 
