@@ -12,6 +12,7 @@ temporary folder, gated and given its companion files there, and published (rena
 
 from __future__ import annotations
 
+import json
 import logging
 import tempfile
 from contextlib import ExitStack
@@ -59,11 +60,13 @@ def extract_task(paths: list[str], raw_dir: str, part_dir: str, cache_dir: str |
 
 
 @flow(name="aiplus-extract", log_prints=False)
-def extract_batches(batches: list[tuple[list[str], str]], raw_dir: str, cache_dir: str | None, max_file_bytes: int,
+def extract_batches(plan_file: str, raw_dir: str, cache_dir: str | None, max_file_bytes: int,
                     n_files: int) -> list[PartSummary]:
-    """Extract every batch into its part folder (``(paths, part folder)`` pairs); summaries in the order
-    batches finish, with their progress logged."""
+    """Extract every batch of the plan into its part folder; summaries in the order batches finish, with
+    their progress logged.  The plan (a JSON list of ``[paths, part folder]``) is read from a file because a
+    flow's parameters go to the Prefect API, which refuses a list of 100,000 paths."""
     logger = get_run_logger()
+    batches = json.loads(Path(plan_file).read_text(encoding="utf-8"))
     futures = [extract_task.submit(paths, raw_dir, part_dir, cache_dir, max_file_bytes) for paths, part_dir in batches]
     artifact = None
     if len(batches) > 1:
@@ -190,7 +193,10 @@ def _extract(files: list[RawFile], raw_dir: str, store: PartStore, cache_dir: st
         logger.info("extract: %d of %d batches to extract (%s), %d kept from earlier runs", len(todo),
                     len(todo) + len(parts), chosen, len(parts))
         subflow = extract_batches.with_options(task_runner=make_task_runner(chosen, dask_address, workers))
-        parts += subflow(todo, raw_dir, cache_dir, max_file_bytes, n_files)
+        with tempfile.TemporaryDirectory(prefix="aiplus-plan-") as plans:
+            plan_file = Path(plans) / "batches.json"
+            plan_file.write_text(json.dumps(todo, ensure_ascii=False), encoding="utf-8")
+            parts += subflow(str(plan_file), raw_dir, cache_dir, max_file_bytes, n_files)
     return parts
 
 

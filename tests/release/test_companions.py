@@ -47,7 +47,10 @@ def test_companions_are_written_from_the_folder_without_loading_a_table(tmp_path
     finally:
         con.close()
     assert counts == {t: staged.manifest["tables"][t]["rows"] for t in TABLES}
-    assert f"`{DUCKDB_FILE}`" in (staged.folder / CARD_FILE).read_text(encoding="utf-8")  # listed: it ran last
+    card = (staged.folder / CARD_FILE).read_text(encoding="utf-8")
+    assert f"`{DUCKDB_FILE}`" in card  # listed: it ran last
+    # The card says on what its extraction scores were measured, and that those files shaped the extractor.
+    assert "train (40 files)" in card and "How far to trust these figures:" in card and "never seen" in card
 
 
 def test_a_failing_writer_discards_the_staged_release(tmp_path):

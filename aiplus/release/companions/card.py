@@ -326,6 +326,8 @@ def _scores_section(scores: dict | None, release_extractor: str | None) -> list[
     descriptions = [f"`{name}`: {s['description']}" for name, s in scores["sets"].items() if s.get("description")]
     if descriptions:
         lines += ["", "Gold sets: " + "; ".join(descriptions) + "."]
+    if scores.get("caveat"):  # on what the scores were measured, and how far they are from unseen articles
+        lines += ["", f"**How far to trust these figures:** {scores['caveat']}"]
     return lines
 
 
