@@ -1,4 +1,4 @@
-"""Candidate names of initiatives: grown from naming heads, quoted, observance days, partnerships.
+"""Candidate names of initiatives: grown from naming heads, quoted, observance days, partnerships, deployments.
 
 Each finder gives ``Candidate`` objects (a name, its head and kind, and its span in the text); the
 filters, grouping and records of ``aiplus.extract.initiatives`` come after.
@@ -7,7 +7,8 @@ With ``generous=True`` the finders also give names the rules alone would not, ea
 ``flags``: a head word that names an undertaking only sometimes (``model_head``: 中心, 学院, 基金, 模式…,
 ``heads.tsv``'s model_only column), a head the rules take only quoted (``unquoted``: 课程, 改革…), a
 quotation with no launching verb or head (``free_quote``: a named service, a brand, a course), a
-partnership named by its party (``cooperate_with``: 与X合作); the filters add ``is_org``.  The learned
+partnership named by its party (``cooperate_with``: 与X合作); the filters add ``is_org``.  A deployment of a
+large model has no name in the text and is named by what is done (接入DeepSeek, 部署上线全尺寸模型).  The learned
 model (``aiplus.extract.initiative_features``, ``models/initiatives.json``) decides on every name.  A
 candidate without flags is one the rules keep.  What the rules reject outright stays rejected in both modes:
 short or generic modifiers, counted categories, back-references, metaphors, slogans, word-list rejections.
@@ -26,7 +27,8 @@ from aiplus.extract.initiative_words import (ANAPHORA, BLOCKERS_BY_HEAD, CLASS_B
                                              METAPHOR_BEFORE, OBSERVANCE, OPEN_QUOTES, OPENING_AFTER, OPENING_ENDS,
                                              ORG_AFTER_HEAD, POLICY_TITLE, QUOTE_CHARS, REJECT, SIGNED_WITH, STOPS,
                                              TRIGGERS, VENUE_PREPS, COOPERATE_WITH, Head, head_spans,
-                                             AGREEMENT_WORDS, COOPERATION_WORDS, SIGNING_VERBS)
+                                             AGREEMENT_WORDS, COOPERATION_WORDS, SIGNING_VERBS, DEPLOYMENT,
+                                             DEPLOYMENT_GENERIC_SUBJECTS, DEPLOYMENT_MODELS, DEPLOYMENT_NOMINAL)
 
 # Title of a talk or theme: 以“…”为主题 / 以《…》为题.
 THEME_TITLE = re.compile(r"以[“「《\"]([^”」》\"\n]{4,40})[”」》\"]为(?:主)?题")
@@ -58,7 +60,7 @@ class Candidate:
 def find_candidates(flat: str, generous: bool = False) -> list[Candidate]:
     """Every candidate name of the text, “A暨B” joined names included (``generous``: flagged ones too)."""
     candidates = (head_candidates(flat, generous) + quote_candidates(flat, generous) + observance_candidates(flat)
-                  + partnership_candidates(flat, generous))
+                  + partnership_candidates(flat, generous) + deployment_candidates(flat))
     return candidates + join_coordinated(flat, candidates)
 
 
@@ -253,6 +255,32 @@ def partnership_candidates(flat: str, generous: bool = False) -> list[Candidate]
     for m in CO_BUILD.finditer(flat) if CO_BUILD_WORD in flat else ():
         out.append(Candidate(CO_BUILD_WORD + m.group(1), CO_BUILD_WORD, "partnership", m.start(), m.end(), False,
                              "partnership"))
+    return out
+
+
+# Where the clause before a deployment's verb starts (its subject is looked at there).
+_CLAUSE_START = re.compile(r"[，,。；;：:！!？?\n]")
+
+
+def deployment_candidates(flat: str) -> list[Candidate]:
+    """Deployments of a large model named by what is done (接入DeepSeek, 部署上线全尺寸模型: GOLD.md's short
+    descriptive name of an unnamed undertaking), unless the clause's subject is many places at once
+    (多地政务系统纷纷接入DeepSeek).  Only texts naming a model family or a generic model are scanned."""
+    if not any(m in flat for m in DEPLOYMENT_MODELS) and "模型" not in flat:
+        return []
+    out = []
+    for m in DEPLOYMENT.finditer(flat):
+        if not (m.group("model") or m.group("generic")):
+            continue
+        clause_start = max((c.end() for c in _CLAUSE_START.finditer(flat, max(0, m.start() - 40), m.start())),
+                           default=max(0, m.start() - 40))
+        if any(w in flat[clause_start:m.start()] for w in DEPLOYMENT_GENERIC_SUBJECTS):
+            continue
+        name = "".join(m.group(g) or "" for g in ("verb", "model", "version", "tail", "generic"))
+        out.append(Candidate(name, m.group("verb"), "service", m.start(), m.end(), False, "deployment"))
+    for m in DEPLOYMENT_NOMINAL.finditer(flat):
+        name = "".join(m.group(g) or "" for g in ("model", "version", "size", "tail", "verb"))
+        out.append(Candidate(name, m.group("verb"), "service", m.start(), m.end(), False, "deployment"))
     return out
 
 

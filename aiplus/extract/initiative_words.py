@@ -232,6 +232,30 @@ CO_BUILD = re.compile(rf"(?:{alternation(_partners('co_build_prefix'))})?{re.esc
 # Names of undertakings built together: 共建…, 合作共建…, 联合共建….
 JOINT_STARTS = (CO_BUILD_WORD, *(p + CO_BUILD_WORD for p in _partners("co_build_prefix")))
 
+# ---------------------------------------------------------------- deployments of a model
+
+_DEPLOYMENTS = _I + "deployments.tsv"
+
+
+def _deployment(cls: str) -> list[str]:
+    return longest_first(words_of(_DEPLOYMENTS, "class", cls))
+
+
+# 接入DeepSeek, 启用DeepSeek大模型, “尝鲜”DeepSeek, 部署DeepSeek-R1版人工智能大模型, 部署上线全尺寸模型:
+# verb, model (with its version or size), tail; quotation marks may wrap the verb or the model.
+DEPLOYMENT_MODELS = tuple(_deployment("model"))
+DEPLOYMENT = re.compile(
+    rf"[“\"「]?(?P<verb>{alternation(_deployment('verb'))})[”\"」]?(?:了)?[“\"「]?"
+    rf"(?:(?P<model>{alternation(_deployment('model'))})(?P<version>(?:[-‐]?[A-Za-z]*\d[A-Za-z0-9.]*)?(?:满血版|版)?)[”\"」]?"
+    rf"(?:等)?(?P<tail>{alternation(_deployment('tail'))})?"
+    rf"|(?P<generic>{alternation(_deployment('model_generic'))}))")
+DEPLOYMENT_GENERIC_SUBJECTS = tuple(_deployment("generic_subject"))
+# The same written noun first: DeepSeek-R1:671B全尺寸大模型(的)本地化部署 (the verbs that are also nouns).
+DEPLOYMENT_NOMINAL = re.compile(
+    rf"(?P<model>{alternation(_deployment('model'))})(?P<version>[-‐:：]?[A-Za-z]*\d[A-Za-z0-9.:：]*)?"
+    rf"(?P<size>全尺寸|满血版)?(?P<tail>{alternation(_deployment('tail'))})?的?"
+    rf"(?P<verb>{alternation(_deployment('nominal_verb'))})")
+
 # ---------------------------------------------------------------- kinds, domains, AI
 
 # (word, kind, head ending): a name with this word and a head with this ending has this kind.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from aiplus.extract.initiative_candidates import deployment_candidates
 from aiplus.extract.initiatives import extract_initiatives
 from aiplus.records import Article, OrganisationMention
 
@@ -165,3 +166,18 @@ def test_verbs_inside_names_and_counts_before_them():
     assert names["某大学战略合作框架协议"].kind == "partnership"
     assert names["省级人工智能产业园"].kind == "facility"  # the count 三个 is not part of the name
     assert names["省级人工智能产业园授牌仪式"].kind == "event"  # its ceremony is reported apart
+
+
+def test_a_model_deployment_is_named_by_what_is_done_unless_many_places_do_it():
+    # (sentences of the kind local news wrote in 2025, when government systems took up DeepSeek)
+    text = ("近日，多地政务系统纷纷接入DeepSeek模型。2月16日，某市宣布全市政务系统全面启用DeepSeek大模型。"
+            "该区政务服务数据管理局在政务外网部署上线全尺寸模型，率先完成DeepSeek-R1:671B全尺寸大模型的本地化部署应用。"
+            "区人民医院今年年初“尝鲜”DeepSeek，还接入了通义千问。")
+    names = [r.name for r in extract_initiatives(article(text), [])]
+    for name in ("启用DeepSeek大模型", "部署上线全尺寸模型", "DeepSeek-R1:671B全尺寸大模型本地化部署", "尝鲜DeepSeek"):
+        assert name in names, (name, names)
+    # Every model family of the list is a candidate; whether a name is kept is the accept model's to decide.
+    assert "接入通义千问" in [c.name for c in deployment_candidates(text)]
+    assert "接入DeepSeek模型" not in names  # many places at once: no one undertaking
+    deployment = by_name(extract_initiatives(article(text), []), "启用DeepSeek大模型")
+    assert deployment.ai_related and deployment.evidence == "2月16日，某市宣布全市政务系统全面启用DeepSeek大模型。"
