@@ -12,7 +12,7 @@ from aiplus.extract.regions import resolve_article_region
 
 # Bump when extraction rules or resources change: it is recorded in the manifest
 # and keys the incremental cache.
-EXTRACTOR_VERSION = "0.2.0"
+EXTRACTOR_VERSION = "0.3.0"
 
 
 def extract_article(article: Article, region_context: str | None = None) -> ArticleExtraction:
