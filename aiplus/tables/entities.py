@@ -14,7 +14,8 @@ How two reports are judged (``link_score``):
 - *vetoes*: different places stated for both (a district against another district, or against its
   city), different years or editions of an event, two reports of one article;
 - *evidence*: equal names, a shared quoted name, one name inside the other, similar names, the same
-  figure (70名) or date (2月16日) in both sentences, the same place stated for both.
+  figure (70名) in both sentences or the same date (2月16日) in sentences that name them (an article may
+  date an undertaking in another sentence than its evidence), the same place stated for both.
 
 Pairs are merged strongest first; two entities merge only when no pair of their reports is vetoed.
 An entity's key is derived from its first report (earliest published, then smallest key), so adding
@@ -134,7 +135,31 @@ def _report(r: dict, article: dict) -> Report:
     report = Report(r["initiative_id"], r["article_id"], names, r["kind"], published, region[1],
                     region[0] if isinstance(region[0], str) else None, stated[1] is not None)
     _add_tokens(report, evidence)
+    text = article.get("text")
+    if isinstance(text, str):
+        report.days |= _days_where_named(text, names)
     return report
+
+
+# Where a sentence ends (a report's other sentences are looked for between these).
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+def _days_where_named(text: str, names: list[str]) -> set[str]:
+    """The dates (2月16日) of every sentence of the article that names the report: an article that names an
+    undertaking twice may date it in the sentence that is not its evidence."""
+    days: set[str] = set()
+    for name in names:
+        if len(name) < MIN_CORE:
+            continue
+        at = text.find(name)
+        while at >= 0:
+            start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 200), at)), default=max(0, at - 200))
+            end_match = _SENTENCE_END.search(text, at + len(name))
+            sentence = text[start:end_match.end() if end_match else len(text)]
+            days.update(f"{int(m)}-{int(d)}" for m, d in _MONTH_DAY.findall(sentence))
+            at = text.find(name, at + len(name))
+    return days
 
 
 def _iso(value) -> str | None:
@@ -177,8 +202,9 @@ REPORT_SCHEMA = pa.schema([
 
 def report_tokens(initiatives: pa.Table, articles: pa.Table) -> pa.Table:
     """One row per initiative (a report) with what linking compares: computed per batch, in the workers."""
+    wanted = ["article_id", "published_date", "region_name", "region_code", "publisher", "source_file", "text"]
     article_of = {a["article_id"]: a for a in articles.select(
-        ["article_id", "published_date", "region_name", "region_code", "publisher", "source_file"]).to_pylist()}
+        [c for c in wanted if c in articles.column_names]).to_pylist()}
     rows = []
     for r in initiatives.to_pylist():
         article = article_of.get(r["article_id"], {})

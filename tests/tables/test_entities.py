@@ -21,7 +21,7 @@ def _tables(reports: list[dict]) -> tuple[pd.DataFrame, pd.DataFrame]:
         region = r.get("article_region", CITY)
         articles.setdefault(aid, {"article_id": aid, "source_file": f"{aid}.txt", "publisher": r.get("publisher"),
                                   "published_date": r.get("date"), "region_name": region[0],
-                                  "region_code": region[1]})
+                                  "region_code": region[1], "text": r.get("text", r.get("evidence", r["name"]))})
         own = r.get("region")
         initiatives.append({"initiative_id": f"i_{n:016x}", "article_id": aid, "name": r["name"],
                             "aliases": r.get("aliases", []), "kind": r.get("kind", "service"), "ai_related": True,
@@ -58,6 +58,22 @@ def test_the_same_figure_and_place_link_two_wordings_of_one_programme():
          "region": FUTIAN},
     ])
     assert groups == [{"a", "b"}]
+
+
+def test_a_date_in_another_sentence_naming_the_report_links_it():
+    # Article b names the service twice and dates it only in the sentence that is not its evidence.
+    b_text = ("近日，深圳市基于政务云环境面向全市各区各部门正式提供DeepSeek模型应用服务。"
+              "2月16日，深圳基于政务云向全市各区各部门正式提供DeepSeek模型应用服务。")
+    reports = [
+        {"article": "a", "name": "启用DeepSeek大模型", "evidence": "2月16日，深圳宣布全市政务系统全面启用DeepSeek大模型。",
+         "region": CITY},
+        {"article": "b", "name": "提供DeepSeek模型应用服务", "evidence": b_text.split("。")[0] + "。", "text": b_text,
+         "region": CITY},
+    ]
+    assert _groups(reports) == [{"a", "b"}]
+    # The same two reports without the second sentence share no date: nothing links them.
+    reports[1]["text"] = reports[1]["evidence"]
+    assert _groups(reports) == [{"a"}, {"b"}]
 
 
 def test_another_district_and_the_city_wide_service_are_other_entities():
