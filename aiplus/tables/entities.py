@@ -290,9 +290,13 @@ def _contains(x: str, y: str) -> bool:
 
 def _prepare(con: duckdb.DuckDBPyConnection) -> None:
     """``r``: the reports numbered in report order; ``block_keys``: their blocking keys."""
+    # (the order is taken on the two columns it needs and joined back: sorting the wide rows, list columns
+    # and all, cost more than the corpus grew)
     con.execute("""CREATE OR REPLACE TEMP TABLE r AS
-        SELECT row_number() OVER (ORDER BY coalesce(published, '9999'), initiative_id) - 1 AS idx, *
-        FROM reports""")
+        WITH numbered AS (
+            SELECT initiative_id, row_number() OVER (ORDER BY coalesce(published, '9999'), initiative_id) - 1 AS idx
+            FROM reports)
+        SELECT n.idx, reports.* FROM reports JOIN numbered n USING (initiative_id)""")
     con.execute("""CREATE OR REPLACE TEMP TABLE block_keys AS
         WITH tokens AS (
             SELECT idx, 'core' AS kind, unnest(cores) AS token, NULL AS city FROM r
@@ -383,6 +387,7 @@ def scored_pairs(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, dict[int, 
         scores.append(score[keep])
         firsts.append(batch.column("first").to_numpy()[keep])
         seconds.append(batch.column("second").to_numpy()[keep])
+    con.execute("DROP TABLE judged")
     score, first, second = (np.concatenate(x) if x else np.empty(0) for x in (scores, firsts, seconds))
     order = np.lexsort((second, first, -score))
     pairs = np.stack([first.astype(np.int64), second.astype(np.int64)], axis=1)[order]
@@ -440,14 +445,17 @@ def link(con: duckdb.DuckDBPyConnection) -> None:
     (the rows of initiative_entities, in key order)."""
     _prepare(con)
     groups = group_indices(con)
+    for table in ("block_keys", "pairs"):  # (DuckDB's memory goes to the entity rows; temp tables hold it)
+        con.execute(f"DROP TABLE {table}")
     con.register("grouped", pa.table({"idx": pa.array(list(groups), pa.int64()),
                                       "first_idx": pa.array(list(groups.values()), pa.int64())}))
     con.execute("""CREATE OR REPLACE TEMP TABLE rg AS
         SELECT r.*, coalesce(g.first_idx, r.idx) AS first_idx FROM r LEFT JOIN grouped g USING (idx)""")
     con.unregister("grouped")
+    con.execute("DROP TABLE r")
     _entity_tables(con)
     # What only linking needed: DuckDB's memory goes back to the steps after it.
-    for table in ("r", "block_keys", "pairs", "rg", "entity_key"):
+    for table in ("rg", "entity_key", "multi_key", "multi"):
         con.execute(f"DROP TABLE IF EXISTS {table}")
 
 
@@ -458,23 +466,42 @@ def _entity_tables(con: duckdb.DuckDBPyConnection) -> None:
         WHERE idx = first_idx""")
     con.execute("""CREATE OR REPLACE TEMP TABLE entity_of AS
         SELECT rg.initiative_id, k.entity_id FROM rg JOIN entity_key k USING (first_idx)""")
+    _entity_rows(con)
+
+
+def _entity_rows(con: duckdb.DuckDBPyConnection) -> None:
+    """``entities`` from ``rg`` and ``entity_key``: the reports of entities reported more than once apart."""
+    con.execute("CREATE OR REPLACE TEMP TABLE multi_key AS SELECT first_idx FROM rg GROUP BY first_idx "
+                "HAVING count(*) > 1")
+    con.execute("CREATE OR REPLACE TEMP TABLE multi AS SELECT * FROM rg SEMI JOIN multi_key USING (first_idx)")
+    con.execute("""CREATE OR REPLACE TEMP TABLE single AS
+        SELECT k.entity_id, names[1] AS name, list_sort(list_distinct(names)) AS names, kind, ai_related, region_name,
+               region AS region_code, published AS first_reported, published AS last_reported,
+               CAST(1 AS BIGINT) AS n_reports, CAST(article_id IS NOT NULL AS BIGINT) AS n_articles,
+               CAST(source_file IS NOT NULL AS BIGINT) AS n_sources,
+               CAST(coalesce(publisher <> '', false) AS BIGINT) AS n_publishers
+        FROM rg ANTI JOIN multi_key USING (first_idx) JOIN entity_key k USING (first_idx)""")
+    con.execute("DROP TABLE rg")
     con.execute(ENTITY_ROWS_SQL)
+    con.execute("DROP TABLE single")
 
 
 # One row per entity, as ``initiative_entities`` holds it: the name most reports use (the first report's
 # on a tie), every name, the kind most reports give, AI-related when any report is, the place most
 # reports state (else the first report's place), first and last reported, and the counts.
+# Most entities are reported once: their rows are their report's, and only the reports of entities reported
+# more than once (``multi``, made by ``_entity_tables``) go through the counting.
 ENTITY_ROWS_SQL = """CREATE OR REPLACE TEMP TABLE entities AS
     WITH name_counts AS (
-        SELECT first_idx, name_fold, count(*) AS n, min(idx) AS first_at FROM rg GROUP BY ALL),
+        SELECT first_idx, name_fold, count(*) AS n, min(idx) AS first_at FROM multi GROUP BY ALL),
     best_name AS (
         SELECT first_idx, arg_min(name_fold, (-n, first_at)) AS name_fold FROM name_counts GROUP BY first_idx),
-    kind_counts AS (SELECT first_idx, kind, count(*) AS n, min(idx) AS first_at FROM rg GROUP BY ALL),
+    kind_counts AS (SELECT first_idx, kind, count(*) AS n, min(idx) AS first_at FROM multi GROUP BY ALL),
     best_kind AS (SELECT first_idx, arg_min(kind, (-n, first_at)) AS kind FROM kind_counts GROUP BY first_idx),
-    first_with_region AS (SELECT first_idx, region, min(idx) AS first_at FROM rg GROUP BY ALL),
+    first_with_region AS (SELECT first_idx, region, min(idx) AS first_at FROM multi GROUP BY ALL),
     stated_counts AS (
         SELECT first_idx, region, count(*) AS n, any_value(w.first_at) AS first_at
-        FROM rg JOIN first_with_region w USING (first_idx, region)
+        FROM multi JOIN first_with_region w USING (first_idx, region)
         WHERE stated AND region IS NOT NULL GROUP BY first_idx, region),
     best_stated AS (
         SELECT first_idx, arg_min(region, (-n, first_at)) AS region FROM stated_counts GROUP BY first_idx),
@@ -483,23 +510,25 @@ ENTITY_ROWS_SQL = """CREATE OR REPLACE TEMP TABLE entities AS
                min(published) AS first_reported, max(published) AS last_reported, count(*) AS n_reports,
                count(DISTINCT article_id) AS n_articles, count(DISTINCT source_file) AS n_sources,
                count(DISTINCT publisher) FILTER (WHERE publisher <> '') AS n_publishers
-        FROM rg GROUP BY first_idx),
+        FROM multi GROUP BY first_idx),
     chosen AS (
         SELECT t.*, coalesce(s.region, f.region) AS region, bn.name_fold, bk.kind
-        FROM totals t JOIN rg f ON f.idx = t.first_idx
+        FROM totals t JOIN multi f ON f.idx = t.first_idx
         LEFT JOIN best_stated s ON s.first_idx = t.first_idx
         JOIN best_name bn ON bn.first_idx = t.first_idx JOIN best_kind bk ON bk.first_idx = t.first_idx),
     first_name AS (
-        SELECT first_idx, name_fold, first(names[1] ORDER BY idx) AS name FROM rg GROUP BY first_idx, name_fold),
+        SELECT first_idx, name_fold, first(names[1] ORDER BY idx) AS name FROM multi GROUP BY first_idx, name_fold),
     first_region_name AS (
-        SELECT first_idx, region, first(region_name ORDER BY idx) AS region_name FROM rg GROUP BY first_idx, region)
+        SELECT first_idx, region, first(region_name ORDER BY idx) AS region_name FROM multi GROUP BY first_idx, region)
     SELECT k.entity_id, fn.name, c.names, c.kind, c.ai_related, fr.region_name,
            c.region AS region_code, c.first_reported, c.last_reported, c.n_reports, c.n_articles, c.n_sources,
            c.n_publishers
     FROM chosen c JOIN entity_key k USING (first_idx)
     JOIN first_name fn ON fn.first_idx = c.first_idx AND fn.name_fold = c.name_fold
     JOIN first_region_name fr ON fr.first_idx = c.first_idx AND fr.region IS NOT DISTINCT FROM c.region
-    ORDER BY k.entity_id"""
+    UNION ALL
+    SELECT * FROM single
+    ORDER BY entity_id"""
 
 
 def connect() -> duckdb.DuckDBPyConnection:
@@ -544,7 +573,7 @@ def refresh_entities(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]
             FROM r JOIN kept k USING (initiative_id)""")
         con.execute("""CREATE OR REPLACE TEMP TABLE entity_key AS
             SELECT DISTINCT rg.first_idx, k.entity_id FROM rg JOIN kept k USING (initiative_id)""")
-        con.execute(ENTITY_ROWS_SQL)
+        _entity_rows(con)
         rows = con.sql("SELECT * FROM entities").to_arrow_table().to_pylist()
     return {**tables, "initiative_entities": to_frame("initiative_entities", rows)}
 
