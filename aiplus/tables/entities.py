@@ -352,9 +352,16 @@ def name_score(a_cores: list[str], b_cores: list[str]) -> float:
     """What the names alone say when two reports share no core or quoted name (see ``link_score``)."""
     if any(_contains(x, y) for x in a_cores for y in b_cores):
         return MEDIUM + WEAK
-    if any(bigram_dice(x, y) >= NAME_DICE for x in a_cores for y in b_cores):
+    if any(_dice_reachable(x, y) and bigram_dice(x, y) >= NAME_DICE for x in a_cores for y in b_cores):
         return MEDIUM
     return 0.0
+
+
+def _dice_reachable(x: str, y: str) -> bool:
+    """Whether names of these lengths can be NAME_DICE alike: the shared bigrams are at most the shorter
+    name's, so the Dice similarity is at most 2·min/(sum) of their bigram counts."""
+    nx, ny = len(x) - 1, len(y) - 1
+    return nx <= 0 or ny <= 0 or 2 * min(nx, ny) >= NAME_DICE * (nx + ny)
 
 
 def scored_pairs(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, dict[int, _Veto]]:
