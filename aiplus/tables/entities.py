@@ -330,10 +330,11 @@ class _Veto(NamedTuple):
 
 
 # What ``link_score`` and ``vetoed`` decide, written over a pair of rows ``a`` and ``b`` of ``r`` (with ``aa`` and
-# ``ab`` their regions' ancestors), so that DuckDB judges every candidate pair.  ``name_score`` is left to
-# Python: whether one core holds the other, or two cores read alike, needs string work SQL has no word for;
-# it is asked only where it can decide (no shared core or quoted name, and the rest of the evidence at
-# least LINK_THRESHOLD - (MEDIUM + WEAK)).  tests/tables/test_entities.py checks both against the Python.
+# ``ab`` their regions' ancestors), so that DuckDB judges every candidate pair.  Of ``name_score``, SQL answers
+# whether one core holds the other (PAIR_CONTAINED_SQL) and which cores are of lengths that could read alike;
+# the bigram similarity itself is left to Python, for the pairs where it can decide (no shared core, quoted
+# name or contained core, and the rest of the evidence at least LINK_THRESHOLD - MEDIUM).
+# tests/tables/test_entities.py checks the whole against the Python.
 PAIR_VETO_SQL = """(a.article_id = b.article_id
     OR (a.region IS NOT NULL AND b.region IS NOT NULL AND a.region <> b.region
         AND ((a.stated AND b.stated) OR (NOT coalesce(list_contains(ab.ancestors, a.region), false)
@@ -346,6 +347,17 @@ PAIR_REST_SQL = f"""CAST(CASE WHEN list_has_any(a.figures, b.figures) THEN {MEDI
     + CASE WHEN list_has_any(a.days, b.days) THEN {MEDIUM} ELSE 0 END
     + CASE WHEN list_has_any(a.words, b.words) THEN {WEAK} ELSE 0 END
     + CASE WHEN a.stated AND b.stated AND a.region = b.region THEN {MEDIUM} ELSE 0 END AS DOUBLE)"""
+
+
+# ``name_score``'s two questions in SQL, over the cores of undecided pairs: whether one core holds the other
+# (``_contains``), and whether two cores are of lengths that could read alike (``_dice_reachable``).  Only the
+# pairs whose names could decide them by similarity go to Python for the bigram comparison.
+PAIR_CONTAINED_SQL = """coalesce(list_bool_or(list_transform(a_cores, lambda x: list_bool_or(list_transform(b_cores,
+    lambda y: CASE WHEN length(x) <= length(y) THEN length(x) >= 4 AND contains(y, x)
+                   ELSE length(y) >= 4 AND contains(x, y) END)))), false)"""
+PAIR_DICE_REACHABLE_SQL = f"""coalesce(list_bool_or(list_transform(a_cores, lambda x: list_bool_or(list_transform(b_cores,
+    lambda y: length(x) <= 1 OR length(y) <= 1
+              OR 2 * (least(length(x), length(y)) - 1) >= {NAME_DICE} * (length(x) + length(y) - 2))))), false)"""
 
 
 def name_score(a_cores: list[str], b_cores: list[str]) -> float:
@@ -385,9 +397,24 @@ def scored_pairs(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, dict[int, 
     strong = con.sql(f"SELECT CAST({STRONG} AS DOUBLE) + rest AS score, first, second FROM judged WHERE strong") \
         .fetchnumpy()
     scores, firsts, seconds = [strong["score"]], [strong["first"]], [strong["second"]]
-    undecided = con.sql(f"""SELECT rest, first, second, a_cores, b_cores FROM judged
-        WHERE NOT strong AND rest >= {LINK_THRESHOLD - MEDIUM - WEAK}""").to_arrow_reader(PAIR_CHUNK)
-    for batch in undecided:
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE undecided AS
+        SELECT rest, first, second, a_cores, b_cores, {PAIR_CONTAINED_SQL} AS contained FROM judged
+        WHERE NOT strong AND rest >= {LINK_THRESHOLD - MEDIUM - WEAK}""")
+    contained = con.sql(f"""SELECT rest + CAST({MEDIUM + WEAK} AS DOUBLE) AS score, first, second FROM undecided
+        WHERE contained""").fetchnumpy()
+    scores.append(contained["score"])
+    firsts.append(contained["first"])
+    seconds.append(contained["second"])
+    # (names that cannot read alike add nothing: such a pair links on the rest of its evidence alone)
+    unlike = con.sql(f"""SELECT rest AS score, first, second FROM undecided
+        WHERE NOT contained AND rest >= {LINK_THRESHOLD} AND NOT {PAIR_DICE_REACHABLE_SQL}""").fetchnumpy()
+    scores.append(unlike["score"])
+    firsts.append(unlike["first"])
+    seconds.append(unlike["second"])
+    alike = con.sql(f"""SELECT rest, first, second, a_cores, b_cores FROM undecided
+        WHERE NOT contained AND rest >= {LINK_THRESHOLD - MEDIUM} AND {PAIR_DICE_REACHABLE_SQL}""") \
+        .to_arrow_reader(PAIR_CHUNK)
+    for batch in alike:
         rest, a_cores, b_cores = (batch.column(c).to_pylist() for c in ("rest", "a_cores", "b_cores"))
         score = np.array([r + name_score(x, y) for r, x, y in zip(rest, a_cores, b_cores)], dtype=np.float64)
         keep = score >= LINK_THRESHOLD
@@ -395,6 +422,7 @@ def scored_pairs(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, dict[int, 
         firsts.append(batch.column("first").to_numpy()[keep])
         seconds.append(batch.column("second").to_numpy()[keep])
     con.execute("DROP TABLE judged")
+    con.execute("DROP TABLE undecided")
     score, first, second = (np.concatenate(x) if x else np.empty(0) for x in (scores, firsts, seconds))
     order = np.lexsort((second, first, -score))
     pairs = np.stack([first.astype(np.int64), second.astype(np.int64)], axis=1)[order]
