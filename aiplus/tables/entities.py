@@ -43,6 +43,8 @@ from aiplus.text import T2S, bigram_dice
 MAX_BLOCK = 40
 # Undecided pairs whose names Python compares at a time.
 PAIR_CHUNK = 50_000
+# Candidate pairs DuckDB judges at a time.
+JUDGE_SLICE = 250_000
 # DuckDB's memory while linking (it spills to disk beyond it).
 LINK_MEMORY = "400MB"
 # Evidence weights (see the module docstring); a pair is linked at LINK_THRESHOLD or more.
@@ -385,21 +387,32 @@ def scored_pairs(con: duckdb.DuckDBPyConnection) -> tuple[np.ndarray, dict[int, 
     con.register("region_ancestors", pa.table({"region": pa.array(regions, pa.string()),
                                                "ancestors": pa.array([ancestors(r) for r in regions],
                                                                      pa.list_(pa.string()))}))
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE judged AS
-        SELECT CASE WHEN a.initiative_id < b.initiative_id THEN a.idx ELSE b.idx END AS first,
-               CASE WHEN a.initiative_id < b.initiative_id THEN b.idx ELSE a.idx END AS second,
-               {PAIR_STRONG_SQL} AS strong, {PAIR_REST_SQL} AS rest, a.cores AS a_cores, b.cores AS b_cores
-        FROM pairs p JOIN r a ON a.idx = p.i JOIN r b ON b.idx = p.j
-        LEFT JOIN region_ancestors aa ON aa.region = a.region LEFT JOIN region_ancestors ab ON ab.region = b.region
-        WHERE NOT {PAIR_VETO_SQL}""")  # (the pairs that cannot link are left out below: in this WHERE, the
-    # planner no longer joins on the keys)
+    con.execute("CREATE OR REPLACE TEMP TABLE judged (first BIGINT, second BIGINT, strong BOOLEAN, rest DOUBLE)")
+    n_pairs = int(con.sql("SELECT count(*) FROM pairs").fetchall()[0][0])
+    # (in slices of the pairs: DuckDB then holds a slice's reports, not two copies of every report, which
+    # went past its memory at 100,000 articles)
+    for low in range(0, n_pairs, JUDGE_SLICE):
+        con.execute(f"""INSERT INTO judged
+            SELECT CASE WHEN a.initiative_id < b.initiative_id THEN a.idx ELSE b.idx END AS first,
+                   CASE WHEN a.initiative_id < b.initiative_id THEN b.idx ELSE a.idx END AS second,
+                   {PAIR_STRONG_SQL} AS strong, {PAIR_REST_SQL} AS rest
+            FROM (SELECT * FROM pairs WHERE n >= {low} AND n < {low + JUDGE_SLICE}) p
+            JOIN r a ON a.idx = p.i JOIN r b ON b.idx = p.j
+            LEFT JOIN region_ancestors aa ON aa.region = a.region
+            LEFT JOIN region_ancestors ab ON ab.region = b.region
+            WHERE NOT {PAIR_VETO_SQL}""")  # (the pairs that cannot link are left out below: in this WHERE,
+        # the planner no longer joins on the keys)
     con.unregister("region_ancestors")
     strong = con.sql(f"SELECT CAST({STRONG} AS DOUBLE) + rest AS score, first, second FROM judged WHERE strong") \
         .fetchnumpy()
     scores, firsts, seconds = [strong["score"]], [strong["first"]], [strong["second"]]
+    # (the names are fetched for these pairs only: a copy of both reports' names for every candidate pair
+    # filled DuckDB's memory at 100,000 articles)
     con.execute(f"""CREATE OR REPLACE TEMP TABLE undecided AS
-        SELECT rest, first, second, a_cores, b_cores, {PAIR_CONTAINED_SQL} AS contained FROM judged
-        WHERE NOT strong AND rest >= {LINK_THRESHOLD - MEDIUM - WEAK}""")
+        SELECT rest, first, second, a_cores, b_cores, {PAIR_CONTAINED_SQL} AS contained
+        FROM (SELECT j.rest, j.first, j.second, a.cores AS a_cores, b.cores AS b_cores
+              FROM judged j JOIN r a ON a.idx = j.first JOIN r b ON b.idx = j.second
+              WHERE NOT j.strong AND j.rest >= {LINK_THRESHOLD - MEDIUM - WEAK})""")
     contained = con.sql(f"""SELECT rest + CAST({MEDIUM + WEAK} AS DOUBLE) AS score, first, second FROM undecided
         WHERE contained""").fetchnumpy()
     scores.append(contained["score"])
@@ -450,12 +463,16 @@ def group_indices(con: duckdb.DuckDBPyConnection) -> dict[int, int]:
 
 
 class _Entities:
-    """Union-find over reports where two groups join only if no pair across them is vetoed."""
+    """Union-find over reports where two groups join only if no pair across them is vetoed.
+
+    Each group keeps what ``vetoed`` reads of its reports as sets (``_GroupFacts``), so that a join asks
+    about the groups' articles, places, years and editions instead of every pair of their reports (groups
+    of hundreds of reports made that quadratic)."""
 
     def __init__(self, reports: dict[int, Report | _Veto]):
-        self.reports = reports
         self.parent = {i: i for i in reports}
         self.members = {i: [i] for i in reports}
+        self.facts = {i: _GroupFacts(r) for i, r in reports.items()}
 
     def root(self, i: int) -> int:
         while self.parent[i] != i:
@@ -465,14 +482,45 @@ class _Entities:
 
     def join(self, i: int, j: int) -> None:
         a, b = self.root(i), self.root(j)
-        if a == b:
-            return
-        if any(vetoed(self.reports[x], self.reports[y]) for x in self.members[a] for y in self.members[b]):
+        if a == b or self.facts[a].vetoes(self.facts[b]):
             return
         if len(self.members[a]) < len(self.members[b]):
             a, b = b, a
         self.parent[b] = a
         self.members[a].extend(self.members.pop(b))
+        self.facts[a].absorb(self.facts.pop(b))
+
+
+class _GroupFacts:
+    """What ``vetoed`` reads of a group's reports, as sets: ``vetoes`` is true exactly when some report of
+    one group and some report of the other would be vetoed."""
+
+    __slots__ = ("articles", "regions", "stated", "years", "event_years", "editions")
+
+    def __init__(self, r: Report | _Veto):
+        self.articles = {r.article_id}
+        self.regions = {r.region} if r.region is not None else set()
+        self.stated = {r.region} if r.region is not None and r.stated else set()
+        self.years = {r.year} if r.year else set()
+        self.event_years = {r.year} if r.year and r.kind in EVENT_KINDS else set()
+        self.editions = {r.edition} if r.edition else set()
+
+    def vetoes(self, other: "_GroupFacts") -> bool:
+        if not self.articles.isdisjoint(other.articles):
+            return True
+        for ra in self.regions:
+            for rb in other.regions:
+                if ra != rb and ((ra in self.stated and rb in other.stated)
+                                 or (ra not in ancestors(rb) and rb not in ancestors(ra))):
+                    return True
+        for event_years, years in ((self.event_years, other.years), (other.event_years, self.years)):
+            if event_years and years and len(event_years | years) > 1:
+                return True  # another edition of a recurring event
+        return bool(self.editions and other.editions and len(self.editions | other.editions) > 1)
+
+    def absorb(self, other: "_GroupFacts") -> None:
+        for name in self.__slots__:
+            getattr(self, name).update(getattr(other, name))
 
 
 def link(con: duckdb.DuckDBPyConnection) -> None:

@@ -175,3 +175,27 @@ def test_duckdb_judges_every_candidate_pair_as_the_python_rules_do():
         assert {tuple(p) for p in pairs.tolist()} == expected
         assert len(candidates) > len(expected) > 0
         assert np.all(np.diff([-link_score(by_idx[i], by_idx[j]) for i, j in pairs.tolist()]) >= 0)
+
+
+def test_a_group_vetoes_another_exactly_when_some_pair_of_their_reports_is_vetoed():
+    # Union-find asks about whole groups (sets of articles, places, years, editions); the answer must be
+    # the pairwise one, whatever the mix of stated and inherited places, event years and editions.
+    import random
+
+    from aiplus.tables.entities import _GroupFacts, _Veto, vetoed
+
+    rng = random.Random(7)
+    regions = [None, CITY[1], FUTIAN[1], LONGGANG[1], "110000"]
+    for _ in range(3000):
+        reports = [_Veto(rng.choice("abcdefgh"), rng.choice(["service", "event", "programme"]), rng.choice(regions),
+                         rng.random() < 0.5, rng.choice([None, None, "2024", "2025"]), rng.choice([None, None, "1", "2"]))
+                   for _ in range(rng.randint(2, 7))]
+        cut = rng.randint(1, len(reports) - 1)
+        group_a, group_b = reports[:cut], reports[cut:]
+        facts_a, facts_b = _GroupFacts(group_a[0]), _GroupFacts(group_b[0])
+        for r in group_a[1:]:
+            facts_a.absorb(_GroupFacts(r))
+        for r in group_b[1:]:
+            facts_b.absorb(_GroupFacts(r))
+        expected = any(vetoed(x, y) for x in group_a for y in group_b)
+        assert facts_a.vetoes(facts_b) == expected, (group_a, group_b)
