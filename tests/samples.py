@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, OrganisationMention,
-                            RawDocument)
+from aiplus.records import (Article, ArticleExtraction, InitiativeRecord, MetricRecord, NormalisedDocument,
+                            OrganisationMention, RawDocument)
 from aiplus.tables.build import build_tables
 from aiplus.tables.entities import add_entities
 from aiplus.tables.conform import to_frame
@@ -26,6 +26,7 @@ from aiplus.runtime.batch import process_batch
 from aiplus.release.publish import release_version
 from aiplus.tables.write import parquet_bytes
 from aiplus.release.store import LATEST, write_manifest
+from aiplus.ingest.normalise import normalise_text
 from aiplus.ingest.read import discover_files
 from schemas.tables import SCHEMA_VERSIONS, TABLES
 
@@ -36,6 +37,12 @@ CREATED = "2026-01-01T00:00:00Z"
 
 
 @functools.lru_cache(maxsize=1)
+def normalised_document(text: str, name: str = "case.txt") -> NormalisedDocument:
+    """A text written for a test, normalised as a raw file named ``name`` would be."""
+    simplified, original, script, flags = normalise_text(text)
+    return NormalisedDocument(name, "0" * 64, simplified, original, script, flags)
+
+
 def seed_tables() -> tuple[dict[str, pd.DataFrame], list[dict]]:
     """The validated tables and the inputs of the seeds (computed once; do not modify them)."""
     result = process_batch(discover_files(SEEDS), SEEDS)

@@ -28,7 +28,7 @@ from aiplus.extract.initiative_words import (ANAPHORA, BLOCKERS_BY_HEAD, CLASS_B
                                              ORG_AFTER_HEAD, POLICY_TITLE, QUOTE_CHARS, REJECT, SIGNED_WITH, STOPS,
                                              TRIGGERS, VENUE_PREPS, COOPERATE_WITH, Head, head_spans,
                                              AGREEMENT_WORDS, COOPERATION_WORDS, SIGNING_VERBS, DEPLOYMENT,
-                                             DEPLOYMENT_GENERIC_SUBJECTS, DEPLOYMENT_MODELS, DEPLOYMENT_NOMINAL)
+                                             DEPLOYMENT_GENERIC_SUBJECTS, DEPLOYMENT_NOMINAL, DEPLOYMENT_WORDS)
 
 # Title of a talk or theme: 以“…”为主题 / 以《…》为题.
 THEME_TITLE = re.compile(r"以[“「《\"]([^”」》\"\n]{4,40})[”」》\"]为(?:主)?题")
@@ -266,7 +266,7 @@ def deployment_candidates(flat: str) -> list[Candidate]:
     """Deployments of a large model named by what is done (接入DeepSeek, 部署上线全尺寸模型: GOLD.md's short
     descriptive name of an unnamed undertaking), unless the clause's subject is many places at once
     (多地政务系统纷纷接入DeepSeek).  Only texts naming a model family or a generic model are scanned."""
-    if not any(m in flat for m in DEPLOYMENT_MODELS) and "模型" not in flat:
+    if not DEPLOYMENT_WORDS.search(flat):
         return []
     out = []
     for m in DEPLOYMENT.finditer(flat):

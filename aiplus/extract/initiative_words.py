@@ -243,7 +243,8 @@ def _deployment(cls: str) -> list[str]:
 
 # 接入DeepSeek, 启用DeepSeek大模型, “尝鲜”DeepSeek, 部署DeepSeek-R1版人工智能大模型, 部署上线全尺寸模型:
 # verb, model (with its version or size), tail; quotation marks may wrap the verb or the model.
-DEPLOYMENT_MODELS = tuple(_deployment("model"))
+# A text that names no model family and no 模型 holds no deployment (most texts: they are not scanned).
+DEPLOYMENT_WORDS = re.compile(alternation([*_deployment("model"), "模型"]))
 DEPLOYMENT = re.compile(
     rf"[“\"「]?(?P<verb>{alternation(_deployment('verb'))})[”\"」]?(?:了)?[“\"「]?"
     rf"(?:(?P<model>{alternation(_deployment('model'))})(?P<version>(?:[-‐]?[A-Za-z]*\d[A-Za-z0-9.]*)?(?:满血版|版)?)[”\"」]?"

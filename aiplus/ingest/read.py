@@ -55,7 +55,8 @@ def too_large_message(size: int, max_bytes: int) -> str:
     return f"file too large: {size:,} bytes, over the limit of {limit} (aiplus run --max-file-mb sets it)"
 
 
-def _sha256_of_file(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The SHA-256 of a file, read in chunks (raw files, cached parts and release files alike)."""
     digest = hashlib.sha256()
     with open(path, "rb") as fh:
         for chunk in iter(lambda: fh.read(HASH_CHUNK), b""):
@@ -97,7 +98,7 @@ def read_file(path: Path, raw_dir: Path, max_bytes: int = MAX_FILE_BYTES) -> Raw
     media_type = SUPPORTED_SUFFIXES.get(suffix, "application/octet-stream")
     size = path.stat().st_size
     if size > max_bytes:
-        return RawDocument(rel, _sha256_of_file(path), size, None, None, media_type=media_type,
+        return RawDocument(rel, file_sha256(path), size, None, None, media_type=media_type,
                            error=too_large_message(size, max_bytes))
     data = path.read_bytes()
     sha = hashlib.sha256(data).hexdigest()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
 
+from aiplus.ingest.read import file_sha256
 from aiplus.release.gate import EXAMPLES_IN_MESSAGE, GateResult, format_gate, run_quality_gate
 from aiplus.release.store import MANIFEST, read_manifest, read_release_tables
 from aiplus.tables.validate import schema_failures, span_failures
@@ -43,15 +43,11 @@ def digest_failures(release_dir: Path) -> tuple[list[str], int]:
         if not path.is_file():
             failures.append(f"digest {name}: listed in manifest.json but missing")
             continue
-        digest, size = hashlib.sha256(), 0
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-                size += len(block)
+        sha256, size = file_sha256(path), path.stat().st_size
         if entry.get("bytes") is not None and size != entry["bytes"]:
             failures.append(f"digest {name}: {size} bytes, manifest.json says {entry['bytes']}")
-        if entry.get("sha256") and digest.hexdigest() != entry["sha256"]:
-            failures.append(f"digest {name}: SHA-256 {digest.hexdigest()[:16]}…, manifest.json says "
+        if entry.get("sha256") and sha256 != entry["sha256"]:
+            failures.append(f"digest {name}: SHA-256 {sha256[:16]}…, manifest.json says "
                             f"{entry['sha256'][:16]}… (the file was changed after it was published)")
     return failures, len(listed)
 

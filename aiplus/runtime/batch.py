@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from aiplus.extract import extract_page
-from aiplus.runtime.cache import CachedFile, ExtractionCache, file_sha256
+from aiplus.ingest.read import file_sha256
+from aiplus.runtime.cache import CachedFile, ExtractionCache
 from aiplus.tables.build import build_tables
 from aiplus.tables.parts import build_part, read_part_info, write_part
 from aiplus.ingest.normalise import normalise_document

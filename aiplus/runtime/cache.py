@@ -63,14 +63,6 @@ def hash_library_versions(h, libraries: tuple[str, ...]) -> None:
             h.update(f"{lib} missing\n".encode())
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 @dataclass
 class CachedFile:
     document: RawDocument

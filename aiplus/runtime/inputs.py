@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from aiplus.runtime.cache import extractor_fingerprint, file_sha256, hash_library_versions, hash_source_files
+from aiplus.ingest.read import file_sha256
+from aiplus.runtime.cache import extractor_fingerprint, hash_library_versions, hash_source_files
 from aiplus.ingest.read import discover_files
 from aiplus.ingest.sources import Sources
 

@@ -35,8 +35,9 @@ import pandas as pd
 import pyarrow as pa
 
 from aiplus.extract.regions import ancestors, find_region_mentions, resolve_region
+from aiplus.extract.sentences import ClauseIndex, Splitter
 from aiplus.tables.conform import to_frame
-from aiplus.text import T2S, bigram_dice
+from aiplus.text import SENTENCE_END_MARKS, T2S, bigram_dice
 
 # A blocking key shared by more reports than this names something generic (a slogan, "AI夜校" in every
 # city): it proposes no pairs.  Reports still meet through their other keys.
@@ -124,7 +125,7 @@ def _stated_region(name: str, evidence: str, context: str | None) -> tuple[str |
     return None, None
 
 
-def _report(r: dict, article: dict) -> Report:
+def _report(r: dict, article: dict, sentences: ClauseIndex | None = None) -> Report:
     published = _iso(article.get("published_date")) or _iso(r.get("start_date"))
     names = [r["name"], *[a for a in (r.get("aliases") or []) if isinstance(a, str)]]
     evidence = r["evidence"] if isinstance(r.get("evidence"), str) else ""
@@ -137,29 +138,30 @@ def _report(r: dict, article: dict) -> Report:
     report = Report(r["initiative_id"], r["article_id"], names, r["kind"], published, region[1],
                     region[0] if isinstance(region[0], str) else None, stated[1] is not None)
     _add_tokens(report, evidence)
-    text = article.get("text")
-    if isinstance(text, str):
-        report.days |= _days_where_named(text, names)
+    if sentences is not None:
+        report.days |= _days_where_named(sentences, names)
     return report
 
 
-# Where a sentence ends (a report's other sentences are looked for between these).
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+# An article's sentences as linking reads them: cut after 。！？!? and at every line break.
+NAMING_SENTENCES = Splitter(SENTENCE_END_MARKS, "", join_broken_lines=False)
+# Characters before a name that its sentence is read for dates: in a long run-on sentence (a digest's list
+# of items) a date further back belongs to another item.
+NAMING_SENTENCE_REACH = 200
 
 
-def _days_where_named(text: str, names: list[str]) -> set[str]:
+def _days_where_named(sentences: ClauseIndex, names: list[str]) -> set[str]:
     """The dates (2月16日) of every sentence of the article that names the report: an article that names an
     undertaking twice may date it in the sentence that is not its evidence."""
-    days: set[str] = set()
+    text, days = sentences.text, set()
     for name in names:
         if len(name) < MIN_CORE:
             continue
         at = text.find(name)
         while at >= 0:
-            start = max((m.end() for m in _SENTENCE_END.finditer(text, max(0, at - 200), at)), default=max(0, at - 200))
-            end_match = _SENTENCE_END.search(text, at + len(name))
-            sentence = text[start:end_match.end() if end_match else len(text)]
-            days.update(f"{int(m)}-{int(d)}" for m, d in _MONTH_DAY.findall(sentence))
+            start, end = sentences.bounds(at)
+            start = max(start, at - NAMING_SENTENCE_REACH)
+            days.update(f"{int(m)}-{int(d)}" for m, d in _MONTH_DAY.findall(text[start:end]))
             at = text.find(name, at + len(name))
     return days
 
@@ -202,15 +204,24 @@ REPORT_SCHEMA = pa.schema([
     ("year", _S), ("edition", _S), ("publisher", _S), ("source_file", _S)])
 
 
+def _sentences_of(article: dict, cut: dict[str, ClauseIndex]) -> ClauseIndex | None:
+    """The article's sentences, cut once for all its reports (None without its text)."""
+    if not isinstance(article.get("text"), str):
+        return None
+    if article["article_id"] not in cut:
+        cut[article["article_id"]] = ClauseIndex(article["text"], NAMING_SENTENCES)
+    return cut[article["article_id"]]
+
+
 def report_tokens(initiatives: pa.Table, articles: pa.Table) -> pa.Table:
     """One row per initiative (a report) with what linking compares: computed per batch, in the workers."""
     wanted = ["article_id", "published_date", "region_name", "region_code", "publisher", "source_file", "text"]
     article_of = {a["article_id"]: a for a in articles.select(
         [c for c in wanted if c in articles.column_names]).to_pylist()}
-    rows = []
+    rows, sentences = [], {}
     for r in initiatives.to_pylist():
         article = article_of.get(r["article_id"], {})
-        report = _report(r, article)
+        report = _report(r, article, _sentences_of(article, sentences))
         rows.append({
             "initiative_id": report.initiative_id, "article_id": report.article_id,
             "_article_key": r.get("_article_key"), "names": report.names, "name_fold": _fold(report.names[0]),

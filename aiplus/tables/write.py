@@ -10,7 +10,6 @@ table at once with ``PARQUET_OPTIONS``: the same rows in the same order, cut int
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
+from aiplus.ingest.read import file_sha256
 from aiplus.tables.conform import reject_row, to_frame
 from aiplus.tables.assemble import Corpus, part_rejects
 from aiplus.tables.fragments import ARTICLE_KEY
@@ -98,14 +98,6 @@ class TableWriter:
         if isinstance(self.sink, (str, Path)):
             return WrittenTable(self.rows, file_sha256(Path(self.sink)), Path(self.sink).stat().st_size)
         return None
-
-
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def write_table(table: str, rows: pa.Table | pd.DataFrame, sink) -> WrittenTable | None:

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 
 from aiplus.evaluate import compare_form
-from aiplus.ingest.normalise import normalise_document, normalise_text
+from aiplus.ingest.normalise import normalise_document
 from aiplus.ingest.read import read_file
-from aiplus.records import NormalisedDocument
 from aiplus.ingest.split import split_articles
 
 from samples import SEEDS as RAW
+from samples import normalised_document as _doc
 from samples import GOLD_DEV as GOLD
 SEEDS = sorted(p.name for p in RAW.glob("*.txt"))
 
@@ -25,11 +25,6 @@ def _split(name: str):
 
 def _gold(name: str) -> list[dict]:
     return json.loads((GOLD / (Path(name).stem + ".json")).read_text(encoding="utf-8"))["articles"]
-
-
-def _doc(text: str, name: str = "case.txt") -> NormalisedDocument:
-    simplified, original, script, flags = normalise_text(text)
-    return NormalisedDocument(name, "0" * 64, simplified, original, script, flags)
 
 
 def _same_title(a: str | None, b: str | None) -> bool:

@@ -4,15 +4,10 @@ news digests.  Every text here is written for the test."""
 
 from __future__ import annotations
 
-from aiplus.ingest.normalise import normalise_text
 from aiplus.ingest.pagemeta import is_chrome_line, label_cuts
 from aiplus.ingest.split import split_articles
-from aiplus.records import NormalisedDocument
 
-
-def _doc(text: str) -> NormalisedDocument:
-    simplified, original, script, flags = normalise_text(text)
-    return NormalisedDocument("case.txt", "0" * 64, simplified, original, script, flags)
+from samples import normalised_document as _doc
 
 
 BODY = "某市数据局组织开展人工智能应用培训，全市共有三百名干部参加，培训内容涵盖大模型应用和数据治理。"
